@@ -1,0 +1,1 @@
+"""State AI Economic Index: the Dash web app."""

@@ -1,0 +1,1 @@
+"""State AI Economic Index: the data pipeline (sources -> readers -> marts)."""

@@ -1,0 +1,198 @@
+"""BLS OEWS time.series flat files (`oe.data.0.Current` plus its code lists).
+
+Series id = `OEU` + areatype (1) + area (7) + industry (6) + occupation (6) + datatype (2).
+We keep cross-industry (`000000`) series for the nation and the state-level areas, decode
+every part of the id, join the code lists, and keep BLS footnotes. A value of `-` means
+"no value": null with a `status` saying why, never zero: `not released` (footnote 8),
+`top-coded` (footnote 5: the wage is at or above the top code, kept as `lower_bound`), or
+`hourly not applicable` (footnote 4: occupations paid by the year have no hourly wage).
+The real data file is ~331 MB (metro areas, industries): it is scanned lazily and filtered
+before anything is collected.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import polars as pl
+
+from etl.geo import TERRITORIES, attach_state_names, usps_expr
+from etl.readers.table import (
+    LINE,
+    Reading,
+    ReadReport,
+    SourceFormatError,
+    check_unique,
+    first_line,
+    read_strings,
+    require_columns,
+)
+from etl.sources.registry import Source
+
+DATA_COLUMNS = ("series_id", "year", "period", "value", "footnote_codes")
+CROSS_INDUSTRY = "000000"
+ALL_OCCUPATIONS = "000000"
+TOP_CODE_FOOTNOTE = "5"
+OCCUPATION_LEVELS = {0: "major", 1: "minor", 2: "broad", 3: "detailed"}
+SERIES = r"^OEU[NSM]\d{7}[0-9A-Z-]{6}\d{6}\d{2}$"
+
+
+def _code_list(path: Path, columns: tuple[str, ...], key: str, report: ReadReport) -> pl.DataFrame:
+    frame = read_strings(path, separator="\t", quoting=False)
+    frame = frame.with_columns(pl.col(pl.String).str.strip_chars())
+    require_columns(path, frame, columns, report)
+    check_unique(path, frame, [key])
+    return frame
+
+
+def _scan_data(path: Path) -> tuple[pl.DataFrame, int]:
+    """Cross-industry national and state rows of the (possibly huge) data file."""
+    with path.open("rb") as handle:
+        header = handle.readline().decode("utf-8-sig", errors="replace")
+    columns = [c.strip() for c in header.rstrip("\r\n").split("\t")]
+    missing = [c for c in DATA_COLUMNS if c not in columns]
+    if missing:
+        raise SourceFormatError(path, f"missing column(s) {missing}; the header has {columns}",
+                                line=1, column=missing[0])
+    series = pl.col("series_id").str.strip_chars()
+    try:
+        scan = pl.scan_csv(path, separator="\t", infer_schema=False, quote_char=None,
+                           null_values=[], row_index_name=LINE, row_index_offset=2,
+                           new_columns=columns, has_header=True)
+        rows = scan.select(pl.len()).collect().item()
+        kept = (
+            scan.with_columns(series.alias("series_id"))
+            .filter(
+                series.str.slice(3, 1).is_in(["N", "S"])
+                & (series.str.slice(11, 6) == CROSS_INDUSTRY)
+            )
+            .collect()
+        )
+        return kept, rows
+    except pl.exceptions.ComputeError as exc:
+        raise SourceFormatError(path, f"cannot be parsed as a BLS time.series file: {exc}",
+                                fix="fetch it again; it may be truncated") from exc
+
+
+def read_oews(paths: dict[str, Path], sources: dict[str, Source]) -> Reading:
+    report = ReadReport()
+    data_path = paths["data"]
+    areas = _code_list(paths["area"], ("state_code", "area_code", "areatype_code", "area_name"),
+                       "area_code", report)
+    occupations = _code_list(paths["occupation"],
+                             ("occupation_code", "occupation_name", "display_level"),
+                             "occupation_code", report)
+    datatypes = _code_list(paths["datatype"], ("datatype_code", "datatype_name"),
+                           "datatype_code", report)
+    footnotes = _code_list(paths["footnote"], ("footnote_code", "footnote_text"),
+                           "footnote_code", report)
+
+    data, report.rows_in_file = _scan_data(data_path)
+    report.rows_kept = data.height
+    hit = first_line(data, ~pl.col("series_id").str.contains(SERIES))
+    if hit:
+        raise SourceFormatError(data_path, f"{hit[1]['series_id']!r} is not an OEWS series id",
+                                line=hit[0], column="series_id")
+    value = pl.col("value").str.strip_chars()
+    number = value.cast(pl.Float64, strict=False)
+    hit = first_line(data, number.is_null() & (value != "-"))
+    if hit:
+        raise SourceFormatError(data_path, f"value {hit[1]['value']!r} is neither a number "
+                                "nor '-' (not released)", line=hit[0], column="value")
+    sid = pl.col("series_id")
+    data = data.with_columns(
+        sid.str.slice(3, 1).alias("areatype_code"),
+        sid.str.slice(4, 7).alias("area_code"),
+        sid.str.slice(17, 6).alias("occupation_code"),
+        sid.str.slice(23, 2).alias("datatype_code"),
+        number.alias("value"),
+        pl.when(value != "-").then(pl.lit("published"))
+        .when(pl.col("footnote_codes").str.contains("5")).then(pl.lit("top-coded"))
+        .when(pl.col("footnote_codes").str.contains("4")).then(pl.lit("hourly not applicable"))
+        .otherwise(pl.lit("not released")).alias("status"),
+        pl.col("footnote_codes").str.strip_chars(),
+        pl.col("year").str.strip_chars().cast(pl.Int16),
+        pl.col("period").str.strip_chars(),
+    )
+    check_unique(data_path, data, ["series_id", "year", "period"])
+    for codes, column, name in ((areas, "area_code", "oe.area"),
+                                (occupations, "occupation_code", "oe.occupation"),
+                                (datatypes, "datatype_code", "oe.datatype")):
+        hit = first_line(data, ~pl.col(column).is_in(codes[column].implode()))
+        if hit:
+            raise SourceFormatError(data_path, f"{column} {hit[1][column]!r} of series "
+                                    f"{hit[1]['series_id']!r} is not in {name}",
+                                    line=hit[0], column="series_id")
+
+    footnote_text = dict(footnotes.select("footnote_code", "footnote_text").rows())
+    hourly_cap, annual_cap = _top_codes(paths["footnote"], footnote_text)
+    occupations = occupations.with_columns(
+        pl.col("display_level").cast(pl.Int8),
+    )
+    tidy = (
+        data.join(areas.select("area_code", "area_name"), on="area_code", how="left")
+        .join(occupations.select("occupation_code", "occupation_name", "display_level"),
+              on="occupation_code", how="left")
+        .join(datatypes.select("datatype_code", "datatype_name"), on="datatype_code",
+              how="left")
+        .with_columns(
+            pl.when(pl.col("areatype_code") == "N").then(pl.lit("US"))
+            .otherwise(usps_expr(pl.col("area_code").str.slice(0, 2))).alias("state"),
+            (pl.col("occupation_code").str.slice(0, 2) + "-"
+             + pl.col("occupation_code").str.slice(2, 4)).alias("soc_code"),
+            pl.when(pl.col("occupation_code") == ALL_OCCUPATIONS).then(pl.lit("total"))
+            .otherwise(pl.col("display_level").replace_strict(OCCUPATION_LEVELS, default=None))
+            .alias("occupation_level"),
+            pl.col("footnote_codes").str.split(",").list.eval(
+                pl.element().str.strip_chars().replace_strict(footnote_text, default=None)
+            ).list.drop_nulls().list.join(" | ").alias("footnote_text"),
+        )
+    )
+    annual = pl.col("datatype_name").str.starts_with("Annual")
+    tidy = tidy.with_columns(
+        pl.when(pl.col("status") == "top-coded")
+        .then(pl.when(annual).then(pl.lit(annual_cap)).otherwise(pl.lit(hourly_cap)))
+        .alias("lower_bound")
+    )
+    hit = first_line(tidy, pl.col("state").is_null())
+    if hit:
+        raise SourceFormatError(data_path, f"state area {hit[1]['area_code']!r} is not a "
+                                "known state FIPS code", line=hit[0], column="series_id")
+    tidy = attach_state_names(tidy).with_columns(
+        pl.col("state").is_in(sorted(TERRITORIES)).alias("is_territory"),
+        pl.when(pl.col("areatype_code") == "N").then(pl.lit("nation")).otherwise(pl.lit("state"))
+        .alias("geo_level"),
+    ).select(
+        "geo_level", "state", "state_fips", "state_name", "is_territory", "area_code",
+        "area_name", "soc_code", "occupation_name", "occupation_level", "datatype_code",
+        "datatype_name", "value", "status", "lower_bound", "footnote_codes", "footnote_text", "year",
+        "period", "series_id", pl.col(LINE).cast(pl.Int32).alias("source_line"),
+    ).with_columns(
+        # Few distinct values repeated 650k times: categoricals keep memory and files small.
+        pl.col("state", "state_fips", "state_name", "area_code", "area_name", "occupation_name",
+               "occupation_level", "datatype_name", "footnote_text").cast(pl.Categorical),
+    ).sort("geo_level", "state", "soc_code", "datatype_code")
+    _describe(tidy, report)
+    return Reading(tidy, report)
+
+
+def _top_codes(path: Path, footnote_text: dict[str, str]) -> tuple[float, float]:
+    """The wage top code, read from footnote 5 ("... $115.00 per hour or $239,200 per year")."""
+    text = footnote_text.get(TOP_CODE_FOOTNOTE, "")
+    found = re.search(r"\$([\d,.]+) per hour or \$([\d,.]+) per year", text)
+    if not found:
+        raise SourceFormatError(path, f"footnote {TOP_CODE_FOOTNOTE} no longer states the wage "
+                                f"top code: {text!r}", column="footnote_text",
+                                fix="update _top_codes in etl/readers/oews.py")
+    return tuple(float(v.replace(",", "")) for v in found.groups())  # type: ignore[return-value]
+
+
+def _describe(tidy: pl.DataFrame, report: ReadReport) -> None:
+    states = tidy.filter(pl.col("geo_level") == "state")
+    report.present["state-level areas"] = [str(states["state"].n_unique())]
+    report.present["datatypes"] = sorted(tidy["datatype_code"].unique().to_list())
+    report.present["cells by status"] = [
+        f"{status}: {n}" for status, n in tidy.group_by("status").len().sort("status").rows()
+    ]
+    report.absent["areas"] = ["metropolitan areas (not used)"]

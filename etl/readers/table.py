@@ -1,0 +1,253 @@
+"""Shared plumbing for readers: parse a delimited upstream file into strings, then validate.
+
+Every check raises `SourceFormatError`, which names the file, the line (1 = header) and the
+column, so a user can open the file at the right place. Parsing is done by polars on the
+happy path; only when polars refuses a file do we rescan it with the csv module to find
+the offending line.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from etl.sniff import looks_like_markup
+
+LINE = "_line"  # 1-based line number of each row in its file (header = line 1)
+
+
+class SourceFormatError(ValueError):
+    """An upstream file is not what its reader expects."""
+
+    def __init__(self, path: Path | str, problem: str, *, line: int | None = None,
+                 column: str | None = None, fix: str | None = None) -> None:
+        self.path, self.problem, self.line, self.column = Path(path), problem, line, column
+        where = str(path) + (f", line {line}" if line is not None else "")
+        where += f", column '{column}'" if column is not None else ""
+        message = f"{where}: {problem}"
+        if fix:
+            message += f"\n  fix: {fix}"
+        super().__init__(message)
+
+
+@dataclass
+class ReadReport:
+    """What a reader found: the facts that go into the staging manifest."""
+
+    rows_in_file: int = 0
+    rows_kept: int = 0
+    present: dict[str, list[str]] = field(default_factory=dict)
+    absent: dict[str, list[str]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "rows_in_file": self.rows_in_file,
+            "rows_kept": self.rows_kept,
+            "present": self.present,
+            "absent": self.absent,
+            "warnings": self.warnings,
+        }
+
+
+@dataclass
+class Reading:
+    table: pl.DataFrame
+    report: ReadReport
+
+
+def _sniff(path: Path, head: bytes) -> None:
+    if not head.strip():
+        raise SourceFormatError(path, "the file is empty",
+                                fix="delete it from the cache and fetch again")
+    if looks_like_markup(head):
+        raise SourceFormatError(
+            path, "this is an HTML/XML page, not a data file (an error or login page saved "
+            "under the data file's name)", line=1,
+            fix="delete it from the cache and fetch again; check the URL in the registry",
+        )
+
+
+def _locate_parse_error(path: Path, separator: str, expected_fields: int,
+                        quoting: bool) -> SourceFormatError | None:
+    """Find the first undecodable or ragged line; slow, used only after polars refused."""
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return SourceFormatError(
+            path, f"bytes are not UTF-8 (byte {raw[exc.start]:#04x} at offset {exc.start})",
+            line=line, fix="re-download the file; upstream files are UTF-8",
+        )
+    rows = csv.reader(io.StringIO(text, newline=""), delimiter=separator,
+                      quoting=csv.QUOTE_MINIMAL if quoting else csv.QUOTE_NONE)
+    for row in rows:
+        if len(row) != expected_fields and any(cell.strip() for cell in row):
+            return SourceFormatError(
+                path, f"{len(row)} fields where the header has {expected_fields}",
+                line=rows.line_num, fix="the file is damaged or truncated; fetch it again",
+            )
+    return None
+
+
+def read_strings(path: Path, *, separator: str = ",", quoting: bool = True) -> pl.DataFrame:
+    """Every column as text, nothing coerced to null (`NA` is Namibia), plus a line number.
+
+    Rejects empty files, HTML pages, non-UTF-8 bytes, ragged and truncated lines.
+    Strips a UTF-8 BOM and CRLF line ends (both occur in files re-saved by hand).
+    """
+    path = Path(path)
+    with path.open("rb") as handle:
+        head = handle.read(4096)
+    _sniff(path, head)
+    header = head.decode("utf-8-sig", errors="replace").splitlines()[0]
+    expected = len(header.split(separator))
+    try:
+        frame = pl.read_csv(
+            path, separator=separator, infer_schema=False, null_values=[],
+            quote_char='"' if quoting else None, empty_string_is_null=False,
+            raise_if_empty=False,
+        )
+    except (pl.exceptions.ComputeError, pl.exceptions.NoDataError) as exc:
+        located = _locate_parse_error(path, separator, expected, quoting)
+        if located:
+            raise located from exc
+        raise SourceFormatError(path, f"cannot be parsed: {exc}") from exc
+    _check_last_line(path, separator, expected)
+    frame = frame.rename({name: name.strip().lstrip("\ufeff") for name in frame.columns})
+    frame = frame.with_columns(pl.col(pl.String).str.strip_chars_end("\r"))
+    return frame.with_row_index(LINE, offset=2)
+
+
+def _check_last_line(path: Path, separator: str, expected: int) -> None:
+    """A body cut mid-row leaves a last line with too few fields and no newline."""
+    size = path.stat().st_size
+    with path.open("rb") as handle:
+        handle.seek(max(0, size - 65536))
+        tail = handle.read()
+    if tail.endswith(b"\n"):
+        return
+    last = tail.rsplit(b"\n", 1)[-1].decode("utf-8", errors="replace")
+    fields = next(csv.reader([last], delimiter=separator), [])
+    if len(fields) < expected:
+        line = None
+        if size <= 65536:
+            line = tail.count(b"\n") + 1
+        raise SourceFormatError(
+            path, f"the last line has {len(fields)} of {expected} fields and no newline: "
+            "the file is truncated", line=line, fix="delete it from the cache and fetch again",
+        )
+
+
+def require_columns(path: Path, frame: pl.DataFrame, required: Sequence[str],
+                    report: ReadReport) -> None:
+    """Missing columns are fatal; extra ones are ignored with a warning."""
+    present = [c for c in frame.columns if c != LINE]
+    missing = [c for c in required if c not in present]
+    if missing:
+        raise SourceFormatError(
+            path, f"missing column(s) {missing}; the header has {present}", line=1,
+            column=missing[0],
+            fix="upstream renamed or dropped a column: update the reader for this schema",
+        )
+    extra = [c for c in present if c not in required]
+    if extra:
+        report.warnings.append(f"ignored unexpected column(s) {extra}")
+
+
+def first_line(frame: pl.DataFrame, mask: pl.Expr) -> tuple[int, object] | None:
+    """(line, row) of the first row matching mask, or None."""
+    hit = frame.filter(mask).head(1)
+    if hit.is_empty():
+        return None
+    return int(hit[LINE][0]), hit.row(0, named=True)
+
+
+def to_number(path: Path, frame: pl.DataFrame, column: str, dtype: type[pl.DataType] = pl.Float64,
+              *, allow_empty: bool = False) -> pl.Expr:
+    """Validated numeric cast of a text column; names the first bad cell."""
+    text = pl.col(column).str.strip_chars()
+    parsed = text.cast(dtype, strict=False)
+    bad = parsed.is_null() & (text != "") if allow_empty else parsed.is_null()
+    hit = first_line(frame, bad)
+    if hit:
+        line, row = hit
+        raise SourceFormatError(
+            path, f"{row[column]!r} is not a {'number' if dtype == pl.Float64 else dtype}",
+            line=line, column=column,
+        )
+    return parsed.alias(column)
+
+
+def check_allowed(path: Path, frame: pl.DataFrame, column: str, allowed: Iterable[str],
+                  *, fix: str | None = None) -> None:
+    allowed = list(allowed)
+    hit = first_line(frame, ~pl.col(column).is_in(allowed))
+    if hit:
+        line, row = hit
+        shown = allowed if len(allowed) <= 12 else [*allowed[:12], "..."]
+        raise SourceFormatError(path, f"unknown value {row[column]!r}; expected one of {shown}",
+                                line=line, column=column, fix=fix)
+
+
+def check_range(path: Path, frame: pl.DataFrame, column: str, low: float | None,
+                high: float | None) -> None:
+    condition = pl.lit(False)
+    if low is not None:
+        condition = condition | (pl.col(column) < low)
+    if high is not None:
+        condition = condition | (pl.col(column) > high)
+    hit = first_line(frame, condition)
+    if hit:
+        line, row = hit
+        raise SourceFormatError(path, f"value {row[column]} is outside [{low}, {high}]",
+                                line=line, column=column)
+
+
+def check_unique(path: Path, frame: pl.DataFrame, keys: Sequence[str]) -> None:
+    duplicated = frame.filter(pl.struct(keys).is_duplicated())
+    if duplicated.height:
+        lines = duplicated[LINE].head(4).to_list()
+        raise SourceFormatError(
+            path, f"{duplicated.height} rows repeat the key {list(keys)} (lines {lines})",
+            line=lines[0], column=keys[0],
+            fix="the file holds duplicate rows: fetch it again or report it upstream",
+        )
+
+
+def check_states(path: Path, frame: pl.DataFrame, column: str, usps: str = "state") -> None:
+    """After normalisation, a null USPS code means the source named an unknown place."""
+    hit = first_line(frame, pl.col(usps).is_null())
+    if hit:
+        line, row = hit
+        raise SourceFormatError(path, f"unknown US state or territory {row[column]!r}",
+                                line=line, column=column)
+
+
+def check_pattern(path: Path, frame: pl.DataFrame, column: str, pattern: str,
+                  what: str) -> None:
+    hit = first_line(frame, ~pl.col(column).str.contains(pattern))
+    if hit:
+        raise SourceFormatError(path, f"{hit[1][column]!r} is not {what}", line=hit[0],
+                                column=column)
+
+
+def collapse_identical_rows(frame: pl.DataFrame, report: ReadReport) -> pl.DataFrame:
+    """Drop rows repeated verbatim (a known upstream quirk), with a warning naming the lines.
+
+    Rows that repeat a key with *different* values are left for `check_unique` to reject.
+    """
+    values = [c for c in frame.columns if c != LINE]
+    row = pl.struct(values)
+    repeated = frame.filter(row.is_duplicated() & ~row.is_first_distinct())
+    if repeated.is_empty():
+        return frame
+    report.warnings.append(f"dropped {repeated.height} verbatim repeated row(s) at lines "
+                           f"{repeated[LINE].to_list()[:10]}")
+    return frame.filter(pl.struct(values).is_first_distinct())

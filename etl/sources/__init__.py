@@ -1,0 +1,1 @@
+"""Sources: the registry of upstream files and the layer that fetches them."""

@@ -1,0 +1,280 @@
+"""Fetch upstream files into a URL-addressed cache, verifiably and atomically.
+
+Order of preference for each file: the cache (`data/raw/HOST/PATH`), then a mirror laid out
+the same way (`AIEI_MIRROR`), then the network. Every new body is written to a temporary
+file beside its target, checked (not empty, not an HTML page, complete, checksum) and only
+then renamed into place, so the cache never holds a partial file. The first checksum seen
+for a URL is pinned in the lock file; a later, different body is refused unless the user
+accepts it explicitly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import requests
+from tqdm import tqdm
+
+from etl.config import Settings
+from etl.sniff import looks_like_markup
+from etl.sources.lock import LockEntry, load_lock, save_lock
+from etl.sources.registry import Source
+
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+PROGRESS_MIN_BYTES = 1 << 20
+
+
+class FetchError(RuntimeError):
+    """A file could not be fetched or verified. The message names the URL and the fix."""
+
+    def __init__(self, url: str, problem: str, fix: str) -> None:
+        self.url, self.problem, self.fix = url, problem, fix
+        super().__init__(f"{url}: {problem}\n  fix: {fix}")
+
+
+class _Retryable(Exception):
+    """A failure worth another attempt (connection trouble, 429/5xx, truncated body)."""
+
+    def __init__(self, problem: str, wait: float | None = None) -> None:
+        super().__init__(problem)
+        self.wait = wait
+
+
+@dataclass(frozen=True)
+class FetchOptions:
+    offline: bool = False
+    refresh: bool = False  # ignore the cache and fetch again (to check upstream for changes)
+    accept_changed: bool = False  # accept a body whose checksum differs from the pinned one
+    attempts: int = 4
+    backoff: float = 1.0  # seconds; doubles after each failed attempt
+    connect_timeout: float = 10.0
+    read_timeout: float = 60.0
+    workers: int = 4
+    progress: bool = True
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    source_id: str
+    url: str
+    path: Path
+    bytes: int
+    sha256: str
+    retrieved_at: str  # when this body first entered the cache
+    origin: str  # "cache", "mirror" or "network"
+
+    @property
+    def downloaded(self) -> bool:
+        return self.origin != "cache"
+
+
+def cache_path(url: str, root: Path) -> Path:
+    """`https://HOST/a%20b/c?x=1` -> root/HOST/a b/c (the query is not part of the path)."""
+    parts = urlsplit(url)
+    relative = unquote(parts.path).lstrip("/")
+    segments = [parts.netloc, *relative.split("/")]
+    if not parts.netloc or any(s in ("", ".", "..") for s in segments):
+        raise FetchError(url, "is not a plain https://HOST/PATH file URL",
+                         "fix the URL in etl/sources/registry.py")
+    return root.joinpath(*segments)
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def _check_body(url: str, path: Path, expected_bytes: int | None = None) -> None:
+    """Refuse bodies that cannot be the data file."""
+    size = path.stat().st_size
+    if size == 0:
+        raise FetchError(url, "the body is empty (0 bytes)",
+                         "try again later; if it persists the upstream file was emptied")
+    with path.open("rb") as handle:
+        head = handle.read(2048)
+    if looks_like_markup(head) and not url.lower().endswith((".html", ".htm", ".xml")):
+        raise FetchError(url, "the body is an HTML page, not the data file (an error, "
+                         "consent or login page)", "open the URL in a browser to see the "
+                         "page; if the file moved, update etl/sources/registry.py")
+    if expected_bytes is not None and size != expected_bytes:
+        raise _Retryable(f"truncated body: {size} of {expected_bytes} bytes")
+
+
+def _verify(source: Source, path: Path, lock: dict[str, LockEntry],
+            options: FetchOptions) -> tuple[int, str]:
+    size, digest = path.stat().st_size, sha256_of(path)
+    if options.accept_changed:
+        return size, digest
+    if source.sha256 and digest != source.sha256:
+        raise FetchError(
+            source.url,
+            f"checksum {digest[:12]}… ({size:,} B) differs from the upstream checksum the "
+            f"registry knows ({source.sha256[:12]}…, {source.bytes or '?'} B)",
+            "if upstream really published a new version, update sha256/bytes in "
+            "etl/sources/registry.py, or re-run with --accept-changed",
+        )
+    pinned = lock.get(source.url)
+    if pinned and (pinned.sha256 != digest or pinned.bytes != size):
+        raise FetchError(
+            source.url,
+            f"the file changed: pinned {pinned.bytes:,} B sha256 {pinned.sha256[:12]}… on "
+            f"{pinned.retrieved_at}, now {size:,} B sha256 {digest[:12]}…",
+            "check the release notes upstream, then re-run with --accept-changed to use the "
+            "new file (the pinned one stays in place until you do)",
+        )
+    return size, digest
+
+
+def _temp_beside(target: Path) -> Path:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    os.close(handle)
+    return Path(name)
+
+
+def _download(url: str, temp: Path, session: requests.Session, options: FetchOptions) -> None:
+    """One attempt: stream the body to `temp`, raising _Retryable or FetchError."""
+    try:
+        response = session.get(url, stream=True,
+                               timeout=(options.connect_timeout, options.read_timeout))
+    except (requests.ConnectionError, requests.Timeout) as exc:
+        raise _Retryable(f"cannot connect: {exc.__class__.__name__}: {exc}") from exc
+    with response:
+        status = response.status_code
+        if status in RETRY_STATUSES:
+            retry_after = response.headers.get("Retry-After", "")
+            wait = float(retry_after) if retry_after.isdigit() else None
+            raise _Retryable(f"HTTP {status} {response.reason}", wait)
+        if status == 403:
+            raise FetchError(url, "HTTP 403 Forbidden",
+                             "BLS and some CDNs refuse requests without a descriptive "
+                             "User-Agent: set AIEI_CONTACT=you@example.org (or "
+                             "AIEI_USER_AGENT); current User-Agent: "
+                             f"{session.headers.get('User-Agent')!r}")
+        if status == 404:
+            raise FetchError(url, "HTTP 404 Not Found: the file is not at this URL",
+                             "the release may have moved or been withdrawn; check the "
+                             "dataset page and update etl/sources/registry.py")
+        if status != 200:
+            raise FetchError(url, f"HTTP {status} {response.reason}",
+                             "unexpected answer; retry later or check the URL")
+        length = response.headers.get("Content-Length")
+        expected = int(length) if length and length.isdigit() else None
+        show = options.progress and (expected is None or expected >= PROGRESS_MIN_BYTES)
+        try:
+            with temp.open("wb") as out, tqdm(
+                total=expected, unit="B", unit_scale=True, disable=not show, leave=False,
+                desc=Path(urlsplit(url).path).name,
+            ) as bar:
+                for chunk in response.iter_content(chunk_size=1 << 16):
+                    out.write(chunk)
+                    bar.update(len(chunk))
+        except (requests.ConnectionError, requests.Timeout,
+                requests.exceptions.ChunkedEncodingError) as exc:
+            raise _Retryable(f"connection broke mid-body: {exc.__class__.__name__}") from exc
+    _check_body(url, temp, expected)
+
+
+def _download_with_retries(url: str, temp: Path, session: requests.Session,
+                           options: FetchOptions) -> None:
+    problem = ""
+    for attempt in range(1, options.attempts + 1):
+        try:
+            _download(url, temp, session, options)
+            return
+        except _Retryable as exc:
+            problem = str(exc)
+            if attempt < options.attempts:
+                wait = exc.wait if exc.wait is not None else options.backoff * 2 ** (attempt - 1)
+                time.sleep(min(wait, 60.0))
+    raise FetchError(url, f"failed after {options.attempts} attempts: {problem}",
+                     "check your connection (or run offline with AIEI_MIRROR set to a "
+                     "mirror directory); if the host is down, retry later")
+
+
+def _from_mirror(source: Source, mirror: Path, temp: Path) -> bool:
+    candidate = cache_path(source.url, mirror)
+    if not candidate.is_file():
+        return False
+    shutil.copyfile(candidate, temp)
+    _check_body(source.url, temp)
+    return True
+
+
+def fetch_one(source: Source, settings: Settings, lock: dict[str, LockEntry],
+              options: FetchOptions, session: requests.Session) -> FetchResult:
+    target = cache_path(source.url, settings.raw_dir)
+    pinned = lock.get(source.url)
+    if target.is_file() and not options.refresh:
+        size, digest = _verify(source, target, lock, options)
+        stamp = pinned.retrieved_at if pinned and pinned.sha256 == digest else _now()
+        return FetchResult(source.id, source.url, target, size, digest, stamp, "cache")
+
+    temp = _temp_beside(target)
+    try:
+        if settings.mirror and _from_mirror(source, settings.mirror, temp):
+            origin = "mirror"
+        elif options.offline:
+            where = f"the mirror {settings.mirror}" if settings.mirror else "no mirror"
+            raise FetchError(source.url, f"not in the cache ({target}) nor in {where}, and "
+                             "--offline forbids the network",
+                             "set AIEI_MIRROR to a directory laid out as MIRROR/HOST/PATH, "
+                             "or run without --offline")
+        else:
+            _download_with_retries(source.url, temp, session, options)
+            origin = "network"
+        size, digest = _verify(source, temp, lock, options)
+        os.replace(temp, target)
+    finally:
+        temp.unlink(missing_ok=True)
+    stamp = pinned.retrieved_at if pinned and pinned.sha256 == digest else _now()
+    return FetchResult(source.id, source.url, target, size, digest, stamp, origin)
+
+
+def new_session(settings: Settings) -> requests.Session:
+    session = requests.Session()
+    session.headers["User-Agent"] = settings.user_agent
+    return session
+
+
+def fetch_sources(sources: Iterable[Source], settings: Settings,
+                  options: FetchOptions = FetchOptions()) -> list[FetchResult]:
+    """Fetch all sources concurrently; pin new checksums; report every failure at once."""
+    sources = list(sources)
+    lock = load_lock(settings.lock_file)
+    session = new_session(settings)
+    results: list[FetchResult] = []
+    errors: list[str] = []
+    with ThreadPoolExecutor(max_workers=max(1, options.workers)) as pool:
+        futures = [pool.submit(fetch_one, s, settings, lock, options, session) for s in sources]
+        for future in futures:
+            try:
+                results.append(future.result())
+            except (FetchError, OSError) as exc:
+                errors.append(str(exc))
+    for result in results:
+        lock[result.url] = LockEntry(result.bytes, result.sha256, result.retrieved_at)
+    if results:
+        save_lock(settings.lock_file, lock)
+    if errors:
+        raise FetchError(f"{len(errors)} of {len(sources)} source(s)",
+                         "could not be fetched:\n" + "\n".join(errors),
+                         "see each message above")
+    return results
