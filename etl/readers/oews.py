@@ -166,8 +166,8 @@ def read_oews(paths: dict[str, Path], sources: dict[str, Source]) -> Reading:
     ).select(
         "geo_level", "state", "state_fips", "state_name", "is_territory", "area_code",
         "area_name", "soc_code", "occupation_name", "occupation_level", "datatype_code",
-        "datatype_name", "value", "status", "lower_bound", "footnote_codes", "footnote_text", "year",
-        "period", "series_id", pl.col(LINE).cast(pl.Int32).alias("source_line"),
+        "datatype_name", "value", "status", "lower_bound", "footnote_codes", "footnote_text",
+        "year", "period", "series_id", pl.col(LINE).cast(pl.Int32).alias("source_line"),
     ).with_columns(
         # Few distinct values repeated 650k times: categoricals keep memory and files small.
         pl.col("state", "state_fips", "state_name", "area_code", "area_name", "occupation_name",

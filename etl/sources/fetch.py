@@ -117,6 +117,11 @@ def _check_body(url: str, path: Path, expected_bytes: int | None = None) -> None
         raise _Retryable(f"truncated body: {size} of {expected_bytes} bytes")
 
 
+def _starts_with_tag(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(512).lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
+
+
 def _verify(source: Source, path: Path, lock: dict[str, LockEntry],
             options: FetchOptions) -> tuple[int, str]:
     size, digest = path.stat().st_size, sha256_of(path)
@@ -176,7 +181,10 @@ def _download(url: str, temp: Path, session: requests.Session, options: FetchOpt
             raise FetchError(url, f"HTTP {status} {response.reason}",
                              "unexpected answer; retry later or check the URL")
         length = response.headers.get("Content-Length")
-        expected = int(length) if length and length.isdigit() else None
+        # Content-Length counts bytes on the wire; a gzip-encoded body unzips to more.
+        encoded = response.headers.get("Content-Encoding", "identity").strip().lower()
+        expected = (int(length) if length and length.isdigit()
+                    and encoded in ("", "identity") else None)
         show = options.progress and (expected is None or expected >= PROGRESS_MIN_BYTES)
         try:
             with temp.open("wb") as out, tqdm(
@@ -187,8 +195,14 @@ def _download(url: str, temp: Path, session: requests.Session, options: FetchOpt
                     out.write(chunk)
                     bar.update(len(chunk))
         except (requests.ConnectionError, requests.Timeout,
-                requests.exceptions.ChunkedEncodingError) as exc:
+                requests.exceptions.ChunkedEncodingError,
+                requests.exceptions.ContentDecodingError) as exc:
             raise _Retryable(f"connection broke mid-body: {exc.__class__.__name__}") from exc
+        if "text/html" in response.headers.get("Content-Type", "").lower() and _starts_with_tag(
+                temp) and not url.lower().endswith((".html", ".htm")):
+            raise FetchError(url, "the server answered with an HTML page (Content-Type "
+                             "text/html), not the data file", "open the URL in a browser to "
+                             "see the page; if the file moved, update etl/sources/registry.py")
     _check_body(url, temp, expected)
 
 
@@ -264,11 +278,14 @@ def fetch_sources(sources: Iterable[Source], settings: Settings,
     errors: list[str] = []
     with ThreadPoolExecutor(max_workers=max(1, options.workers)) as pool:
         futures = [pool.submit(fetch_one, s, settings, lock, options, session) for s in sources]
-        for future in futures:
+        for source, future in zip(sources, futures, strict=True):
             try:
                 results.append(future.result())
-            except (FetchError, OSError) as exc:
+            except FetchError as exc:
                 errors.append(str(exc))
+            except OSError as exc:  # disk full, permissions: name the file and the cause
+                errors.append(f"{source.url}: {exc.__class__.__name__}: {exc}\n  fix: check "
+                              "free space and permissions of the data directory")
     for result in results:
         lock[result.url] = LockEntry(result.bytes, result.sha256, result.retrieved_at)
     if results:

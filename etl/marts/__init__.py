@@ -1,0 +1,1 @@
+"""Marts: the joined, documented tables the dashboard, downloads and briefings read."""

@@ -1,0 +1,68 @@
+"""Declarations that travel with each mart: its key, its columns and what each one means.
+
+The data dictionary is generated from these declarations, and the build refuses a mart
+whose columns differ from what it declares, so the dictionary can never drift.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import polars as pl
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    dtype: type[pl.DataType] | pl.DataType
+    unit: str
+    definition: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Mart:
+    name: str
+    description: str
+    key: tuple[str, ...]
+    columns: tuple[Column, ...]
+    staging: tuple[str, ...]  # staging tables read
+    marts: tuple[str, ...]  # other marts read
+    build: Callable[[dict[str, pl.DataFrame]], pl.DataFrame]
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def conform(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """Declared order and types, sorted by key; refuse anything undeclared or missing."""
+        declared = self.column_names
+        extra = [c for c in frame.columns if c not in declared]
+        missing = [c for c in declared if c not in frame.columns]
+        if extra or missing:
+            raise ValueError(f"mart {self.name}: undeclared columns {extra}, "
+                             f"missing columns {missing}")
+        frame = frame.select([pl.col(c.name).cast(c.dtype) for c in self.columns])
+        duplicated = frame.filter(pl.struct(list(self.key)).is_duplicated())
+        if duplicated.height:
+            raise ValueError(f"mart {self.name}: key {self.key} repeats, e.g. "
+                             f"{duplicated.head(2).rows()}")
+        return frame.sort(list(self.key))
+
+
+def col(name: str, dtype: type[pl.DataType] | pl.DataType, unit: str, definition: str,
+        source: str = "computed") -> Column:
+    return Column(name, dtype, unit, definition, source)
+
+
+# Columns many marts share, declared once.
+STATE = col("state", pl.String, "USPS code", "Two-letter USPS code of the state (DC counts as "
+            "a state; US = the nation).", "etl/geo.py reference list")
+STATE_NAME = col("state_name", pl.String, "", "State name.", "etl/geo.py reference list")
+WAVE = col("wave", pl.String, "YYYY-MM", "AEI data wave: the month its sample window falls in "
+           "(2025-08, 2025-11, 2026-02, 2026-04, 2026-05).", "AEI release files")
+RELEASE = col("release", pl.String, "", "AEI release folder the wave comes from "
+              "(e.g. release_2025_09_15).", "etl/sources/registry.py")
+IS_TERRITORY = col("is_territory", pl.Boolean, "", "True for PR, GU, VI, AS, MP: shown, "
+                   "never counted among the 51 (50 states + DC).", "etl/geo.py")
