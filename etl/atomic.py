@@ -13,6 +13,7 @@ def write_text_atomically(path: Path, text: str) -> None:
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(text)
+        os.chmod(temp, 0o644)  # mkstemp creates 0600; outputs are meant to be shared
         os.replace(temp, path)
     finally:
         Path(temp).unlink(missing_ok=True)

@@ -6,6 +6,7 @@ import resource
 import time
 
 from etl.config import Settings
+from etl.marts.runner import build_marts
 from etl.sources.fetch import FetchOptions, fetch_sources
 from etl.sources.registry import SOURCES
 from etl.staging import stage
@@ -29,4 +30,28 @@ def build(settings: Settings, options: FetchOptions, *, force: bool = False) -> 
     rebuilt = [t for t in staged if t.rebuilt]
     print(f"staging: {len(staged)} tables, {len(rebuilt)} rebuilt "
           f"[{time.perf_counter() - step:.2f} s] -> {settings.staging_dir}")
-    print(f"peak memory {peak_rss_mb():.0f} MB")
+
+    step = time.perf_counter()
+    marts = build_marts(settings.staging_dir, settings.processed_dir, force=force)
+    print(f"marts: {len(marts.rebuilt) + len(marts.reused)} tables, {len(marts.rebuilt)} "
+          f"rebuilt [{time.perf_counter() - step:.2f} s] -> {settings.processed_dir}")
+    print_coverage(marts.coverage)
+    print(f"build: {time.perf_counter() - started:.2f} s, peak memory {peak_rss_mb():.0f} MB")
+
+
+def print_coverage(coverage: dict) -> None:
+    exposure = coverage.get("employment_with_exposure_pct", {})
+    reach = coverage.get("task_usage_reaching_employment_pct", {})
+    matched = coverage.get("us_task_usage_by_match_pct", {})
+    if exposure:
+        s = exposure["states"]
+        print(f"coverage: jobs with an exposure score: US {exposure['US']} %, states "
+              f"{s['min']}-{s['max']} % (median {s['median']})")
+    if reach:
+        s = reach["states"]
+        print(f"coverage: task usage reaching an OEWS occupation with employment: US "
+              f"{reach['US']} %, {reach['states_with_task_data']} states {s['min']}-{s['max']} "
+              f"% (median {s['median']})")
+    if matched:
+        shares = ", ".join(f"{k} {v} %" for k, v in matched["shares"].items())
+        print(f"coverage: US task usage ({matched['wave']}) by match: {shares}")

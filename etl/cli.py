@@ -8,6 +8,7 @@ import time
 from collections.abc import Sequence
 
 from etl.config import settings
+from etl.marts.runner import MartError
 from etl.readers.table import SourceFormatError
 from etl.sources.fetch import FetchError, FetchOptions, fetch_sources
 from etl.sources.registry import SOURCES, SOURCES_BY_ID
@@ -127,7 +128,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
     try:
         COMMANDS[args.command](args)
-    except (FetchError, SourceFormatError) as exc:
+    except (FetchError, SourceFormatError, MartError) as exc:
         print(f"aiei {args.command}: error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -36,13 +36,11 @@ class Mart:
         return [c.name for c in self.columns]
 
     def conform(self, frame: pl.DataFrame) -> pl.DataFrame:
-        """Declared order and types, sorted by key; refuse anything undeclared or missing."""
-        declared = self.column_names
-        extra = [c for c in frame.columns if c not in declared]
-        missing = [c for c in declared if c not in frame.columns]
-        if extra or missing:
-            raise ValueError(f"mart {self.name}: undeclared columns {extra}, "
-                             f"missing columns {missing}")
+        """Exactly the declared columns, in order and typed, sorted by key; the builders'
+        working columns are dropped here. A declared column the builder lacks is an error."""
+        missing = [c for c in self.column_names if c not in frame.columns]
+        if missing:
+            raise ValueError(f"mart {self.name}: the builder did not produce {missing}")
         frame = frame.select([pl.col(c.name).cast(c.dtype) for c in self.columns])
         duplicated = frame.filter(pl.struct(list(self.key)).is_duplicated())
         if duplicated.height:
@@ -66,3 +64,26 @@ RELEASE = col("release", pl.String, "", "AEI release folder the wave comes from 
               "(e.g. release_2025_09_15).", "etl/sources/registry.py")
 IS_TERRITORY = col("is_territory", pl.Boolean, "", "True for PR, GU, VI, AS, MP: shown, "
                    "never counted among the 51 (50 states + DC).", "etl/geo.py")
+
+
+def stable_sum(expr: pl.Expr) -> pl.Expr:
+    """A float sum in a fixed order: polars sums groups in parallel pieces whose order varies
+    between runs, which changes the last bits and breaks byte-identical outputs."""
+    return expr.sort().sum()
+
+
+def rank_within(frame: pl.DataFrame, group: list[str], value: str, name: str, *,
+                tiebreak: str, where: pl.Expr | None = None) -> pl.DataFrame:
+    """1 = largest `value` in each group; ties broken by `tiebreak`, so ranks are stable.
+    Rows with a null value, or outside `where`, get no rank."""
+    eligible = pl.col(value).is_not_null() & (where if where is not None else pl.lit(True))
+    ranked = (
+        frame.with_row_index("_row")
+        .sort([*group, value, tiebreak], descending=[*[False] * len(group), True, False],
+              nulls_last=True)
+        .with_columns(eligible.alias("_eligible"))
+        .with_columns(
+            pl.when("_eligible").then(pl.int_range(1, pl.len() + 1).over([*group, "_eligible"]))
+            .cast(pl.Int16).alias(name))
+    )
+    return ranked.sort("_row").drop("_row", "_eligible")

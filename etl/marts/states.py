@@ -44,7 +44,8 @@ def build_states(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
         .list.sort().list.join(",").alias("neighbours")
     )
     in_oews = inputs["oews"].filter(pl.col("geo_level") == "state")["state"].cast(pl.String)
-    geographies = reference.filter(~pl.col("is_territory") | pl.col("state").is_in(in_oews))
+    geographies = reference.filter(~pl.col("is_territory")
+                                   | pl.col("state").is_in(in_oews.implode()))
     return (
         geographies.join(population, on="state", how="left")
         .join(gdp, on="state", how="left")

@@ -23,10 +23,12 @@ from etl.readers.table import (
     Reading,
     ReadReport,
     SourceFormatError,
+    check_last_line,
     check_unique,
     first_line,
     read_strings,
     require_columns,
+    sniff,
 )
 from etl.sources.registry import Source
 
@@ -38,10 +40,11 @@ OCCUPATION_LEVELS = {0: "major", 1: "minor", 2: "broad", 3: "detailed"}
 SERIES = r"^OEU[NSM]\d{7}[0-9A-Z-]{6}\d{6}\d{2}$"
 
 
-def _code_list(path: Path, columns: tuple[str, ...], key: str, report: ReadReport) -> pl.DataFrame:
+def _code_list(path: Path, columns: tuple[str, ...], key: str, report: ReadReport,
+               known: tuple[str, ...] = ()) -> pl.DataFrame:
     frame = read_strings(path, separator="\t", quoting=False)
     frame = frame.with_columns(pl.col(pl.String).str.strip_chars())
-    require_columns(path, frame, columns, report)
+    require_columns(path, frame, columns, report, known=known)
     check_unique(path, frame, [key])
     return frame
 
@@ -49,12 +52,15 @@ def _code_list(path: Path, columns: tuple[str, ...], key: str, report: ReadRepor
 def _scan_data(path: Path) -> tuple[pl.DataFrame, int]:
     """Cross-industry national and state rows of the (possibly huge) data file."""
     with path.open("rb") as handle:
-        header = handle.readline().decode("utf-8-sig", errors="replace")
-    columns = [c.strip() for c in header.rstrip("\r\n").split("\t")]
+        head = handle.read(4096)
+    sniff(path, head)
+    header = head.decode("utf-8-sig", errors="replace").splitlines()[0]
+    columns = [c.strip() for c in header.split("\t")]
     missing = [c for c in DATA_COLUMNS if c not in columns]
     if missing:
         raise SourceFormatError(path, f"missing column(s) {missing}; the header has {columns}",
                                 line=1, column=missing[0])
+    check_last_line(path, "\t", len(columns))
     series = pl.col("series_id").str.strip_chars()
     try:
         scan = pl.scan_csv(path, separator="\t", infer_schema=False, quote_char=None,
@@ -71,8 +77,21 @@ def _scan_data(path: Path) -> tuple[pl.DataFrame, int]:
         )
         return kept, rows
     except pl.exceptions.ComputeError as exc:
-        raise SourceFormatError(path, f"cannot be parsed as a BLS time.series file: {exc}",
-                                fix="fetch it again; it may be truncated") from exc
+        raise _first_undecodable_line(path) or SourceFormatError(
+            path, f"cannot be parsed as a BLS time.series file: {exc}",
+            fix="fetch it again; it may be truncated") from exc
+
+
+def _first_undecodable_line(path: Path) -> SourceFormatError | None:
+    """Stream the file (up to ~331 MB) to name the first line that is not UTF-8."""
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                return SourceFormatError(path, f"bytes are not UTF-8 (byte {raw[exc.start]:#04x})",
+                                         line=number, fix="re-download the file")
+    return None
 
 
 def read_oews(paths: dict[str, Path], sources: dict[str, Source]) -> Reading:
@@ -82,7 +101,7 @@ def read_oews(paths: dict[str, Path], sources: dict[str, Source]) -> Reading:
                        "area_code", report)
     occupations = _code_list(paths["occupation"],
                              ("occupation_code", "occupation_name", "display_level"),
-                             "occupation_code", report)
+                             "occupation_code", report, known=("selectable", "sort_sequence"))
     datatypes = _code_list(paths["datatype"], ("datatype_code", "datatype_name"),
                            "datatype_code", report)
     footnotes = _code_list(paths["footnote"], ("footnote_code", "footnote_text"),
@@ -96,7 +115,7 @@ def read_oews(paths: dict[str, Path], sources: dict[str, Source]) -> Reading:
                                 line=hit[0], column="series_id")
     value = pl.col("value").str.strip_chars()
     number = value.cast(pl.Float64, strict=False)
-    hit = first_line(data, number.is_null() & (value != "-"))
+    hit = first_line(data, number.is_null() & (value != "-").fill_null(True))
     if hit:
         raise SourceFormatError(data_path, f"value {hit[1]['value']!r} is neither a number "
                                 "nor '-' (not released)", line=hit[0], column="value")

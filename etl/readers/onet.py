@@ -21,13 +21,15 @@ from etl.sources.registry import Source
 
 ONET_SOC = r"^\d{2}-\d{4}\.\d{2}$"
 TASK_COLUMNS = ("O*NET-SOC Code", "Title", "Task ID", "Task", "Task Type")
+UNUSED_TASK_COLUMNS = ("Incumbents Responding", "Date", "Domain Source")
 
 
 def _tasks(path: Path, *, separator: str, code_column: str, extra: tuple[str, ...]) -> Reading:
     report = ReadReport()
-    frame = read_strings(path, separator=separator, quoting=separator == ",")
+    # O*NET's text files quote fields holding '"' the CSV way ("Conduct ""head counts""").
+    frame = read_strings(path, separator=separator)
     report.rows_in_file = frame.height
-    require_columns(path, frame, (*TASK_COLUMNS, *extra), report)
+    require_columns(path, frame, (*TASK_COLUMNS, *extra), report, known=UNUSED_TASK_COLUMNS)
     check_pattern(path, frame, "O*NET-SOC Code", ONET_SOC, "an O*NET-SOC code like 11-1011.00")
     frame = frame.with_columns(to_number(path, frame, "Task ID", pl.Int32))
     check_unique(path, frame, ["O*NET-SOC Code", "Task ID"])
@@ -58,7 +60,7 @@ def read_onet_task_statements(path: Path, source: Source) -> Reading:
 
 def read_onet_occupations(path: Path, source: Source) -> Reading:
     report = ReadReport()
-    frame = read_strings(path, separator="\t", quoting=False)
+    frame = read_strings(path, separator="\t")
     report.rows_in_file = frame.height
     require_columns(path, frame, ("O*NET-SOC Code", "Title", "Description"), report)
     check_pattern(path, frame, "O*NET-SOC Code", ONET_SOC, "an O*NET-SOC code like 11-1011.00")

@@ -54,7 +54,8 @@ def read_state_gdp(path: Path, source: Source) -> Reading:
     report = ReadReport()
     frame = read_strings(path)
     report.rows_in_file = frame.height
-    require_columns(path, frame, ("state_code", "state_name", "gdp_total", "year"), report)
+    require_columns(path, frame, ("state_code", "state_name", "gdp_total", "year"), report,
+                    known=("gdp_millions",))
     frame = _states(path, frame, "state_code", report)
     frame = frame.with_columns(to_number(path, frame, "gdp_total"),
                                to_number(path, frame, "year", pl.Int16))

@@ -61,7 +61,7 @@ class Reading:
     report: ReadReport
 
 
-def _sniff(path: Path, head: bytes) -> None:
+def sniff(path: Path, head: bytes) -> None:
     if not head.strip():
         raise SourceFormatError(path, "the file is empty",
                                 fix="delete it from the cache and fetch again")
@@ -105,7 +105,7 @@ def read_strings(path: Path, *, separator: str = ",", quoting: bool = True) -> p
     path = Path(path)
     with path.open("rb") as handle:
         head = handle.read(4096)
-    _sniff(path, head)
+    sniff(path, head)
     header = head.decode("utf-8-sig", errors="replace").splitlines()[0]
     expected = len(header.split(separator))
     try:
@@ -119,35 +119,35 @@ def read_strings(path: Path, *, separator: str = ",", quoting: bool = True) -> p
         if located:
             raise located from exc
         raise SourceFormatError(path, f"cannot be parsed: {exc}") from exc
-    _check_last_line(path, separator, expected)
+    check_last_line(path, separator, expected)
     frame = frame.rename({name: name.strip().lstrip("\ufeff") for name in frame.columns})
     frame = frame.with_columns(pl.col(pl.String).str.strip_chars_end("\r"))
     return frame.with_row_index(LINE, offset=2)
 
 
-def _check_last_line(path: Path, separator: str, expected: int) -> None:
+def check_last_line(path: Path, separator: str, expected: int) -> None:
     """A body cut mid-row leaves a last line with too few fields and no newline."""
     size = path.stat().st_size
     with path.open("rb") as handle:
         handle.seek(max(0, size - 65536))
         tail = handle.read()
-    if tail.endswith(b"\n"):
+    last = tail.rsplit(b"\n", 1)[-1]
+    if tail.endswith(b"\n") or not last.strip():
         return
-    last = tail.rsplit(b"\n", 1)[-1].decode("utf-8", errors="replace")
-    fields = next(csv.reader([last], delimiter=separator), [])
-    if len(fields) < expected:
-        line = None
-        if size <= 65536:
-            line = tail.count(b"\n") + 1
-        raise SourceFormatError(
-            path, f"the last line has {len(fields)} of {expected} fields and no newline: "
-            "the file is truncated", line=line, fix="delete it from the cache and fetch again",
-        )
+    # Every upstream file ends its last row with a newline: without one, the body was cut,
+    # possibly inside a number that would still parse.
+    fields = next(csv.reader([last.decode("utf-8", errors="replace")], delimiter=separator), [])
+    line = tail.count(b"\n") + 1 if size <= 65536 else None
+    raise SourceFormatError(
+        path, f"the last line ({len(fields)} of {expected} fields) has no newline: the file "
+        "is truncated", line=line, fix="delete it from the cache and fetch again",
+    )
 
 
 def require_columns(path: Path, frame: pl.DataFrame, required: Sequence[str],
-                    report: ReadReport) -> None:
-    """Missing columns are fatal; extra ones are ignored with a warning."""
+                    report: ReadReport, known: Sequence[str] = ()) -> None:
+    """Missing columns are fatal; unexpected ones (not required, not `known` upstream
+    columns we do not use) are ignored with a warning."""
     present = [c for c in frame.columns if c != LINE]
     missing = [c for c in required if c not in present]
     if missing:
@@ -156,7 +156,7 @@ def require_columns(path: Path, frame: pl.DataFrame, required: Sequence[str],
             column=missing[0],
             fix="upstream renamed or dropped a column: update the reader for this schema",
         )
-    extra = [c for c in present if c not in required]
+    extra = [c for c in present if c not in required and c not in known]
     if extra:
         report.warnings.append(f"ignored unexpected column(s) {extra}")
 

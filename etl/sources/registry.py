@@ -54,6 +54,8 @@ class Source:
     sha256: str | None = None  # upstream checksum, where known
     bytes: int | None = None
     extra_facets: tuple[str, ...] = ()  # AEI facets a release adds beyond the known ones
+    # wave -> state -> caveat the publisher stated (flagged in the marts, never hidden)
+    anomalies: dict[str, dict[str, str]] = field(default_factory=dict)
     notes: str = ""
 
     @property
@@ -96,8 +98,10 @@ SOURCES: tuple[Source, ...] = (
          "aei_raw_claude_ai_2025-11-13_to_2025-11-20.csv",
          "AEI Claude.ai usage, Nov 13-20 2025 (raw, long schema)", "release_2026_01_15",
          "aei_long", waves={"2025-11": ("2025-11-13", "2025-11-20")},
-         notes="US states as geography=country-state, geo_id US-XX. AEI's Jan-2026 report "
-               "excluded Wyoming's traffic in this window as anomalous."),
+         notes="US states as geography=country-state, geo_id US-XX.",
+         anomalies={"2025-11": {"WY": "AEI's January 2026 report excluded Wyoming's traffic "
+                                      "in this window as anomalous; the file still counts it "
+                                      "and so do we."}}),
     _aei("aei_2026_02", "release_2026_03_24/data/aei_raw_claude_ai_2026-02-05_to_2026-02-12.csv",
          "AEI Claude.ai usage, Feb 5-12 2026 (raw, long schema)", "release_2026_03_24",
          "aei_long", waves={"2026-02": ("2026-02-05", "2026-02-12")},
