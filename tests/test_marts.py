@@ -158,7 +158,9 @@ def test_coverage_is_measured_and_stored(built):
 
 def test_indiana_largest_occupations_and_top_use(built):
     occupations = mart(built, "state_occupations").filter(pl.col("state") == "IN")
-    total = occupations.sort("rank_by_employment").head(1)
+    total = occupations.sort("rank_by_employment", nulls_last=True).head(1)
+    assert total["title"].item() == "Laborers and Freight, Stock, and Material Movers, Hand"
+    assert total["employment"].item() == 103_200
     summary = mart(built, "state_summary").filter((pl.col("state") == "IN")
                                                   & (pl.col("wave") == "2025-08"))
     assert summary["largest_occupation_1_title"].item() == total["title"].item()
