@@ -1,30 +1,94 @@
-"""The Dash app. `gunicorn dashboard.app:server` in production, `aiei serve` in development."""
+"""The Dash app. Production: `gunicorn dashboard.app:server`; development: `aiei serve`.
+
+The app holds no per-user state: every view is described by its URL, data are read-only
+marts loaded once per process.
+"""
 
 from __future__ import annotations
 
-import json
+import contextlib
+import re
 
-from dash import Dash, html
+from dash import Dash, Input, Output, State, callback, clientside_callback
+from flask_compress import Compress
 
-from etl.config import settings
+from dashboard import components as ui
+from dashboard.data import DataNotBuilt, marts
+from dashboard.pages import compare, home, methodology, state
+from dashboard.urls import BadParameter, parse_query
+from etl.config import PROJECT_ROOT
 
-app = Dash(__name__, title="State AI Economic Index", serve_locally=True)
+STATE_PATH = re.compile(r"^/state/([^/]{1,40})/?$")
+COMPRESSED_TYPES = ["text/html", "text/css", "text/plain", "application/javascript",
+                    "text/javascript", "application/json"]
+
+app = Dash(
+    __name__,
+    title="State AI Economic Index",
+    assets_folder=str(PROJECT_ROOT / "assets"),
+    serve_locally=True,
+    suppress_callback_exceptions=True,  # pages add their components after the first render
+    update_title=None,
+    meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"},
+               {"name": "description", "content": "What people use AI for, state by state, "
+                "joined with the jobs people hold."}],
+)
 server = app.server
+server.config.update(COMPRESS_MIMETYPES=COMPRESSED_TYPES, COMPRESS_ALGORITHM=["br", "gzip"],
+                     COMPRESS_BR_LEVEL=5, COMPRESS_MIN_SIZE=500)
+Compress(server)
+app.layout = ui.frame()
 
 
-def _layout() -> html.Div:
-    manifest = settings().staging_dir / "manifest.json"
-    tables = json.loads(manifest.read_text())["tables"] if manifest.is_file() else {}
-    return html.Div([
-        html.H1("State AI Economic Index"),
-        html.P("The dashboard arrives with the marts. Staged tables built so far:"),
-        html.Ul([html.Li(f"{name}: {entry['rows']:,} rows") for name, entry in tables.items()])
-        if tables else html.P("No data built yet: run `aiei build`."),
-    ])
+def render(pathname: str | None, search: str | None) -> object:
+    """The page for a URL, or a friendly notice saying what is wrong with it."""
+    try:
+        query = parse_query(search)
+        path = pathname or "/"
+        if path == "/":
+            return home.layout(query)
+        if path.rstrip("/") == "/compare":
+            return compare.layout(query)
+        if path.rstrip("/") == "/methodology":
+            return methodology.layout(query)
+        found = STATE_PATH.match(path)
+        if found:
+            return state.layout(found.group(1), query)
+        return ui.notice("Page not found", "There is no page at this address.")
+    except BadParameter as exc:
+        return ui.notice("This link cannot be shown", str(exc))
+    except DataNotBuilt:
+        return ui.notice("No data yet", "The data has not been built on this server: run "
+                         "`aiei build`, then reload.", kind="info")
 
 
-app.layout = _layout
+@callback(Output("page", "children"), Input("url", "pathname"), State("url", "search"))
+def route(pathname: str | None, search: str | None) -> object:
+    return render(pathname, search)
+
+
+clientside_callback(
+    """function(path) {
+        const names = {"/": "Map", "/compare": "Compare states", "/methodology": "Methodology"};
+        const state = (path || "").match(/^\\/state\\/([A-Za-z]{2})/);
+        const page = state ? state[1].toUpperCase() : (names[path] || "");
+        document.title = (page ? page + " · " : "") + "State AI Economic Index";
+        return "";
+    }""",
+    Output("page", "data-title"),
+    Input("url", "pathname"),
+)
+
+
+def warm_up() -> None:
+    """Load the marts now (once per process) rather than on the first request."""
+    with contextlib.suppress(DataNotBuilt):
+        marts()
+
+
+warm_up()
 
 
 def serve(host: str = "127.0.0.1", port: int = 8050, debug: bool = False) -> None:
     app.run(host=host, port=port, debug=debug)
+

@@ -1,0 +1,99 @@
+"""Layout pieces every page uses: the frame, headline cards, accessible tables, notices."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from dash import dcc, html
+
+GRAPH_CONFIG = {
+    "topojsonURL": "/assets/topojson/",  # the map file is served by this app, not a CDN
+    "displaylogo": False,
+    "displayModeBar": "hover",
+    "responsive": True,
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "zoomIn2d", "zoomOut2d",
+                               "autoScale2d", "resetScale2d", "pan2d", "zoom2d",
+                               "zoomInGeo", "zoomOutGeo", "resetGeo", "hoverClosestGeo",
+                               "sendDataToCloud", "hoverClosestCartesian",
+                               "hoverCompareCartesian", "toggleSpikelines"],
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+}
+
+CITATION = ("State AI Economic Index. Data: Anthropic Economic Index (CC-BY); O*NET 29.3 "
+            "(USDOL/ETA, CC BY 4.0); BLS OEWS May 2025.")
+
+
+def frame() -> html.Div:
+    """Header, navigation, the page slot, footer."""
+    return html.Div([
+        dcc.Location(id="url", refresh="callback-nav"),
+        html.A("Skip to content", href="#page", className="skip-link"),
+        html.Header([
+            dcc.Link("State AI Economic Index", href="/", className="brand"),
+            html.Nav([
+                dcc.Link("Map", href="/"),
+                dcc.Link("Compare states", href="/compare"),
+                dcc.Link("Methodology & sources", href="/methodology"),
+            ], **{"aria-label": "Main"}),
+        ], className="site-header"),
+        html.Main(id="page", tabIndex="-1"),
+        html.Footer([
+            html.P(CITATION),
+            html.P([dcc.Link("Methodology, sources and licences", href="/methodology"),
+                    " · Every number links back to its source file and checksum."]),
+        ], className="site-footer"),
+    ])
+
+
+def card(label: str, value: str, detail: str, note: str = "") -> html.Div:
+    return html.Div([
+        html.Div(label, className="card-label"),
+        html.Div(value, className="card-value"),
+        html.Div(detail, className="card-detail"),
+        html.Div(note, className="card-note") if note else None,
+    ], className="card", role="group", **{"aria-label": f"{label}: {value}. {detail}"})
+
+
+def table(columns: Sequence[str], rows: Sequence[Sequence[object]], caption: str,
+          table_id: str | None = None, numeric: Sequence[bool] | None = None) -> html.Table:
+    numeric = numeric or [False] * len(columns)
+    return html.Table([
+        html.Caption(caption),
+        html.Thead(html.Tr([html.Th(c, scope="col", className="num" if n else None)
+                            for c, n in zip(columns, numeric, strict=True)])),
+        html.Tbody([html.Tr([html.Td(_cell(v), className="num" if n else None)
+                             for v, n in zip(row, numeric, strict=True)]) for row in rows]),
+    ], className="data-table", **({"id": table_id} if table_id else {}))
+
+
+def _cell(value: object) -> object:
+    if value is None:
+        return "not published"
+    if isinstance(value, float):
+        return f"{value:,.2f}"
+    return value if isinstance(value, str | int | html.A | dcc.Link) else str(value)
+
+
+def table_view(summary: str, content: html.Table) -> html.Details:
+    """The chart's numbers as a table, for screen readers and for checking."""
+    return html.Details([html.Summary(summary), content], className="table-view")
+
+
+def labelled(label: str, control_id: str, control: object) -> html.Div:
+    return html.Div([html.Label(label, htmlFor=control_id), control], className="control")
+
+
+def graph(graph_id: str, figure: object, description: str, **kw: object) -> html.Div:
+    """A chart labelled for screen readers (dcc.Graph takes no aria attributes)."""
+    return html.Div(dcc.Graph(id=graph_id, figure=figure, config=GRAPH_CONFIG, **kw),
+                    role="figure", **{"aria-label": description})
+
+
+def notice(title: str, message: str, kind: str = "error") -> html.Div:
+    return html.Div([html.H1(title), html.P(message),
+                     html.P(dcc.Link("Back to the map", href="/"))],
+                    className=f"notice notice-{kind}", role="alert")
+
+
+def source_line(text: str) -> html.P:
+    return html.P(text, className="source")

@@ -1,0 +1,116 @@
+"""US choropleths: the metric map, and a small locator map for one state."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import plotly.graph_objects as go
+
+from dashboard.figures.style import (
+    DIVERGING,
+    FONT,
+    MUTED,
+    NOT_PUBLISHED,
+    SEQUENTIAL,
+    STATE_COLOUR,
+    base_layout,
+)
+from dashboard.metrics import Metric
+
+GEO = {"scope": "usa", "projection": {"type": "albers usa"}, "showlakes": False,
+       "bgcolor": "rgba(0,0,0,0)", "showland": True, "landcolor": "white",
+       "subunitcolor": "white"}
+
+
+@dataclass(frozen=True)
+class MapRow:
+    state: str
+    name: str
+    value: float | None
+    rank: int | None
+    extra: str = ""  # one more hover line (e.g. a specialization)
+
+
+def _ratio_ticks(low: float, high: float) -> tuple[list[float], list[str]]:
+    candidates = [0.25, 0.33, 0.5, 0.67, 1, 1.5, 2, 3, 4, 6]
+    chosen = [c for c in candidates if low * 0.9 <= c <= high * 1.1] or [1]
+    return [math.log10(c) for c in chosen], [f"{c:g}" for c in chosen]
+
+
+def choropleth(rows: Sequence[MapRow], metric: Metric, us_value: float | None,
+               title: str = "", height: int = 460) -> go.Figure:
+    """States coloured by the metric; unpublished states grey and labelled, never zero.
+
+    Ratios (AUI) use a diverging scale on log10, centred on 1, so 0.5 and 2 are equally far
+    from the middle; shares use a sequential scale.
+    """
+    published = [r for r in rows if r.value is not None]
+    missing = [r for r in rows if r.value is None]
+    n = len(rows)
+    us_text = metric.format(us_value)
+    hover = [
+        f"<b>{r.name}</b><br>{metric.short}: {metric.format(r.value)}"
+        f"<br>Rank {r.rank} of {n}<br>US: {us_text}" + (f"<br>{r.extra}" if r.extra else "")
+        for r in published
+    ]
+    values = [r.value for r in published]
+    if metric.scale == "ratio" and values and min(values) > 0:
+        z = [math.log10(v) for v in values]
+        reach = max(abs(min(z)), abs(max(z)), 0.05)
+        tickvals, ticktext = _ratio_ticks(min(values), max(values))
+        colour = {"colorscale": DIVERGING, "zmid": 0, "zmin": -reach, "zmax": reach,
+                  "colorbar": {"tickvals": tickvals, "ticktext": ticktext}}
+    else:
+        z = values
+        colour = {"colorscale": SEQUENTIAL, "colorbar": {"ticksuffix": "%" if metric.percent
+                                                         else ""}}
+        if metric.id == "exposure":
+            colour["colorbar"] = {"tickformat": ".0%"}
+    colour["colorbar"] |= {"title": {"text": metric.short, "side": "right"}, "thickness": 12,
+                           "len": 0.75, "outlinewidth": 0}
+    figure = go.Figure(go.Choropleth(
+        locationmode="USA-states", locations=[r.state for r in published], z=z,
+        customdata=[r.state for r in published], text=hover, hoverinfo="text",
+        marker={"line": {"color": "white", "width": 0.8}}, name=metric.short, **colour,
+    ))
+    if missing:
+        figure.add_trace(go.Choropleth(
+            locationmode="USA-states", locations=[r.state for r in missing],
+            z=[0] * len(missing), customdata=[r.state for r in missing],
+            colorscale=[[0, NOT_PUBLISHED], [1, NOT_PUBLISHED]], showscale=False,
+            text=[f"<b>{r.name}</b><br>{metric.short}: not published" for r in missing],
+            hoverinfo="text", marker={"line": {"color": "white", "width": 0.8}},
+            name="not published",
+        ))
+    annotations = []
+    if missing:
+        annotations.append({"text": f"Grey: not published ({len(missing)})", "x": 0.01,
+                            "y": 0.02, "xref": "paper", "yref": "paper", "showarrow": False,
+                            "font": {"size": 11, "color": MUTED}, "xanchor": "left"})
+    figure.update_layout(base_layout(
+        geo=GEO, height=height, dragmode=False, annotations=annotations,
+        title={"text": title, "font": {"size": 15}, "x": 0.01} if title else None,
+        margin={"l": 0, "r": 0, "t": 36 if title else 0, "b": 0},
+    ))
+    return figure
+
+
+def locator(state: str, height: int = 170) -> go.Figure:
+    """The US with one state filled: where the briefing's state is."""
+    from etl.geo import US_51
+
+    others = [s for s in US_51 if s != state]
+    figure = go.Figure([
+        go.Choropleth(locationmode="USA-states", locations=others, z=[0] * len(others),
+                      colorscale=[[0, "#eef1f4"], [1, "#eef1f4"]], showscale=False,
+                      hoverinfo="skip", marker={"line": {"color": "white", "width": 0.6}}),
+        go.Choropleth(locationmode="USA-states", locations=[state], z=[1],
+                      colorscale=[[0, STATE_COLOUR], [1, STATE_COLOUR]], showscale=False,
+                      hoverinfo="skip", marker={"line": {"color": "white", "width": 0.6}}),
+    ])
+    figure.update_layout(base_layout(geo=GEO, height=height, margin={"l": 0, "r": 0, "t": 0,
+                                                                       "b": 0},
+                                     font={"family": FONT}))
+    return figure

@@ -1,0 +1,1 @@
+"""One module per page: a `layout(...)` function and the page's callbacks."""
