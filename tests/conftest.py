@@ -10,6 +10,8 @@ import pytest
 from etl.config import PROJECT_ROOT, settings
 from etl.sources.fetch import FetchOptions
 
+pytest_plugins = ("tests.browser",)
+
 DEFAULT_MIRROR = PROJECT_ROOT.parent / "shared" / "data" / "mirror"
 
 

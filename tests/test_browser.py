@@ -1,0 +1,138 @@
+"""The dashboard in headless Chromium, against the app serving the real marts."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+import polars as pl
+import pytest
+
+pytestmark = pytest.mark.integration
+SHAPES = "#map .choroplethlocation"
+
+
+def wait_for_map(page, title_fragment: str | None = None) -> None:
+    page.wait_for_function(f"document.querySelectorAll('{SHAPES}').length >= 51",
+                           timeout=20_000)
+    if title_fragment:
+        page.wait_for_function(
+            "t => document.querySelector('#map-title').textContent.includes(t)",
+            arg=title_fragment, timeout=10_000)
+
+
+def fills(page) -> list[str]:
+    return page.evaluate(f"[...document.querySelectorAll('{SHAPES}')]"
+                         ".map(p => getComputedStyle(p).fill)")
+
+
+def choose(page, dropdown_id: str, option_text: str) -> None:
+    page.click(f"#{dropdown_id}")
+    page.get_by_role("option", name=option_text).first.click()
+
+
+def click_state(page, state: str) -> None:
+    """A real mouse click at the centre of the state's shape."""
+    box = page.evaluate("""s => {
+        const path = [...document.querySelectorAll('#map .choroplethlocation')]
+            .find(p => p.__data__ && p.__data__.loc === s);
+        const r = path.getBoundingClientRect();
+        return {x: r.x + r.width / 2, y: r.y + r.height / 2};
+    }""", state)
+    page.mouse.click(box["x"], box["y"])
+
+
+def test_map_draws_51_states(chromium_page, served_app):
+    page = chromium_page
+    page.goto(served_app + "/")
+    wait_for_map(page)
+    assert page.locator(SHAPES).count() == 51
+    assert page.locator("#ranking-table tbody tr").count() == 51
+
+
+def test_metric_and_wave_change_the_figure_and_the_url(chromium_page, served_app):
+    page = chromium_page
+    page.goto(served_app + "/")
+    wait_for_map(page, "Usage Index")
+    before = fills(page)
+    choose(page, "metric", "Automation share")
+    wait_for_map(page, "Automation share")
+    assert "metric=automation" in page.url
+    choose(page, "wave", "2025-08 (Aug 4–11, 2025)")
+    wait_for_map(page, "Aug 4–11, 2025")
+    assert "wave=2025-08" in page.url
+    assert fills(page) != before
+    page.go_back()
+    wait_for_map(page, "May 2026")
+    assert "wave" not in page.url and "metric=automation" in page.url
+
+
+def test_clicking_a_state_opens_its_profile(chromium_page, served_app):
+    page = chromium_page
+    page.goto(served_app + "/")
+    wait_for_map(page)
+    click_state(page, "IN")
+    page.wait_for_url(re.compile(r"/state/IN"), timeout=10_000)
+    page.wait_for_selector("text=AI in Indiana")
+
+
+def test_indiana_profile_matches_the_marts(chromium_page, served_app, built):
+    summary = pl.read_parquet(built.processed_dir / "state_summary.parquet")
+    latest = summary["wave"].max()
+    row = summary.filter((pl.col("wave") == latest) & (pl.col("state") == "IN")).row(
+        0, named=True)
+    requests = pl.read_parquet(built.processed_dir / "state_requests.parquet")
+    top = requests.filter((pl.col("state") == "IN") & (pl.col("level") == "major")
+                          & (pl.col("rank_in_state") == 1)).sort("wave").tail(1)
+    page = chromium_page
+    page.goto(served_app + "/state/IN")
+    page.wait_for_selector("text=AI in Indiana")
+    cards = page.locator(".cards").inner_text()
+    assert f"{row['aui']:.2f}" in cards
+    assert f"rank {row['aui_rank']} of 51" in cards
+    page.locator("summary", has_text="Table: top uses").click()
+    assert top["cluster"].item() in page.locator("table", has_text="Use of AI").first.inner_text()
+    page.locator("summary", has_text="Table: largest occupations").click()
+    first_row = page.locator("table", has_text="Median wage").locator("tbody tr").first
+    assert row["largest_occupation_1_title"] in first_row.inner_text()
+
+
+def test_shared_url_restores_the_view(chromium_page, served_app):
+    page = chromium_page
+    page.goto(served_app + "/?metric=usage_share&wave=2025-11")
+    wait_for_map(page, "Nov 13–20, 2025")
+    assert "Share of US conversations" in page.locator("#map-title").inner_text()
+    page.goto(served_app + "/state/OH?wave=2025-08")
+    page.wait_for_selector("text=AI in Ohio")
+    assert "2025-08" in page.locator("#state-wave").inner_text()
+    page.goto(served_app + "/compare?states=IN,OH,MI")
+    page.wait_for_selector("#compare-body table")
+    body = page.locator("#compare-body table").first.inner_text()
+    assert all(name in body for name in ("Indiana", "Ohio", "Michigan"))
+
+
+def test_bad_links_get_a_friendly_page(chromium_page, served_app):
+    page = chromium_page
+    page.goto(served_app + "/state/ZZ")
+    page.wait_for_selector("text=This link cannot be shown")
+    page.goto(served_app + "/?metric=nope")
+    page.wait_for_selector("text=metric = 'nope' is not valid")
+
+
+def test_map_renders_with_every_non_local_request_blocked(chromium_page, served_app):
+    page = chromium_page
+    host = urlsplit(served_app).netloc
+    outside: list[str] = []
+
+    def gate(route):
+        if urlsplit(route.request.url).netloc == host:
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", gate)
+    page.goto(served_app + "/")
+    wait_for_map(page)
+    assert page.locator(SHAPES).count() == 51
+    assert outside == []
