@@ -13,6 +13,7 @@ from dash import Dash, Input, Output, State, callback, clientside_callback
 from flask_compress import Compress
 
 from dashboard import components as ui
+from dashboard import downloads
 from dashboard.data import DataNotBuilt, marts
 from dashboard.pages import compare, home, methodology, state
 from dashboard.urls import BadParameter, parse_query
@@ -37,6 +38,7 @@ server = app.server
 server.config.update(COMPRESS_MIMETYPES=COMPRESSED_TYPES, COMPRESS_ALGORITHM=["br", "gzip"],
                      COMPRESS_BR_LEVEL=5, COMPRESS_MIN_SIZE=500)
 Compress(server)
+downloads.register(server)
 app.layout = ui.frame()
 
 

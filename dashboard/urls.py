@@ -79,3 +79,17 @@ def state_list(value: str | None) -> list[str]:
     if len(codes) > MAX_COMPARED:
         raise BadParameter("states", value, f"at most {MAX_COMPARED} states")
     return list(dict.fromkeys(codes))
+
+
+def map_params(query: dict[str, str], data) -> tuple[str, str, str | None]:
+    """(metric, wave, cluster) of a map URL; the cluster metric defaults to the largest use."""
+    metric = metric_id(query.get("metric"))
+    waves = data.waves_with_requests() if metric == "cluster" else data.waves
+    wave = wave_id(query.get("wave"), waves)
+    cluster = None
+    if metric == "cluster":
+        clusters = dict(data.clusters(wave))
+        cluster = query.get("cluster") or next(iter(clusters), None)
+        if cluster not in clusters:
+            raise BadParameter("cluster", cluster or "", f"a request cluster of wave {wave}")
+    return metric, wave, cluster

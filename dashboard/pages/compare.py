@@ -64,6 +64,9 @@ def body(states: list[str], wave: str) -> list:
     trends = trend_lines({names[s]: data.trend(s, "aui") for s in states},
                          "AUI across waves", "index", data.release_breaks, reference=1.0)
     return [
+        html.P(["Download this comparison: ", html.A(
+            "CSV", download="", href="/download/compare.csv" + build_query(
+                states=",".join(states), wave=wave))], className="downloads"),
         ui.table(["Place", *[METRICS[m].short for m in COMPARED_METRICS],
                   "Largest occupation"], rows, caption=f"Side by side, wave {wave}",
                  numeric=[False, True, True, True, True, False]),

@@ -8,23 +8,17 @@ from dashboard import components as ui
 from dashboard.data import marts
 from dashboard.figures.maps import MapRow, choropleth
 from dashboard.metrics import METRICS
-from dashboard.urls import BadParameter, build_query, metric_id, parse_query, wave_id
+from dashboard.urls import BadParameter, build_query, map_params, parse_query
 
 SORTS = {"rank": "Rank", "name": "State", "value": "Value"}
 
 
 def _view(query: dict[str, str]) -> tuple[str, str, str | None]:
-    data = marts()
-    metric = metric_id(query.get("metric"))
-    waves = data.waves_with_requests() if metric == "cluster" else data.waves
-    wave = wave_id(query.get("wave"), waves)
-    cluster = None
-    if metric == "cluster":
-        clusters = dict(data.clusters(wave))
-        cluster = query.get("cluster") or next(iter(clusters), None)
-        if cluster not in clusters:
-            raise BadParameter("cluster", cluster or "", f"a request cluster of wave {wave}")
-    return metric, wave, cluster
+    return map_params(query, marts())
+
+
+def download_href(path: str, metric: str, wave: str, cluster: str | None) -> str:
+    return f"/download/{path}" + build_query(metric=metric, wave=wave, cluster=cluster)
 
 
 def _title(metric: str, wave: str, cluster: str | None) -> str:
@@ -81,6 +75,16 @@ def layout(query: dict[str, str]) -> html.Div:
                          "the same numbers are in the ranking table.",
                          className="map-graph"),
                 html.P(spec.definition, id="metric-definition", className="source"),
+                html.P(["Download this view: ",
+                        html.A("CSV", id="map-csv", download="",
+                               href=download_href("map.csv", metric, wave, cluster)), " · ",
+                        html.A("PNG", id="map-png", download="",
+                               href=download_href("figure/map.png", metric, wave, cluster)),
+                        " · ",
+                        html.A("SVG", id="map-svg", download="",
+                               href=download_href("figure/map.svg", metric, wave, cluster)),
+                        " · ", dcc.Link("all data and the dictionary", href="/methodology")],
+                       className="downloads"),
             ], className="map-panel"),
             html.Section([
                 html.H2("Ranking"),
@@ -102,6 +106,7 @@ def layout(query: dict[str, str]) -> html.Div:
     Output("cluster", "value"), Output("cluster", "options"),
     Output("cluster-control", "hidden"), Output("map", "figure"), Output("map-title", "children"),
     Output("metric-definition", "children"), Output("ranking", "children"),
+    Output("map-csv", "href"), Output("map-png", "href"), Output("map-svg", "href"),
     Input("url", "search"), Input("metric", "value"), Input("wave", "value"),
     Input("cluster", "value"), Input("ranking-sort", "data"), State("url", "pathname"),
     prevent_initial_call=True,
@@ -109,7 +114,7 @@ def layout(query: dict[str, str]) -> html.Div:
 def sync_map(search, metric, wave, cluster, sort, pathname):
     """One callback keeps the URL and the controls in step, both ways (back/forward too)."""
     if pathname != "/":
-        return (no_update,) * 10
+        return (no_update,) * 13
     data = marts()
     if ctx.triggered_id == "url":
         query = parse_query(search)
@@ -123,7 +128,7 @@ def sync_map(search, metric, wave, cluster, sort, pathname):
     try:
         metric, wave, cluster = _view(query)
     except BadParameter:
-        return (no_update,) * 10
+        return (no_update,) * 13
     figure, rows, _ = map_figure(metric, wave, cluster)
     new_search = build_query(metric=None if metric == "aui" else metric,
                              wave=None if wave == data.latest_wave else wave, cluster=cluster)
@@ -131,7 +136,9 @@ def sync_map(search, metric, wave, cluster, sort, pathname):
         wave if metric == "cluster" else data.waves_with_requests()[-1])]
     return (new_search if new_search != (search or "") else no_update, metric, wave, cluster,
             options, metric != "cluster", figure, _title(metric, wave, cluster),
-            METRICS[metric].definition, ranking(rows, metric, sort or "rank"))
+            METRICS[metric].definition, ranking(rows, metric, sort or "rank"),
+            *[download_href(path, metric, wave, cluster)
+              for path in ("map.csv", "figure/map.png", "figure/map.svg")])
 
 
 @callback(Output("ranking-sort", "data"),

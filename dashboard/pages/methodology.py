@@ -6,6 +6,7 @@ from dash import dcc, html
 
 from dashboard import components as ui
 from dashboard.data import marts
+from dashboard.downloads import MARTS_DOWNLOADABLE
 
 LIMITS = (
     "AEI counts are a sample of Claude.ai conversations over a week (2025 waves) or a month "
@@ -41,6 +42,17 @@ def layout(query: dict[str, str]) -> html.Div:
     versions = ", ".join(f"{k} {v}" for k, v in manifest.get("python_packages", {}).items())
     return html.Div([
         html.H1("Methodology and sources"),
+        html.H2("Downloads"),
+        html.Ul([
+            html.Li([html.A("Everything (ZIP)", href="/download/bundle.zip", download=""),
+                     ": every table as CSV, the data dictionary, the manifest (sources, "
+                     "versions, checksums) and a README with the citation and licences."]),
+            html.Li([html.A("Data dictionary (CSV)", href="/download/data_dictionary.csv",
+                            download="")]),
+            html.Li(["Each table (CSV): ", *[
+                item for table in MARTS_DOWNLOADABLE for item in (
+                    html.A(table, href=f"/download/mart/{table}.csv", download=""), " ")]]),
+        ]),
         html.H2("Definitions"),
         html.Ul([
             html.Li("Usage share: a state's conversations ÷ those of the 50 states + DC."),

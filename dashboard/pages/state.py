@@ -5,17 +5,11 @@ from __future__ import annotations
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 
 from dashboard import components as ui
+from dashboard import views
 from dashboard.data import Marts, marts
-from dashboard.figures.charts import (
-    SplitRow,
-    automation_bars,
-    occupations_bars,
-    state_vs_us_bars,
-    trend_lines,
-    usage_vs_jobs_bars,
-)
 from dashboard.metrics import METRICS
 from dashboard.urls import BadParameter, build_query, parse_query, state_code, wave_id
+from dashboard.views import Params
 
 LEVELS = {"major": "Broad uses (coarsest level)", "minor": "Finer uses"}
 
@@ -40,9 +34,23 @@ def _cards(data: Marts, state: str, wave: str) -> list[html.Div]:
     return cards
 
 
+def _links(state: str, view: str, wave: str, level: str, figure: str | None = None) -> html.P:
+    """CSV of the section's numbers, and the chart as PNG/SVG."""
+    query = build_query(wave=wave, level=level)
+    links = [html.A("CSV", href=f"/download/state/{state}/{view}.csv{query}", download="")]
+    if figure:
+        figure_query = build_query(state=state, wave=wave, level=level)
+        links += [" · ", html.A("PNG", href=f"/download/figure/{figure}.png{figure_query}",
+                                download=""),
+                  " · ", html.A("SVG", href=f"/download/figure/{figure}.svg{figure_query}",
+                                download="")]
+    return html.P(["Download: ", *links], className="downloads")
+
+
 def _top_uses(data: Marts, state: str, wave: str, level: str) -> html.Section:
     name = data.state_names[state]
-    used, rows = data.top_uses(state, wave, level)
+    params = Params(state=state, wave=wave, level=level)
+    used, rows = views.top_uses(data, params)
     heading = f"What people in {name} use AI for"
     if used is None:
         body = [ui.source_line("Request clusters are not published for this state.")]
@@ -53,31 +61,25 @@ def _top_uses(data: Marts, state: str, wave: str, level: str) -> html.Section:
                 ". Share of the state's conversations; “× US” is the specialization index "
                 "(state share ÷ US share). Clusters of different releases are not comparable.")
         body = [
-            ui.graph("top-uses", state_vs_us_bars(rows, name), f"Bar chart: {heading}"),
+            ui.graph("top-uses", views.top_uses_figure(data, params), f"Bar chart: {heading}"),
             ui.source_line(note),
             ui.table_view("Table: top uses", ui.table(
                 ["Use of AI", f"{name} %", "US %", "× US"],
                 [[r.label, r.state_pct, r.us_pct, r.specialization] for r in rows],
                 caption=heading, numeric=[False, True, True, True])),
+            _links(state, "top_uses", wave, level, "top-uses"),
         ]
     return html.Section([html.H2(heading), *body], className="panel")
 
 
 def _groups(data: Marts, state: str, wave: str) -> html.Section:
     name = data.state_names[state]
-    rows = data.occupation_groups(state, wave)
-    shown_wave = wave
-    if not any(r.usage_share_pct is not None for r in rows):
-        for candidate in sorted(data.waves, reverse=True):
-            rows = data.occupation_groups(state, candidate)
-            if any(r.usage_share_pct is not None for r in rows):
-                shown_wave = candidate
-                break
-    rows = tuple(r for r in rows if r.usage_share_pct is not None)
+    params = Params(state=state, wave=wave)
+    shown_wave, rows = views.groups(data, params)
     heading = f"Where AI use meets {name}'s jobs"
     return html.Section([
         html.H2(heading),
-        ui.graph("groups", usage_vs_jobs_bars(rows[:12], name),
+        ui.graph("groups", views.groups_figure(data, params),
                  f"Bar chart: {heading}, by occupation group"),
         ui.source_line(
             f"Share of the state's AI usage by occupation group (wave {shown_wave}"
@@ -87,12 +89,12 @@ def _groups(data: Marts, state: str, wave: str) -> html.Section:
             ["Occupation group", "% of AI usage", "% of jobs"],
             [[r.label, r.usage_share_pct, r.employment_share_pct] for r in rows],
             caption=heading, numeric=[False, True, True])),
+        _links(state, "groups", shown_wave, "major", "groups"),
     ], className="panel")
 
 
 def _occupations(data: Marts, state: str) -> html.Section:
     name = data.state_names[state]
-    rows = data.largest_occupations(state)
     table = data.occupation_table(state)
     heading = f"{name}'s largest occupations and their AI exposure"
     wage = [
@@ -101,7 +103,7 @@ def _occupations(data: Marts, state: str) -> html.Section:
               else "not released") for r in table.iter_rows(named=True)]
     return html.Section([
         html.H2(heading),
-        ui.graph("occupations", occupations_bars(rows),
+        ui.graph("occupations", views.occupations_figure(data, Params(state=state)),
                  f"Bar chart: {heading}; orange bars are highly exposed occupations"),
         ui.source_line("Jobs: BLS OEWS May 2025. Exposure: Anthropic's observed exposure "
                        "(share of the occupation's task time seen in AI use); orange ≥ 0.25, "
@@ -114,22 +116,19 @@ def _occupations(data: Marts, state: str) -> html.Section:
               else "no score", r["usage_share_pct"]]
              for r, w in zip(table.iter_rows(named=True), wage, strict=True)],
             caption=heading, numeric=[False, True, True, True, True])),
+        _links(state, "occupations", "", "", "occupations"),
     ], className="panel")
 
 
 def _automation(data: Marts, state: str, wave: str) -> html.Section:
-    places = [state, *data.neighbours(state)]
-    rows = [SplitRow(data.state_names[s], (data.summary(wave, s) or {}).get(
-        "automation_share_pct")) for s in places]
-    rows.append(SplitRow("United States", (data.summary(wave, "US") or {}).get(
-        "automation_share_pct")))
     return html.Section([
         html.H2("Automation or augmentation?"),
-        ui.graph("automation", automation_bars(rows),
+        ui.graph("automation", views.automation_figure(data, Params(state=state, wave=wave)),
                  "Stacked bars: automation and augmentation shares"),
         ui.source_line("Automation: Claude carries out the task (directive, feedback loop). "
                        "Augmentation: people work with Claude (task iteration, learning, "
                        "validation). Neighbouring states and the US for comparison."),
+        _links(state, "summary", wave, "", "automation"),
     ], className="panel")
 
 
@@ -158,10 +157,8 @@ def _neighbours(data: Marts, state: str, wave: str) -> html.Section:
 
 def _trend(data: Marts, state: str) -> html.Section:
     name = data.state_names[state]
-    aui = trend_lines({name: data.trend(state, "aui")}, "AUI across waves", "index",
-                      data.release_breaks, reference=1.0)
-    share = trend_lines({name: data.trend(state, "usage_share_pct")},
-                        "Share of US conversations", "%", data.release_breaks)
+    aui = views.trend_aui_figure(data, Params(state=state))
+    share = views.trend_share_figure(data, Params(state=state))
     return html.Section([
         html.H2("Trend across waves"),
         html.Div([ui.graph("trend-aui", aui, f"Line chart: {name}'s AUI across waves"),
@@ -175,6 +172,7 @@ def _trend(data: Marts, state: str) -> html.Section:
             [[a.wave, a.value, s.value, a.note] for a, s in zip(
                 data.trend(state, "aui"), data.trend(state, "usage_share_pct"), strict=True)],
             caption=f"{name} across waves", numeric=[False, True, True, False])),
+        _links(state, "trend", "", "", "trend-aui"),
     ], className="panel")
 
 
@@ -203,8 +201,17 @@ def body(state: str, wave: str, level: str) -> list:
     row = data.summary(wave, state) or {}
     banner = html.P(row["caveat"], className="caveat", role="note") if row.get("caveat") \
         else None
+    query = build_query(wave=wave)
     return [
         banner,
+        html.P(["One-page briefing for legislators: ",
+                html.A("PDF", href=f"/briefing/{state}.pdf{query}", id="briefing-pdf",
+                       download=""), " · ",
+                html.A("PNG", href=f"/briefing/{state}.png{query}", id="briefing-png",
+                       download=""),
+                " · All of this state's numbers: ",
+                html.A("CSV", href=f"/download/state/{state}/summary.csv{query}",
+                       download="")], className="downloads"),
         html.Div(_cards(data, state, wave), className="cards"),
         html.Div([_top_uses(data, state, wave, level), _groups(data, state, wave)],
                  className="two-up"),

@@ -1,0 +1,276 @@
+"""CSV and ZIP downloads: the current view of every page, every mart, and the whole bundle.
+
+Views are made from the same lookups the pages draw, so a download holds exactly what the
+page shows. Text cells that a spreadsheet would run as a formula are neutralised.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import threading
+import zipfile
+from dataclasses import asdict
+
+import polars as pl
+from flask import Flask, Response, request
+
+from dashboard import images, views
+from dashboard.data import DataNotBuilt, Marts, marts
+from dashboard.metrics import METRICS
+from dashboard.urls import (
+    BadParameter,
+    map_params,
+    parse_query,
+    state_code,
+    state_list,
+    wave_id,
+)
+from dashboard.views import FIGURES, Params
+
+FORMULA_START = r"^[=+\-@\t\r]"
+MARTS_DOWNLOADABLE = ("states", "state_usage", "state_requests", "state_tasks",
+                      "task_occupation_map", "state_occupations", "state_occupation_groups",
+                      "state_summary")
+STATE_VIEWS = ("summary", "top_uses", "occupations", "groups", "trend")
+SAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
+def neutralise(frame: pl.DataFrame) -> pl.DataFrame:
+    """Prefix text cells starting with = + - @ (or tab/CR) with ' so spreadsheets show them
+    as text instead of running them (CSV formula injection)."""
+    text = [c for c, t in frame.schema.items() if t == pl.String]
+    return frame.with_columns(
+        pl.when(pl.col(c).str.contains(FORMULA_START)).then("'" + pl.col(c))
+        .otherwise(pl.col(c)).alias(c)
+        for c in text
+    )
+
+
+def csv_response(frame: pl.DataFrame, filename: str) -> Response:
+    body = neutralise(frame).write_csv()
+    return Response(body, mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{SAFE_NAME.sub("_", filename)}"',
+        "Cache-Control": "no-store" if request.args else "public, max-age=300"})
+
+
+# --- views ------------------------------------------------------------------------------
+def map_view(data: Marts, metric: str, wave: str, cluster: str | None) -> pl.DataFrame:
+    rows, us_value = data.map_rows(metric, wave, cluster)
+    spec = METRICS[metric]
+    return pl.DataFrame({
+        "wave": [wave] * len(rows), "metric": [metric] * len(rows),
+        "cluster": [dict(data.clusters(wave)).get(cluster, "") if cluster else ""] * len(rows),
+        "state": [r.state for r in rows], "state_name": [r.name for r in rows],
+        spec.column: [r.value for r in rows], "rank": [r.rank for r in rows],
+        "us_value": [us_value] * len(rows),
+    }, schema_overrides={spec.column: pl.Float64, "rank": pl.Int16, "us_value": pl.Float64})
+
+
+def state_view(data: Marts, view: str, state: str, wave: str, level: str) -> pl.DataFrame:
+    if view == "summary":
+        return data.state_summary.filter(pl.col("state").is_in([state, "US"])
+                                         & (pl.col("wave") == wave))
+    if view == "top_uses":
+        used, rows = data.top_uses(state, wave, level)
+        return pl.DataFrame([asdict(r) for r in rows] or None,
+                            schema=["label", "state_pct", "us_pct", "specialization"],
+                            orient="row").with_columns(
+            pl.lit(state).alias("state"), pl.lit(used).alias("wave"), pl.lit(level)
+            .alias("level")).rename({"label": "cluster"})
+    if view == "occupations":
+        return data.state_occupations.filter(pl.col("state") == state).sort(
+            "rank_by_employment", nulls_last=True)
+    if view == "groups":
+        return data.state_occupation_groups.filter((pl.col("state") == state)
+                                                   & (pl.col("wave") == wave))
+    if view == "trend":
+        return data.state_usage.filter(pl.col("state") == state).sort("wave")
+    raise BadParameter("view", view, f"one of {', '.join(STATE_VIEWS)}", status=404)
+
+
+def compare_view(data: Marts, states: list[str], wave: str) -> pl.DataFrame:
+    return data.state_summary.filter(pl.col("state").is_in([*states, "US"])
+                                     & (pl.col("wave") == wave))
+
+
+def figure_params(data: Marts, name: str, query: dict[str, str]) -> Params:
+    if name == "map":
+        metric, wave, cluster = map_params(query, data)
+        return Params(metric=metric, wave=wave, cluster=cluster)
+    level = query.get("level", "major")
+    if level not in ("major", "minor"):
+        raise BadParameter("level", level, "major or minor")
+    return Params(state=state_code(query.get("state", "")), level=level,
+                  wave=wave_id(query.get("wave"), data.waves))
+
+
+def figure_title(data: Marts, name: str, p: Params) -> tuple[str, str]:
+    """(title, data window) for an exported chart."""
+    if name == "map":
+        what = dict(data.clusters(p.wave)).get(p.cluster) if p.cluster else \
+            METRICS[p.metric].label
+        return f"{what}, by state — {data.wave_label(p.wave)}", data.wave_label(p.wave)
+    state = data.state_names[p.state]
+    titles = {"top-uses": f"What people in {state} use AI for",
+              "groups": f"AI usage and jobs by occupation group, {state}",
+              "occupations": f"{state}'s largest occupations and their AI exposure",
+              "automation": f"Automation and augmentation, {state} and neighbours",
+              "trend-aui": f"AI Usage Index across waves, {state}",
+              "trend-share": f"Share of US conversations across waves, {state}"}
+    if name == "top-uses":
+        wave = data.top_uses(p.state, p.wave, p.level)[0] or p.wave
+    elif name == "groups":
+        wave = views.groups(data, p)[0]
+    else:
+        wave = p.wave
+    when = "all waves" if name.startswith("trend") else data.wave_label(wave)
+    return titles[name], when
+
+
+# --- the bundle -------------------------------------------------------------------------
+_bundle_lock = threading.Lock()
+_bundle: tuple[str, bytes] | None = None
+
+BUNDLE_README = """State AI Economic Index: data bundle
+=====================================
+
+Built {built_at} (commit {commit}).
+
+Files
+- csv/<table>.csv      every mart, one CSV per table
+- data_dictionary.csv  every column: type, unit, definition or formula, source
+- manifest.json        sources (URL, release, bytes, sha256, retrieval time), package
+                       versions, row counts, coverage of the joins, warnings
+
+Cite as
+  State AI Economic Index ({year}). Data built {built_at}. Sources:
+{citations}
+
+Licences
+{licences}
+  Code of the State AI Economic Index: MIT.
+
+Text cells beginning with = + - @ are prefixed with ' against spreadsheet formula injection.
+"""
+
+
+def bundle(data: Marts) -> tuple[str, bytes]:
+    """(file name, ZIP bytes) of all marts + dictionary + manifest + README; built once."""
+    global _bundle
+    with _bundle_lock:
+        if _bundle is None:
+            manifest = data.manifest
+            sources = manifest.get("sources", {}).values()
+            built = manifest.get("built_at", "")[:10]
+            readme = BUNDLE_README.format(
+                built_at=manifest.get("built_at"), commit=manifest.get("git_commit"),
+                year=built[:4],
+                citations="\n".join(sorted({f"  - {s['citation']}" for s in sources})),
+                licences="\n".join(sorted({f"  - {s['publisher']}: {s['licence']}"
+                                           for s in sources})))
+            buffer = io.BytesIO()
+            with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+                for table in MARTS_DOWNLOADABLE:
+                    frame = pl.read_parquet(data.directory / f"{table}.parquet")
+                    archive.writestr(f"csv/{table}.csv", neutralise(frame).write_csv())
+                archive.write(data.directory / "data_dictionary.csv", "data_dictionary.csv")
+                archive.writestr("manifest.json", json.dumps(manifest, indent=2))
+                archive.writestr("README.txt", readme)
+            _bundle = (f"aiei_bundle_{built}.zip", buffer.getvalue())
+        return _bundle
+
+
+# --- routes -----------------------------------------------------------------------------
+def register(server: Flask) -> None:
+    """/download/... routes. Parameters are validated like page URLs."""
+
+    def guarded(handler):
+        def wrapped(*args, **kwargs):
+            try:
+                query = parse_query(request.query_string.decode("utf-8", "replace"))
+                return handler(marts(), query, *args, **kwargs)
+            except BadParameter as exc:
+                return Response(f"{exc}\n", status=exc.status, mimetype="text/plain")
+            except DataNotBuilt:
+                return Response("No data built yet: run `aiei build`.\n", status=503,
+                                mimetype="text/plain")
+        wrapped.__name__ = handler.__name__
+        return wrapped
+
+    @server.get("/download/map.csv")
+    @guarded
+    def download_map(data: Marts, query: dict[str, str]) -> Response:
+        metric, wave, cluster = map_params(query, data)
+        return csv_response(map_view(data, metric, wave, cluster),
+                            f"aiei_map_{metric}_{wave}.csv")
+
+    @server.get("/download/state/<state>/<view>.csv")
+    @guarded
+    def download_state(data: Marts, query: dict[str, str], state: str, view: str) -> Response:
+        code = state_code(state)
+        wave = wave_id(query.get("wave"), data.waves)
+        level = query.get("level", "major")
+        if level not in ("major", "minor"):
+            raise BadParameter("level", level, "major or minor")
+        frame = state_view(data, view, code, wave, level)
+        when = {"trend": "all-waves", "occupations": "oews-2025-05"}.get(view, wave)
+        if view == "top_uses":  # shown from the latest wave with request clusters
+            when = data.top_uses(code, wave, level)[0] or wave
+        return csv_response(frame, f"aiei_{code}_{view}_{when}.csv")
+
+    @server.get("/download/compare.csv")
+    @guarded
+    def download_compare(data: Marts, query: dict[str, str]) -> Response:
+        states = state_list(query.get("states"))
+        if len(states) < 2:
+            raise BadParameter("states", query.get("states", ""), "two to four state codes")
+        wave = wave_id(query.get("wave"), data.waves)
+        return csv_response(compare_view(data, states, wave),
+                            f"aiei_compare_{'-'.join(states)}_{wave}.csv")
+
+    @server.get("/download/mart/<table>.csv")
+    @guarded
+    def download_mart(data: Marts, query: dict[str, str], table: str) -> Response:
+        if table not in MARTS_DOWNLOADABLE:
+            raise BadParameter("table", table, f"one of {', '.join(MARTS_DOWNLOADABLE)}",
+                               status=404)
+        frame = pl.read_parquet(data.directory / f"{table}.parquet")
+        wave = query.get("wave")
+        if wave:
+            if "wave" not in frame.columns:
+                raise BadParameter("wave", wave, f"no wave filter: {table} has no waves")
+            wave = wave_id(wave, data.waves)
+            frame = frame.filter(pl.col("wave") == wave)
+        built = data.manifest.get("built_at", "")[:10]
+        return csv_response(frame, f"aiei_{table}_{wave or 'built-' + built}.csv")
+
+    @server.get("/download/figure/<name>.<fmt>")
+    @guarded
+    def download_figure(data: Marts, query: dict[str, str], name: str, fmt: str) -> Response:
+        if name not in FIGURES:
+            raise BadParameter("figure", name, f"one of {', '.join(FIGURES)}", status=404)
+        if fmt not in images.FORMATS:
+            raise BadParameter("format", fmt, "png or svg", status=404)
+        params = figure_params(data, name, query)
+        title, when = figure_title(data, name, params)
+        source = (f"Source: Anthropic Economic Index ({when}); BLS OEWS May 2025; O*NET 29.3. "
+                  "State AI Economic Index.")
+        payload = images.render(FIGURES[name](data, params), fmt, title=title, source=source)
+        where = params.state if name != "map" else params.metric
+        return Response(payload, mimetype=images.FORMATS[fmt], headers={
+            "Content-Disposition":
+                f'attachment; filename="aiei_{name}_{where}_{params.wave}.{fmt}"'})
+
+    @server.get("/download/data_dictionary.csv")
+    @guarded
+    def download_dictionary(data: Marts, query: dict[str, str]) -> Response:
+        return csv_response(data.dictionary, "aiei_data_dictionary.csv")
+
+    @server.get("/download/bundle.zip")
+    @guarded
+    def download_bundle(data: Marts, query: dict[str, str]) -> Response:
+        name, payload = bundle(data)
+        return Response(payload, mimetype="application/zip", headers={
+            "Content-Disposition": f'attachment; filename="{name}"'})
