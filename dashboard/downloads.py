@@ -12,6 +12,7 @@ import re
 import threading
 import zipfile
 from dataclasses import asdict
+from pathlib import Path
 
 import polars as pl
 from flask import Flask, Response, request
@@ -28,6 +29,7 @@ from dashboard.urls import (
     wave_id,
 )
 from dashboard.views import FIGURES, Params
+from etl.config import settings
 
 FORMULA_START = r"^[=+\-@\t\r]"
 MARTS_DOWNLOADABLE = ("states", "state_usage", "state_requests", "state_tasks",
@@ -127,6 +129,23 @@ def figure_title(data: Marts, name: str, p: Params) -> tuple[str, str]:
         wave = p.wave
     when = "all waves" if name.startswith("trend") else data.wave_label(wave)
     return titles[name], when
+
+
+_briefing_lock = threading.Lock()
+
+
+def cached_briefing(data: Marts, state: str, wave: str, fmt: str) -> Path:
+    """Render on first request (one at a time per process), then serve from the cache,
+    which is keyed by the build so a rebuild never serves stale numbers."""
+    from dashboard.briefing.render import file_name, render_briefings
+
+    build = SAFE_NAME.sub("_", data.manifest.get("built_at", "unknown"))
+    folder = settings().data_dir / "cache" / "briefings" / build
+    target = folder / file_name(state, wave, fmt)
+    with _briefing_lock:
+        if not target.is_file():
+            render_briefings(data, [state], wave, folder, ("pdf", "png"))
+    return target
 
 
 # --- the bundle -------------------------------------------------------------------------
@@ -262,6 +281,17 @@ def register(server: Flask) -> None:
         return Response(payload, mimetype=images.FORMATS[fmt], headers={
             "Content-Disposition":
                 f'attachment; filename="aiei_{name}_{where}_{params.wave}.{fmt}"'})
+
+    @server.get("/briefing/<state>.<fmt>")
+    @guarded
+    def download_briefing(data: Marts, query: dict[str, str], state: str, fmt: str) -> Response:
+        if fmt not in ("pdf", "png"):
+            raise BadParameter("format", fmt, "pdf or png", status=404)
+        code, wave = state_code(state), wave_id(query.get("wave"), data.waves)
+        path = cached_briefing(data, code, wave, fmt)
+        return Response(path.read_bytes(), mimetype="application/pdf" if fmt == "pdf"
+                        else "image/png", headers={
+                            "Content-Disposition": f'attachment; filename="{path.name}"'})
 
     @server.get("/download/data_dictionary.csv")
     @guarded

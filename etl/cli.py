@@ -7,6 +7,7 @@ import sys
 import time
 from collections.abc import Sequence
 
+from dashboard.briefing.errors import BriefingError
 from etl.config import settings
 from etl.marts.runner import MartError
 from etl.readers.table import SourceFormatError
@@ -83,7 +84,51 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=_positive_int, default=8050, help="port (default 8050)")
     serve.add_argument("--debug", action="store_true", help="Dash debug mode (never in "
                        "production)")
+    briefing = commands.add_parser(
+        "briefing", help="one-page state briefings (US Letter) as PDF and PNG",
+        description="Render one-page briefings for legislators from the built marts, with "
+                    "one browser for the whole batch. Example: aiei briefing IN OH "
+                    "--format pdf,png --out briefings/")
+    briefing.add_argument("states", nargs="*", metavar="STATE",
+                          help="USPS codes of the 50 states or DC (e.g. IN OH)")
+    briefing.add_argument("--all", action="store_true", help="all 51")
+    briefing.add_argument("--format", default="pdf,png", type=_formats,
+                          help="comma-separated: pdf, png (default both)")
+    briefing.add_argument("--wave", help="AEI wave YYYY-MM (default: the latest)")
+    briefing.add_argument("--out", default="briefings", help="output folder (default "
+                          "./briefings)")
     return parser
+
+
+def _formats(text: str) -> tuple[str, ...]:
+    chosen = tuple(dict.fromkeys(f.strip().lower() for f in text.split(",") if f.strip()))
+    bad = [f for f in chosen if f not in ("pdf", "png")]
+    if bad or not chosen:
+        raise argparse.ArgumentTypeError(f"{text!r}: formats are pdf and/or png")
+    return chosen
+
+
+def _cmd_briefing(args: argparse.Namespace) -> None:
+    from pathlib import Path
+
+    from dashboard.briefing.render import render_briefings
+    from dashboard.data import Marts
+    from dashboard.urls import BadParameter, state_code, wave_id
+    from etl.geo import US_51
+
+    if args.all == bool(args.states):
+        raise SystemExit("aiei briefing: name one or more states (e.g. IN OH) or use --all")
+    try:
+        states = list(US_51) if args.all else [state_code(s) for s in args.states]
+        data = Marts(settings().processed_dir)
+        wave = wave_id(args.wave, data.waves)
+    except BadParameter as exc:
+        raise SystemExit(f"aiei briefing: {exc}") from None
+    out = Path(args.out)
+    rendered = render_briefings(data, states, wave, out, args.format, log=print)
+    total = sum(r.seconds for r in rendered)
+    print(f"{len(rendered)} briefing(s) for wave {wave} in {out} "
+          f"[{total:.1f} s rendering, {total / max(1, len(rendered)):.2f} s each]")
 
 
 def _cmd_sources(args: argparse.Namespace) -> None:
@@ -120,7 +165,7 @@ def _cmd_serve(args: argparse.Namespace) -> None:
 
 
 COMMANDS = {"sources": _cmd_sources, "fetch": _cmd_fetch, "build": _cmd_build,
-            "serve": _cmd_serve}
+            "serve": _cmd_serve, "briefing": _cmd_briefing}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -128,14 +173,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
     try:
         COMMANDS[args.command](args)
-    except (FetchError, SourceFormatError, MartError) as exc:
+    except (FetchError, SourceFormatError, MartError, BriefingError) as exc:
         print(f"aiei {args.command}: error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print(f"aiei {args.command}: interrupted; nothing half-written was kept",
               file=sys.stderr)
         return 130
-    if args.command in ("fetch", "build"):
+    if args.command in ("fetch", "build", "briefing"):
         print(f"done in {time.perf_counter() - started:.1f} s")
     return 0
 

@@ -1,0 +1,1 @@
+"""One-page state briefings (US Letter, PDF and PNG) for legislators."""

@@ -1,0 +1,107 @@
+"""The briefing's page: US Letter portrait, HTML + CSS, charts drawn by plotly.js.
+
+A shell page (plotly.js, styles) is loaded once per browser; each state's briefing is
+swapped into it, so a batch of 51 parses plotly.js once.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+
+import plotly
+import plotly.graph_objects as go
+
+from dashboard.briefing.content import Briefing
+from dashboard.figures.style import FONT
+from etl.config import PROJECT_ROOT
+
+PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+TOPOJSON = (PROJECT_ROOT / "assets" / "topojson").as_uri() + "/"
+PAGE_WIDTH_PX, PAGE_HEIGHT_PX = 816, 1056  # 8.5 x 11 in at 96 px per inch
+
+STYLE = (Path(__file__).with_name("briefing.css").read_text(encoding="utf-8")
+         .replace("__FONT__", FONT.replace("'", '"')))
+
+SHELL = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>State AI Economic Index briefing</title>
+<style>__STYLE__</style><script src="__PLOTLY__"></script></head>
+<body><div id="page"></div><script>
+window.showBriefing = async function (body, figures) {
+  document.getElementById("page").innerHTML = body;
+  await Promise.all(Object.entries(figures).map(([id, figure]) =>
+    Plotly.newPlot(id, figure.data, figure.layout,
+                   {staticPlot: true, topojsonURL: "__TOPOJSON__"})));
+  const sheet = document.querySelector(".sheet");
+  return Math.max(0, sheet.scrollHeight - sheet.clientHeight);  // px that do not fit
+};
+</script></body></html>
+"""
+
+# Chart sizes inside the page (CSS px): two columns of the printable width.
+FIGURE_SIZES = {"locator": (190, 112), "uses": (350, 285), "groups": (716, 175)}
+
+
+def shell_html() -> str:
+    return (SHELL.replace("__STYLE__", STYLE).replace("__PLOTLY__", PLOTLY_JS.as_uri())
+            .replace("__TOPOJSON__", TOPOJSON))
+
+
+def _sized(name: str, figure: go.Figure) -> dict:
+    width, height = FIGURE_SIZES[name]
+    figure = go.Figure(figure)
+    figure.update_layout(width=width, height=height, font={"size": 9.5},
+                         legend={"font": {"size": 9}, "orientation": "h", "x": 0, "y": 1,
+                                 "xanchor": "left", "yanchor": "bottom"},
+                         margin={"t": 18 if name == "groups" else 0},
+                         showlegend=name == "groups")
+    return json.loads(figure.to_json())
+
+
+def _table(rows: list[list[str]]) -> str:
+    head = ("<tr><th>Occupation</th><th class='num'>Jobs</th><th class='num'>Median wage</th>"
+            "<th class='num'>AI exposure</th></tr>")
+    body = "".join("<tr><td>" + html.escape(r[0]) + "</td>"
+                   + "".join(f"<td class='num'>{html.escape(c)}</td>" for c in r[1:]) + "</tr>"
+                   for r in rows)
+    return f"<table>{head}{body}</table>"
+
+
+def page(b: Briefing) -> tuple[str, dict[str, dict]]:
+    """(body HTML, {element id: figure JSON}) for one state's briefing."""
+    e = html.escape
+    tiles = "".join(f"<div class='tile'><div class='label'>{e(t.label)}</div>"
+                    f"<div class='value'>{e(t.value)}</div><div class='cmp'>{e(t.comparison)}"
+                    "</div></div>" for t in b.tiles)
+    caveats = " ".join(e(c) for c in b.caveats)
+    body = f"""
+<div class="sheet">
+  <header>
+    <div><h1>AI in {e(b.name)}</h1>
+      <div class="sub">State AI Economic Index · briefing · AI usage wave {e(b.wave)}
+        ({e(b.wave_label)}) · jobs: BLS OEWS May 2025 · generated {e(b.generated)}</div>
+    </div>
+    <div id="locator"></div>
+  </header>
+  <div class="tiles">{tiles}</div>
+  <p class="narrative">{e(b.narrative)}</p>
+  <div class="columns">
+    <section><h2>Main uses of AI in {e(b.name)}</h2>
+      <p class="note"><span class="key state"></span> {e(b.name)}
+        <span class="key us"></span> United States</p><div id="uses"></div>
+      <p class="note">{e(b.uses_note)}</p></section>
+    <section><h2>Main sources of employment</h2>{_table(b.occupations)}
+      <p class="note">OEWS May 2025. AI exposure: Anthropic's observed exposure, the share of
+        the occupation's task time seen in AI use (no score: not rated).</p></section>
+  </div>
+  <section><h2>Where AI use meets {e(b.name)}'s jobs</h2><div id="groups"></div>
+    <p class="note">{e(b.groups_note)}</p></section>
+  <footer>
+    <p><b>Caveats.</b> {caveats}</p>
+    <p><b>Sources.</b> {e("; ".join(b.sources))}.</p>
+    <p><b>Cite as.</b> {e(b.citation)} Methodology, checksums and data: the app's
+      Methodology page.</p>
+  </footer>
+</div>"""
+    return body, {name: _sized(name, figure) for name, figure in b.figures.items()}

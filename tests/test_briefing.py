@@ -1,0 +1,67 @@
+"""The legislator's briefing: one Letter page, the marts' numbers, readable PNG."""
+
+from __future__ import annotations
+
+import io
+
+import polars as pl
+import pytest
+from PIL import Image, ImageStat
+from pypdf import PdfReader
+
+from dashboard.briefing.layout import PAGE_HEIGHT_PX, PAGE_WIDTH_PX
+from dashboard.briefing.render import PNG_SCALE, render_briefings
+from dashboard.data import Marts
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def indiana(built, browser, tmp_path_factory):
+    data = Marts(built.processed_dir)
+    out = tmp_path_factory.mktemp("briefings")
+    [rendered] = render_briefings(data, ["IN"], data.latest_wave, out)
+    return data, rendered
+
+
+def test_pdf_is_one_letter_page_with_the_marts_numbers(indiana):
+    data, rendered = indiana
+    reader = PdfReader(rendered.paths["pdf"])
+    assert len(reader.pages) == 1
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (612, 792)  # 8.5 x 11 in
+    text = reader.pages[0].extract_text()
+    row = data.summary(data.latest_wave, "IN")
+    assert "Indiana" in text
+    assert f"{row['aui']:.2f}" in text
+    assert f"rank {row['aui_rank']} of 51" in text
+    occupations = data.state_occupations.filter(pl.col("state") == "IN").sort(
+        "rank_by_employment", nulls_last=True)
+    top = occupations["title"][0]
+    assert top.split(",")[0] in text.replace("\n", " ")
+    assert row["largest_occupation_1_title"] == top
+
+
+def test_png_has_the_expected_size_and_is_not_blank(indiana):
+    _, rendered = indiana
+    image = Image.open(rendered.paths["png"]).convert("L")
+    assert image.size == (PAGE_WIDTH_PX * PNG_SCALE, PAGE_HEIGHT_PX * PNG_SCALE)
+    assert ImageStat.Stat(image).var[0] > 500  # text and charts, not a blank page
+
+
+def test_briefing_route_serves_pdf_and_png(built, browser):
+    from dashboard import data as dashboard_data
+
+    previous = dashboard_data._marts
+    dashboard_data._marts = Marts(built.processed_dir)
+    try:
+        from dashboard.app import server
+
+        client = server.test_client()
+        pdf = client.get("/briefing/OH.pdf")
+        assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+        assert len(PdfReader(io.BytesIO(pdf.data)).pages) == 1
+        png = client.get("/briefing/OH.png")
+        assert png.data.startswith(b"\x89PNG")
+    finally:
+        dashboard_data._marts = previous
