@@ -19,6 +19,7 @@ from dashboard.figures.style import (
 )
 from dashboard.metrics import Metric
 
+SMALL_STATES = frozenset({"DC", "RI", "DE"})
 GEO = {"scope": "usa", "projection": {"type": "albers usa"}, "showlakes": False,
        "bgcolor": "rgba(0,0,0,0)", "showland": True, "landcolor": "white",
        "subunitcolor": "white"}
@@ -110,6 +111,11 @@ def locator(state: str, height: int = 170) -> go.Figure:
                       colorscale=[[0, STATE_COLOUR], [1, STATE_COLOUR]], showscale=False,
                       hoverinfo="skip", marker={"line": {"color": "white", "width": 0.6}}),
     ])
+    if state in SMALL_STATES:  # too small to see filled: ring it
+        figure.add_trace(go.Scattergeo(
+            locationmode="USA-states", locations=[state], mode="markers", hoverinfo="skip",
+            marker={"size": 14, "color": "rgba(0,0,0,0)",
+                    "line": {"color": STATE_COLOUR, "width": 2.5}}))
     figure.update_layout(base_layout(geo=GEO, height=height, margin={"l": 0, "r": 0, "t": 0,
                                                                        "b": 0},
                                      font={"family": FONT}))
