@@ -14,10 +14,11 @@ from flask_compress import Compress
 
 from dashboard import components as ui
 from dashboard import downloads
+from dashboard.compression import StaticBrotli, first_visit_files
 from dashboard.data import DataNotBuilt, marts
 from dashboard.pages import compare, home, methodology, state
 from dashboard.urls import BadParameter, parse_query
-from etl.config import PROJECT_ROOT
+from etl.config import PROJECT_ROOT, settings
 
 STATE_PATH = re.compile(r"^/state/([^/]{1,40})/?$")
 COMPRESSED_TYPES = ["text/html", "text/css", "text/plain", "application/javascript",
@@ -38,6 +39,7 @@ server = app.server
 server.config.update(COMPRESS_MIMETYPES=COMPRESSED_TYPES, COMPRESS_ALGORITHM=["br", "gzip"],
                      COMPRESS_BR_LEVEL=5, COMPRESS_MIN_SIZE=500)
 Compress(server)
+StaticBrotli(server, settings().data_dir / "cache" / "static").prewarm(first_visit_files())
 downloads.register(server)
 app.layout = ui.frame()
 

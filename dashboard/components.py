@@ -83,9 +83,15 @@ def labelled(label: str, control_id: str, control: object) -> html.Div:
     return html.Div([html.Label(label, htmlFor=control_id), control], className="control")
 
 
+def as_dict(figure: object) -> object:
+    """A go.Figure as a plain dict: Dash would deep-copy the figure on every serialisation;
+    cached layouts serialise a dict much faster."""
+    return figure.to_plotly_json() if hasattr(figure, "to_plotly_json") else figure
+
+
 def graph(graph_id: str, figure: object, description: str, **kw: object) -> html.Div:
     """A chart labelled for screen readers (dcc.Graph takes no aria attributes)."""
-    return html.Div(dcc.Graph(id=graph_id, figure=figure, config=GRAPH_CONFIG, **kw),
+    return html.Div(dcc.Graph(id=graph_id, figure=as_dict(figure), config=GRAPH_CONFIG, **kw),
                     role="figure", **{"aria-label": description})
 
 

@@ -10,6 +10,7 @@ import hashlib
 import json
 import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -51,6 +52,7 @@ READERS: dict[str, SingleFileReader] = {
 }
 MULTI_FILE_READERS = {"oews": read_oews}  # take every file of the reader, by role
 READER_CODE = Path(__file__).parent / "readers"
+READER_THREADS = 3
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,13 @@ def _read(reader: str, fetched: list[FetchResult]) -> tuple[pl.DataFrame, dict[s
     return table, {s.id: r.report.to_dict() for s, r in zip(sources, readings, strict=True)}
 
 
+def _read_and_write(reader: str, files: list[FetchResult], staging_dir: Path
+                    ) -> tuple[pl.DataFrame, dict[str, dict]]:
+    table, reports = _read(reader, files)
+    write_parquet_atomically(table, staging_dir / f"{reader}.parquet")
+    return table, reports
+
+
 def stage(fetched: list[FetchResult], staging_dir: Path, *, force: bool = False,
           log: Callable[[str], None] = print) -> list[StagedTable]:
     """Rebuild the staging tables whose inputs changed and rewrite the manifest."""
@@ -110,6 +119,7 @@ def stage(fetched: list[FetchResult], staging_dir: Path, *, force: bool = False,
     reports: dict[str, dict] = {
         sid: entry.get("read", {}) for sid, entry in previous.get("sources", {}).items()
     }
+    pending: dict[str, tuple[str, list[FetchResult]]] = {}
     for reader, files in sorted(by_reader.items()):
         path = staging_dir / f"{reader}.parquet"
         fingerprint = hashlib.sha256(
@@ -119,16 +129,24 @@ def stage(fetched: list[FetchResult], staging_dir: Path, *, force: bool = False,
         if not force and old.get("fingerprint") == fingerprint and path.is_file():
             tables[reader] = old
             staged.append(StagedTable(reader, path, old["rows"], rebuilt=False))
-            continue
-        table, table_reports = _read(reader, files)
-        write_parquet_atomically(table, path)
+        else:
+            pending[reader] = (fingerprint, files)
+
+    # Readers spend their time in polars, which releases the GIL: run them side by side.
+    with ThreadPoolExecutor(max_workers=READER_THREADS) as pool:
+        futures = {reader: pool.submit(_read_and_write, reader, files, staging_dir)
+                   for reader, (_, files) in pending.items()}
+    for reader, future in futures.items():
+        table, table_reports = future.result()
         reports.update(table_reports)
-        tables[reader] = {"fingerprint": fingerprint, "rows": table.height,
+        tables[reader] = {"fingerprint": pending[reader][0], "rows": table.height,
                           "columns": dict(zip(table.columns, map(str, table.dtypes),
                                               strict=True)),
-                          "sources": [f.source_id for f in files]}
-        staged.append(StagedTable(reader, path, table.height, rebuilt=True))
+                          "sources": [f.source_id for f in pending[reader][1]]}
+        staged.append(StagedTable(reader, staging_dir / f"{reader}.parquet", table.height,
+                                  rebuilt=True))
         log(f"  staged {reader:<24} {table.height:>9,} rows")
+    staged.sort(key=lambda t: t.name)
 
     manifest = {
         "built_at": previous.get("built_at") if not any(t.rebuilt for t in staged)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 
 from dashboard import components as ui
@@ -28,6 +30,11 @@ def _params(query: dict[str, str]) -> tuple[list[str], str]:
 
 
 def body(states: list[str], wave: str) -> list:
+    return _body(tuple(states), wave)
+
+
+@lru_cache(maxsize=128)
+def _body(states: tuple[str, ...], wave: str) -> list:
     data = marts()
     if len(states) < 2:
         return [html.P("Choose at least two states to compare.", className="notice-info")]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 
 from dashboard import components as ui
@@ -28,11 +30,13 @@ def _title(metric: str, wave: str, cluster: str | None) -> str:
     return f"{what} — {data.wave_label(wave)}"
 
 
+@lru_cache(maxsize=256)  # figures are pure functions of these three: build each once
 def map_figure(metric: str, wave: str, cluster: str | None):
     rows, us_value = marts().map_rows(metric, wave, cluster)
-    return choropleth(rows, METRICS[metric], us_value), rows, us_value
+    return ui.as_dict(choropleth(rows, METRICS[metric], us_value)), rows, us_value
 
 
+@lru_cache(maxsize=512)
 def ranking(rows: tuple[MapRow, ...], metric: str, sort: str = "rank") -> html.Table:
     spec = METRICS[metric]
     key = {"rank": lambda r: (r.rank is None, r.rank or 0), "name": lambda r: r.name,

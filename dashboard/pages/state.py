@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 
 from dashboard import components as ui
@@ -196,6 +198,7 @@ def _sources(data: Marts, state: str) -> html.Section:
     ], className="panel")
 
 
+@lru_cache(maxsize=128)  # a profile is a pure function of (state, wave, level)
 def body(state: str, wave: str, level: str) -> list:
     data = marts()
     row = data.summary(wave, state) or {}

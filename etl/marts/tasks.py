@@ -52,9 +52,13 @@ def soc_to_oews(soc_codes: pl.Series, oews_codes: pl.DataFrame,
 
 
 def build_task_occupation_map(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
-    tasks_2010 = inputs["aei_task_statements"]
+    # Only the tasks the usage files name: the map explains numbers that exist.
+    used = _task_keys(inputs)
+    tasks_2010 = inputs["aei_task_statements"].filter(pl.col("task_lower").is_in(
+        used.filter(pl.col("taxonomy") == TAXONOMY_2010)["task_key"].implode()))
     crosswalk = inputs["onet_crosswalk"]
-    tasks_2019 = inputs["onet_task_statements"]
+    tasks_2019 = inputs["onet_task_statements"].filter(pl.col("task_id").cast(pl.String).is_in(
+        used.filter(pl.col("taxonomy") == TAXONOMY_2019)["task_key"].implode()))
     soc_detailed = set(inputs["soc_structure"].filter(pl.col("level") == "detailed")["code"])
     oews_codes = oews_occupations(inputs["oews"])
 
@@ -99,8 +103,8 @@ def build_task_occupation_map(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
 
 TASK_OCCUPATION_MAP = Mart(
     name="task_occupation_map",
-    description="How each O*NET task's AI usage is attributed to OEWS occupations: every hop, "
-                "its weight and how it matched.",
+    description="How the AI usage of each O*NET task in the usage files is attributed to "
+                "OEWS occupations: every hop, its weight and how it matched.",
     key=("taxonomy", "task_key", "onet_soc_2010", "onet_soc_2019"),
     columns=(
         col("taxonomy", pl.String, "", "Which task list the key belongs to: the AEI O*NET 20.1 "
@@ -127,10 +131,14 @@ TASK_OCCUPATION_MAP = Mart(
             "SOC broad group); no OEWS occupation; no crosswalk entry."),
     ),
     staging=("aei_task_statements", "onet_crosswalk", "onet_task_statements", "soc_structure",
-             "oews"),
+             "oews", "aei_long", "aei_wide"),
     marts=(),
     build=build_task_occupation_map,
 )
+
+
+def _task_keys(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    return _task_rows(inputs).select("taxonomy", "task_key").unique()
 
 
 def _task_rows(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:

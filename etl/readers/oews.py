@@ -1,7 +1,8 @@
 """BLS OEWS time.series flat files (`oe.data.0.Current` plus its code lists).
 
 Series id = `OEU` + areatype (1) + area (7) + industry (6) + occupation (6) + datatype (2).
-We keep cross-industry (`000000`) series for the nation and the state-level areas, decode
+We keep cross-industry (`000000`) series for the nation and the state-level areas (and the
+datatypes the product uses), decode
 every part of the id, join the code lists, and keep BLS footnotes. A value of `-` means
 "no value": null with a `status` saying why, never zero: `not released` (footnote 8),
 `top-coded` (footnote 5: the wage is at or above the top code, kept as `lower_bound`), or
@@ -34,6 +35,9 @@ from etl.sources.registry import Source
 
 DATA_COLUMNS = ("series_id", "year", "period", "value", "footnote_codes")
 CROSS_INDUSTRY = "000000"
+# What the product uses: employment and its RSE, hourly/annual mean and median wages,
+# employment per 1,000 jobs, location quotient (8 of the 17 datatypes).
+KEPT_DATATYPES = ("01", "02", "03", "04", "08", "13", "16", "17")
 ALL_OCCUPATIONS = "000000"
 TOP_CODE_FOOTNOTE = "5"
 OCCUPATION_LEVELS = {0: "major", 1: "minor", 2: "broad", 3: "detailed"}
@@ -49,8 +53,9 @@ def _code_list(path: Path, columns: tuple[str, ...], key: str, report: ReadRepor
     return frame
 
 
-def _scan_data(path: Path) -> tuple[pl.DataFrame, int]:
-    """Cross-industry national and state rows of the (possibly huge) data file."""
+def _scan_data(path: Path, unused_datatypes: list[str]) -> tuple[pl.DataFrame, int]:
+    """Cross-industry national and state rows of the (possibly huge) data file, without the
+    datatypes the product does not use (unknown codes are kept, to be rejected)."""
     with path.open("rb") as handle:
         head = handle.read(4096)
     sniff(path, head)
@@ -72,6 +77,7 @@ def _scan_data(path: Path) -> tuple[pl.DataFrame, int]:
             .filter(
                 series.str.slice(3, 1).is_in(["N", "S"])
                 & (series.str.slice(11, 6) == CROSS_INDUSTRY)
+                & ~series.str.slice(23, 2).is_in(unused_datatypes)
             )
             .collect()
         )
@@ -107,7 +113,8 @@ def read_oews(paths: dict[str, Path], sources: dict[str, Source]) -> Reading:
     footnotes = _code_list(paths["footnote"], ("footnote_code", "footnote_text"),
                            "footnote_code", report)
 
-    data, report.rows_in_file = _scan_data(data_path)
+    unused = sorted(set(datatypes["datatype_code"]) - set(KEPT_DATATYPES))
+    data, report.rows_in_file = _scan_data(data_path, unused)
     report.rows_kept = data.height
     hit = first_line(data, ~pl.col("series_id").str.contains(SERIES))
     if hit:
@@ -130,7 +137,7 @@ def read_oews(paths: dict[str, Path], sources: dict[str, Source]) -> Reading:
         .when(pl.col("footnote_codes").str.contains("5")).then(pl.lit("top-coded"))
         .when(pl.col("footnote_codes").str.contains("4")).then(pl.lit("hourly not applicable"))
         .otherwise(pl.lit("not released")).alias("status"),
-        pl.col("footnote_codes").str.strip_chars(),
+        pl.col("footnote_codes").str.strip_chars().fill_null(""),
         pl.col("year").str.strip_chars().cast(pl.Int16),
         pl.col("period").str.strip_chars(),
     )
@@ -163,9 +170,9 @@ def read_oews(paths: dict[str, Path], sources: dict[str, Source]) -> Reading:
             pl.when(pl.col("occupation_code") == ALL_OCCUPATIONS).then(pl.lit("total"))
             .otherwise(pl.col("display_level").replace_strict(OCCUPATION_LEVELS, default=None))
             .alias("occupation_level"),
-            pl.col("footnote_codes").str.split(",").list.eval(
-                pl.element().str.strip_chars().replace_strict(footnote_text, default=None)
-            ).list.drop_nulls().list.join(" | ").alias("footnote_text"),
+            pl.col("footnote_codes").replace_strict(
+                _footnote_texts(data["footnote_codes"].unique(), footnote_text),
+                return_dtype=pl.String).alias("footnote_text"),
         )
     )
     annual = pl.col("datatype_name").str.starts_with("Annual")
@@ -191,9 +198,16 @@ def read_oews(paths: dict[str, Path], sources: dict[str, Source]) -> Reading:
         # Few distinct values repeated 650k times: categoricals keep memory and files small.
         pl.col("state", "state_fips", "state_name", "area_code", "area_name", "occupation_name",
                "occupation_level", "datatype_name", "footnote_text").cast(pl.Categorical),
-    ).sort("geo_level", "state", "soc_code", "datatype_code")
+    )  # in the file's order (sorted by series id): deterministic, and no 650k-row sort
     _describe(tidy, report)
     return Reading(tidy, report)
+
+
+def _footnote_texts(codes: pl.Series, texts: dict[str, str]) -> dict[str, str]:
+    """Each distinct footnote_codes cell ("4", "5,8", "") -> its texts joined; computed on
+    the few distinct cells, not the 650k rows."""
+    return {cell: " | ".join(texts[c.strip()] for c in cell.split(",")
+                             if c.strip() in texts) for cell in codes.to_list()}
 
 
 def _top_codes(path: Path, footnote_text: dict[str, str]) -> tuple[float, float]:

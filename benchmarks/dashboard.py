@@ -1,0 +1,226 @@
+"""Dashboard benchmark: the app under gunicorn (2 workers) on 127.0.0.1.
+
+Callback payloads are captured from a real browser session (a metric switch on the map, a
+wave switch on a state profile), then replayed by 1, 4 and 16 concurrent clients. Also the
+compressed bytes of the first page load and the time to first map paint in Chromium.
+
+    python benchmarks/dashboard.py [--requests 300] [--duration 0]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+
+import psutil
+import requests
+
+from benchmarks.common import ROOT, mirror, print_table, save, summary_ms
+from tests.browser import LAUNCH_ARGS, free_port, wait_until_up
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CALLBACK = "/_dash-update-component"
+
+
+def ensure_data() -> Path:
+    """A built data dir: the checkout's if built, else a fresh build from the mirror."""
+    data_dir = Path(os.environ.get("AIEI_DATA_DIR") or ROOT / "data")
+    if not (data_dir / "processed" / "manifest.json").is_file():
+        subprocess.run([sys.executable, "-m", "etl.cli", "build", "--offline", "--no-progress"],
+                       env={**os.environ, "AIEI_DATA_DIR": str(data_dir),
+                            "AIEI_MIRROR": str(mirror())}, check=True, cwd=ROOT)
+    return data_dir
+
+
+@contextmanager
+def gunicorn(data_dir: Path, workers: int = 2):
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind",
+         f"127.0.0.1:{port}", "dashboard.app:server"], cwd=ROOT,
+        env={**os.environ, "AIEI_DATA_DIR": str(data_dir)},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(url + "/", process, seconds=60)
+        yield url, process
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def capture_payloads(url: str) -> dict[str, bytes]:
+    """Real callback bodies, recorded from Chromium while a user switches views."""
+    from playwright.sync_api import sync_playwright
+
+    captured: dict[str, bytes] = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        page = browser.new_page()
+
+        def keep(name: str):
+            def listener(request):
+                if request.method == "POST" and CALLBACK in request.url and name not in captured:
+                    body = request.post_data_buffer or b""
+                    if b'"url.search' in body or b'"metric' in body or b"state-wave" in body:
+                        captured[name] = body
+            return listener
+
+        page.goto(url + "/")
+        page.wait_for_function("document.querySelectorAll('#map .choroplethlocation')"
+                               ".length >= 51", timeout=30_000)
+        page.on("request", keep("map metric switch"))
+        page.click("#metric")
+        page.get_by_role("option", name="Automation share").click()
+        page.wait_for_function("document.querySelector('#map-title').textContent"
+                               ".includes('Automation')", timeout=10_000)
+        page.goto(url + "/state/IN")
+        page.wait_for_selector("text=AI in Indiana")
+        page.on("request", keep("state profile wave switch"))
+        page.click("#state-wave")
+        page.get_by_role("option", name="2025-08 (Aug 4–11, 2025)").click()
+        page.wait_for_url("**wave=2025-08**", timeout=10_000)
+        time.sleep(0.5)
+        browser.close()
+    return captured
+
+
+def load(url: str, body: bytes, clients: int, total: int, duration: float = 0.0) -> dict:
+    """`clients` threads POST the callback until `total` requests (or `duration` s) are done."""
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    issued = [0]
+    deadline = time.perf_counter() + duration if duration else None
+    headers = {"Content-Type": "application/json", "Accept-Encoding": "br, gzip"}
+
+    def client() -> None:
+        nonlocal errors
+        session = requests.Session()
+        while True:
+            with lock:
+                if (deadline and time.perf_counter() > deadline) or \
+                        (not deadline and issued[0] >= total):
+                    return
+                issued[0] += 1
+            started = time.perf_counter()
+            try:
+                response = session.post(url + CALLBACK, data=body, headers=headers, timeout=30)
+                ok = response.status_code == 200
+            except requests.RequestException:
+                ok = False
+            elapsed = time.perf_counter() - started
+            with lock:
+                latencies.append(elapsed)
+                errors += not ok
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        for _ in range(clients):
+            pool.submit(client)
+    wall = time.perf_counter() - started
+    return {"clients": clients, "requests": len(latencies), "errors": errors,
+            "rps": round(len(latencies) / wall, 1), **summary_ms(latencies)}
+
+
+def first_load(url: str, runs: int = 3) -> dict:
+    """Compressed bytes of the first page load and time to the first painted map."""
+    from playwright.sync_api import sync_playwright
+
+    paints, transferred = [], []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        for _ in range(runs):
+            context = browser.new_context()
+            page = context.new_page()
+            cdp = context.new_cdp_session(page)
+            cdp.send("Network.enable")
+            total = [0]
+
+            def count(event: dict, total: list[int] = total) -> None:
+                total[0] += event["encodedDataLength"]
+
+            cdp.on("Network.loadingFinished", count)
+            started = time.perf_counter()
+            page.goto(url + "/")
+            page.wait_for_function("document.querySelectorAll('#map .choroplethlocation')"
+                                   ".length >= 51", timeout=30_000)
+            paints.append(time.perf_counter() - started)
+            page.wait_for_load_state("networkidle")
+            transferred.append(total[0])
+            context.close()
+        browser.close()
+    return {"first_map_paint_s": round(sorted(paints)[len(paints) // 2], 3),
+            "first_paint_runs_s": [round(p, 3) for p in paints],
+            "first_page_bytes": int(sorted(transferred)[len(transferred) // 2])}
+
+
+def rss_mb(process: subprocess.Popen) -> float:
+    parent = psutil.Process(process.pid)
+    return round(sum(p.memory_info().rss for p in [parent, *parent.children()]) / 2**20, 1)
+
+
+def wait_for_static_cache(data_dir: Path, seconds: float = 90) -> float:
+    """The server precompresses its static files at start (plotly.js takes ~8 s once per
+    machine); measure page loads after that, as a visitor to a running server sees them."""
+    from dashboard.compression import first_visit_files
+
+    cache, wanted = data_dir / "cache" / "static", len(first_visit_files())
+    started = time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        done = len(list(cache.glob("*.br"))) if cache.is_dir() else 0
+        if done >= wanted and not list(cache.glob(".*.claim")):
+            break
+        time.sleep(0.5)
+    return round(time.perf_counter() - started, 1)
+
+
+def run(total: int, duration: float) -> dict:
+    data_dir = ensure_data()
+    with gunicorn(data_dir) as (url, process):
+        warmup = wait_for_static_cache(data_dir)
+        page = first_load(url) | {"static_cache_wait_s": warmup}
+        payloads = capture_payloads(url)
+        memory_before = rss_mb(process)
+        loads = {name: [load(url, body, clients, total, duration) for clients in (1, 4, 16)]
+                 for name, body in payloads.items()}
+        memory_after = rss_mb(process)
+    return {**page, "callbacks": loads, "server_rss_mb_before": memory_before,
+            "server_rss_mb_after": memory_after, "requests_per_level": total,
+            "duration_per_level_s": duration}
+
+
+def report(result: dict) -> None:
+    rows = [("first page load, compressed", f"{result['first_page_bytes'] / 1e6:.2f} MB",
+             "target <= 1.5 MB"),
+            ("time to first map paint", f"{result['first_map_paint_s']:.2f} s",
+             "target <= 2 s")]
+    for name, levels in result["callbacks"].items():
+        for level in levels:
+            rows.append((f"{name}, {level['clients']} clients",
+                         f"p50 {level['p50_ms']:.1f} p95 {level['p95_ms']:.1f} "
+                         f"p99 {level['p99_ms']:.1f} ms",
+                         f"{level['rps']} req/s, {level['errors']} errors"))
+    rows.append(("server memory before/after load",
+                 f"{result['server_rss_mb_before']:.0f} / {result['server_rss_mb_after']:.0f} MB",
+                 "gunicorn master + 2 workers"))
+    print_table("Dashboard (gunicorn, 2 workers, 127.0.0.1)", rows)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--requests", type=int, default=300, help="requests per level")
+    parser.add_argument("--duration", type=float, default=0.0,
+                        help="seconds per level instead of a request count")
+    args = parser.parse_args()
+    outcome = run(args.requests, args.duration)
+    report(outcome)
+    print(f"\nwritten {save('dashboard', outcome)}")
