@@ -9,6 +9,7 @@ import atexit
 import resource
 import runpy
 import sys
+from pathlib import Path
 
 
 def _report() -> None:
@@ -18,6 +19,9 @@ def _report() -> None:
 
 
 if __name__ == "__main__":
+    # Run from the project root, not from benchmarks/ (whose dashboard.py would shadow
+    # the dashboard package).
+    sys.path[0] = str(Path(__file__).resolve().parents[1])
     atexit.register(_report)
     if sys.argv[1] == "-m":
         sys.argv = [sys.argv[2], *sys.argv[3:]]
