@@ -7,20 +7,20 @@ marts loaded once per process.
 from __future__ import annotations
 
 import contextlib
-import re
+import logging
 
-from dash import Dash, Input, Output, State, callback, clientside_callback
+from dash import Dash, Input, Output, State, callback, clientside_callback, html
 from flask_compress import Compress
 
 from dashboard import components as ui
-from dashboard import downloads
+from dashboard import downloads, security
 from dashboard.compression import StaticBrotli, first_visit_files
 from dashboard.data import DataNotBuilt, marts
 from dashboard.pages import compare, home, methodology, state
+from dashboard.routes import PageNotFound, page_of, validate
 from dashboard.urls import BadParameter, parse_query
 from etl.config import PROJECT_ROOT, settings
 
-STATE_PATH = re.compile(r"^/state/([^/]{1,40})/?$")
 COMPRESSED_TYPES = ["text/html", "text/css", "text/plain", "application/javascript",
                     "text/javascript", "application/json"]
 
@@ -41,6 +41,7 @@ server.config.update(COMPRESS_MIMETYPES=COMPRESSED_TYPES, COMPRESS_ALGORITHM=["b
 Compress(server)
 StaticBrotli(server, settings().data_dir / "cache" / "static").prewarm(first_visit_files())
 downloads.register(server)
+security.install(app)
 app.layout = ui.frame()
 
 
@@ -48,22 +49,24 @@ def render(pathname: str | None, search: str | None) -> object:
     """The page for a URL, or a friendly notice saying what is wrong with it."""
     try:
         query = parse_query(search)
-        path = pathname or "/"
-        if path == "/":
-            return home.layout(query)
-        if path.rstrip("/") == "/compare":
-            return compare.layout(query)
-        if path.rstrip("/") == "/methodology":
-            return methodology.layout(query)
-        found = STATE_PATH.match(path)
-        if found:
-            return state.layout(found.group(1), query)
+        data = marts()
+        validate(data, pathname or "/", query)
+        page, state_name = page_of(pathname or "/")
+        if page == "state":
+            return state.layout(state_name, query)
+        return {"home": home.layout, "compare": compare.layout,
+                "methodology": methodology.layout}[page](query)
+    except PageNotFound:
         return ui.notice("Page not found", "There is no page at this address.")
     except BadParameter as exc:
         return ui.notice("This link cannot be shown", str(exc))
     except DataNotBuilt:
         return ui.notice("No data yet", "The data has not been built on this server: run "
                          "`aiei build`, then reload.", kind="info")
+    except Exception:  # never a blank page or a traceback
+        logging.getLogger("dashboard").exception("rendering %s?%s failed", pathname, search)
+        return ui.notice("Something went wrong", "The error has been logged. Please try "
+                         "again, or go back to the map.")
 
 
 @callback(Output("page", "children"), Input("url", "pathname"), State("url", "search"))
@@ -85,9 +88,13 @@ clientside_callback(
 
 
 def warm_up() -> None:
-    """Load the marts now (once per process) rather than on the first request."""
+    """Load the marts now (once per process) rather than on the first request, and tell
+    Dash every page's components, so callbacks of pages not on screen are not errors."""
     with contextlib.suppress(DataNotBuilt):
         marts()
+        app.validation_layout = html.Div([
+            ui.frame(), home.layout({}), state.layout("IN", {}), compare.layout({}),
+        ])
 
 
 warm_up()

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+import logging
+from collections.abc import Callable, Sequence
 
 from dash import dcc, html
+from dash.exceptions import PreventUpdate
 
 GRAPH_CONFIG = {
     "topojsonURL": "/assets/topojson/",  # the map file is served by this app, not a CDN
@@ -103,3 +106,18 @@ def notice(title: str, message: str, kind: str = "error") -> html.Div:
 
 def source_line(text: str) -> html.P:
     return html.P(text, className="source")
+
+
+def never_fails(callback: Callable) -> Callable:
+    """A callback that meets input it cannot handle leaves the page as it is (HTTP 204)
+    instead of answering 500; the cause goes to the server log."""
+    @functools.wraps(callback)
+    def wrapped(*args, **kwargs):
+        try:
+            return callback(*args, **kwargs)
+        except PreventUpdate:
+            raise
+        except Exception:
+            logging.getLogger("dashboard").exception("callback %s failed", callback.__name__)
+            raise PreventUpdate from None
+    return wrapped

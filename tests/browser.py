@@ -69,7 +69,13 @@ def browser():
 
 @pytest.fixture
 def chromium_page(browser):
+    """A page that fails the test on any console error (a CSP violation, a broken
+    callback) the app produced while the test ran."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.console_errors = errors
     yield page
     context.close()
+    assert errors == [], errors
