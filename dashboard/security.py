@@ -79,11 +79,15 @@ def _check_callback() -> Response | None:
         return Response("callback request too large\n", status=413, mimetype="text/plain")
     try:
         payload = json.loads(request.get_data(cache=True) or b"")
+        multi = str(payload.get("output", "")).startswith("..")
+        outputs = payload.get("outputs")
         ok = (isinstance(payload, dict) and isinstance(payload.get("output"), str)
               and isinstance(payload.get("inputs"), list)
+              and isinstance(payload.get("state", []), list)
+              and isinstance(outputs, list if multi else dict)
               and all(isinstance(i, dict) and "id" in i and "property" in i
                       for i in payload["inputs"] + payload.get("state", [])))
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, AttributeError):
         ok = False
     if not ok:
         return Response("malformed callback request\n", status=400, mimetype="text/plain")

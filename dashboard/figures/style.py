@@ -21,7 +21,7 @@ EXPOSURE_SCALE = "Oranges"
 
 def base_layout(**overrides: object) -> go.Layout:
     layout = go.Layout(
-        template=None,
+        template="none",  # the default template is most of a small figure's JSON
         font={"family": FONT, "size": 13, "color": INK},
         margin={"l": 8, "r": 8, "t": 8, "b": 8},
         paper_bgcolor="white",

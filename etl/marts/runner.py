@@ -106,6 +106,7 @@ def build_marts(staging_dir: Path, processed_dir: Path, *, force: bool = False,
     old_marts = previous.get("tables", {})
     code = _code_fingerprint()
 
+    remove_stale_builds(processed_dir.parent)
     temp = processed_dir.parent / f".processed-building-{os.getpid()}"
     shutil.rmtree(temp, ignore_errors=True)
     (temp / "csv").mkdir(parents=True)
@@ -182,6 +183,24 @@ def build_marts(staging_dir: Path, processed_dir: Path, *, force: bool = False,
         return result
     finally:
         shutil.rmtree(temp, ignore_errors=True)
+
+
+def remove_stale_builds(data_dir: Path) -> None:
+    """Delete the half-made trees of builds that were killed (their process is gone)."""
+    for leftover in data_dir.glob(".processed-*-*"):
+        pid = leftover.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def swap_in(new: Path, target: Path) -> None:

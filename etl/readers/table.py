@@ -122,7 +122,10 @@ def read_strings(path: Path, *, separator: str = ",", quoting: bool = True) -> p
     check_last_line(path, separator, expected)
     frame = frame.rename({name: name.strip().lstrip("\ufeff") for name in frame.columns})
     frame = frame.with_columns(pl.col(pl.String).str.strip_chars_end("\r"))
-    return frame.with_row_index(LINE, offset=2)
+    frame = frame.with_row_index(LINE, offset=2)
+    # Blank lines (a hand-edited file, a trailing newline too many) carry no data.
+    blank = pl.all_horizontal([pl.col(c) == "" for c in frame.columns if c != LINE])
+    return frame.filter(~blank)
 
 
 def check_last_line(path: Path, separator: str, expected: int) -> None:

@@ -1,0 +1,77 @@
+"""A failed or killed build leaves the last good data/processed/ exactly as it was."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from etl.cli import main
+from etl.sources.fetch import cache_path
+from etl.sources.registry import SOURCES_BY_ID
+
+pytestmark = pytest.mark.integration
+
+
+def fingerprint(directory: Path) -> dict[str, str]:
+    return {str(p.relative_to(directory)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(directory.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def data_copy(built, tmp_path):
+    """A private copy of the session's built data directory."""
+    target = tmp_path / "data"
+    shutil.copytree(built.data_dir, target)
+    return target
+
+
+def test_failed_build_keeps_the_previous_marts(data_copy, mirror, tmp_path, monkeypatch,
+                                               capsys):
+    before = fingerprint(data_copy / "processed")
+    source = SOURCES_BY_ID["aei_2025_08"]
+    damaged_mirror = tmp_path / "mirror"
+    shutil.copytree(mirror, damaged_mirror)
+    damaged = cache_path(source.url, damaged_mirror)
+    body = damaged.read_bytes()
+    damaged.write_bytes(body.replace(b"state_us,2025-08-04", b"state_us,2031-01-01", 1))
+    cache_path(source.url, data_copy / "raw").unlink()  # force the damaged copy in
+    monkeypatch.setenv("AIEI_DATA_DIR", str(data_copy))
+    monkeypatch.setenv("AIEI_MIRROR", str(damaged_mirror))
+    code = main(["build", "--offline", "--no-progress", "--accept-changed"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "aei_raw_claude_ai_2025-08-04_to_2025-08-11.csv, line" in err
+    assert "Traceback" not in err
+    assert fingerprint(data_copy / "processed") == before
+    usage = pl.read_parquet(data_copy / "processed" / "state_usage.parquet")
+    assert usage.filter(pl.col("wave") == "2025-08").height == 51
+
+
+def test_killed_build_keeps_the_previous_marts(data_copy, mirror):
+    before = fingerprint(data_copy / "processed")
+    env = {**os.environ, "AIEI_DATA_DIR": str(data_copy), "AIEI_MIRROR": str(mirror)}
+    command = [sys.executable, "-m", "etl.cli", "build", "--force", "--offline", "--no-progress"]
+    build = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while not list(data_copy.glob(".processed-building-*")):
+        assert build.poll() is None, "the build ended before it could be killed"
+        assert time.monotonic() < deadline
+        time.sleep(0.005)
+    build.send_signal(signal.SIGKILL)
+    build.wait()
+    assert fingerprint(data_copy / "processed") == before
+    assert list(data_copy.glob(".processed-building-*"))  # the half-made tree is left behind
+    rerun = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    assert rerun.returncode == 0, rerun.stderr
+    assert not list(data_copy.glob(".processed-*"))  # ... and cleaned by the next build
+    assert (data_copy / "processed" / "manifest.json").is_file()
