@@ -28,6 +28,7 @@ from tests.browser import LAUNCH_ARGS, free_port, wait_until_up
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CALLBACK = "/_dash-update-component"
+MAP_SHAPES = "#map .choroplethlocation"  # locator waits: the app's CSP forbids eval
 
 
 def ensure_data() -> Path:
@@ -75,13 +76,11 @@ def capture_payloads(url: str) -> dict[str, bytes]:
             return listener
 
         page.goto(url + "/")
-        page.wait_for_function("document.querySelectorAll('#map .choroplethlocation')"
-                               ".length >= 51", timeout=30_000)
+        page.locator(MAP_SHAPES).nth(50).wait_for(timeout=30_000)
         page.on("request", keep("map metric switch"))
         page.click("#metric")
         page.get_by_role("option", name="Automation share").click()
-        page.wait_for_function("document.querySelector('#map-title').textContent"
-                               ".includes('Automation')", timeout=10_000)
+        page.locator("#map-title", has_text="Automation").wait_for(timeout=10_000)
         page.goto(url + "/state/IN")
         page.wait_for_selector("text=AI in Indiana")
         page.on("request", keep("state profile wave switch"))
@@ -151,8 +150,7 @@ def first_load(url: str, runs: int = 3) -> dict:
             cdp.on("Network.loadingFinished", count)
             started = time.perf_counter()
             page.goto(url + "/")
-            page.wait_for_function("document.querySelectorAll('#map .choroplethlocation')"
-                                   ".length >= 51", timeout=30_000)
+            page.locator(MAP_SHAPES).nth(50).wait_for(timeout=30_000)
             paints.append(time.perf_counter() - started)
             page.wait_for_load_state("networkidle")
             transferred.append(total[0])
@@ -169,8 +167,9 @@ def rss_mb(process: subprocess.Popen) -> float:
 
 
 def wait_for_static_cache(data_dir: Path, seconds: float = 90) -> float:
-    """The server precompresses its static files at start (plotly.js takes ~8 s once per
-    machine); measure page loads after that, as a visitor to a running server sees them."""
+    """The server precompresses its static files when first asked for one (plotly.js
+    takes ~8 s, once per machine: the result is kept on disk); measure page loads after
+    that, as visitors to a running server see them."""
     from dashboard.compression import first_visit_files
 
     cache, wanted = data_dir / "cache" / "static", len(first_visit_files())
@@ -186,8 +185,10 @@ def wait_for_static_cache(data_dir: Path, seconds: float = 90) -> float:
 def run(total: int, duration: float) -> dict:
     data_dir = ensure_data()
     with gunicorn(data_dir) as (url, process):
+        first_visitor = first_load(url, runs=1)  # starts the static precompression
         warmup = wait_for_static_cache(data_dir)
-        page = first_load(url) | {"static_cache_wait_s": warmup}
+        page = first_load(url) | {"static_cache_wait_s": warmup,
+                                  "very_first_visit": first_visitor}
         payloads = capture_payloads(url)
         memory_before = rss_mb(process)
         loads = {name: [load(url, body, clients, total, duration) for clients in (1, 4, 16)]
@@ -199,8 +200,12 @@ def run(total: int, duration: float) -> dict:
 
 
 def report(result: dict) -> None:
+    first = result.get("very_first_visit", {})
     rows = [("first page load, compressed", f"{result['first_page_bytes'] / 1e6:.2f} MB",
              "target <= 1.5 MB"),
+            ("the very first visit after a start (cold cache)",
+             f"{first.get('first_page_bytes', 0) / 1e6:.2f} MB, "
+             f"{first.get('first_map_paint_s', 0):.2f} s", "once per machine"),
             ("time to first map paint", f"{result['first_map_paint_s']:.2f} s",
              "target <= 2 s")]
     for name, levels in result["callbacks"].items():

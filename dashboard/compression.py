@@ -29,6 +29,7 @@ class StaticBrotli:
         self.pending: set[str] = set()
         self.lock = threading.Lock()
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="brotli")
+        self.prewarm_files: list[Path] = []
         # Registered after flask-compress, so it runs first (Flask runs them in reverse).
         server.after_request(self.compress)
 
@@ -38,6 +39,7 @@ class StaticBrotli:
                 or "br" not in request.headers.get("Accept-Encoding", "")
                 or "Content-Encoding" in response.headers):
             return response
+        self._prewarm_now()
         response.direct_passthrough = False
         body = response.get_data()
         if len(body) < MIN_BYTES:
@@ -54,16 +56,23 @@ class StaticBrotli:
         return response
 
     def prewarm(self, files: list[Path]) -> None:
-        """Make the quality-11 bodies of the files every first visit loads, in the
-        background, so even the first visitor after a start gets them."""
-        def work() -> None:
-            for path in files:
-                body = path.read_bytes()
-                key = hashlib.sha256(body).hexdigest()
-                if not (self.cache_dir / f"{key}.br").is_file():
-                    self._make(key, body)
+        """When a browser first fetches a static file, start making the quality-11 bodies
+        of all the files a first visit loads (in the background), so the first visitors
+        after a start get them too. Processes that never serve static files do nothing."""
+        self.prewarm_files = files
 
-        threading.Thread(target=work, name="brotli-prewarm", daemon=True).start()
+    def _prewarm_now(self) -> None:
+        files, self.prewarm_files = self.prewarm_files, []
+        if files:
+            threading.Thread(target=self._prewarm, args=(files,), name="brotli-prewarm",
+                             daemon=True).start()
+
+    def _prewarm(self, files: list[Path]) -> None:
+        for path in files:
+            body = path.read_bytes()
+            key = hashlib.sha256(body).hexdigest()
+            if not (self.cache_dir / f"{key}.br").is_file():
+                self._make(key, body)
 
     def _from_disk(self, key: str) -> bytes | None:
         path = self.cache_dir / f"{key}.br"

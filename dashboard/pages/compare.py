@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from dash import Input, Output, callback, ctx, dcc, html, no_update
+from dash.exceptions import PreventUpdate
 
 from dashboard import components as ui
 from dashboard.data import marts
@@ -182,10 +183,13 @@ def sync_compare(search, states, wave):
         query = parse_query(search)
     else:
         query = {"states": ",".join((states or [])[:MAX_COMPARED]), "wave": wave}
+    shown = (list(states or []), wave)
     try:
         states, wave = _params(query)
     except BadParameter:
         return (no_update,) * 4
+    if ctx.triggered_id == "compare-url" and (states, wave) == shown:
+        raise PreventUpdate  # the URL component reporting the view already on screen
     new_search = build_query(
         states=",".join(states), wave=None if wave == data.latest_wave else wave
     )

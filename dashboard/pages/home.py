@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
+from dash.exceptions import PreventUpdate
 
 from dashboard import components as ui
 from dashboard.data import marts
@@ -237,10 +238,13 @@ def sync_map(search, metric, wave, cluster, sort):
             "wave": wave,
             "cluster": cluster if metric == "cluster" else None,
         }
+    shown = (metric, wave, cluster if metric == "cluster" else None)
     try:
         metric, wave, cluster = _view(query)
     except BadParameter:
         return (no_update,) * 13
+    if ctx.triggered_id == "map-url" and (metric, wave, cluster) == shown:
+        raise PreventUpdate  # the URL component reporting the view already on screen
     figure, rows, _ = map_figure(metric, wave, cluster)
     new_search = build_query(
         metric=None if metric == "aui" else metric,
@@ -296,5 +300,5 @@ def open_state(click, wave):
     try:
         state = click["points"][0]["location"]
     except (TypeError, KeyError, IndexError):
-        return no_update, no_update
+        raise PreventUpdate from None  # the graph reporting "no click yet" on mount
     return f"/state/{state}", "" if wave == marts().latest_wave else build_query(wave=wave)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
+from dash.exceptions import PreventUpdate
 
 from dashboard import components as ui
 from dashboard import views
@@ -419,11 +420,14 @@ def layout(state: str, query: dict[str, str]) -> html.Div:
 def sync_state(search, wave, level, state):
     data = marts()
     from_url = ctx.triggered_id == "state-url"
+    shown = (wave, level)
     try:
         query = parse_query(search) if from_url else {"wave": wave, "level": level}
         state, wave, level = _params(state, query)
     except BadParameter:
         return (no_update,) * 4
+    if from_url and (wave, level) == shown:
+        raise PreventUpdate  # the URL component reporting the view already on screen
     new_search = build_query(
         wave=None if wave == data.latest_wave else wave, level=None if level == "major" else level
     )
