@@ -4,7 +4,7 @@ VENV ?= .venv
 PYTHON ?= python3
 STAMP := $(VENV)/.installed
 
-.PHONY: run build test lint clean
+.PHONY: run build test lint clean bundle
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,18 +12,27 @@ $(STAMP): pyproject.toml
 	$(VENV)/bin/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-run: $(STAMP)  ## build the data, then serve the dashboard on http://127.0.0.1:8050
+# plotly.js with only the traces the app draws; skipped (full plotly.js used) without npm.
+PLOTLY_BUNDLE := assets/plotly-aiei.min.js
+$(PLOTLY_BUNDLE): dashboard/plotly_bundle/entry.js dashboard/plotly_bundle/package-lock.json
+	@if command -v npm >/dev/null; then \
+	  cd dashboard/plotly_bundle && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build; \
+	else echo "npm not found: the app will use the full plotly.js"; fi
+
+run: $(STAMP) $(PLOTLY_BUNDLE)  ## build the data, then serve the dashboard on http://127.0.0.1:8050
 	$(VENV)/bin/aiei build
 	$(VENV)/bin/aiei serve
 
 build: $(STAMP)
 	$(VENV)/bin/aiei build
 
-test: $(STAMP)  ## unit, integration and browser tests
+test: $(STAMP) $(PLOTLY_BUNDLE)  ## unit, integration and browser tests
 	$(VENV)/bin/pytest
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
+bundle: $(PLOTLY_BUNDLE)
+
 clean:
-	rm -rf data/raw data/staging data/processed data/sources.lock.json
+	rm -rf data/raw data/staging data/processed data/sources.lock.json data/cache

@@ -123,5 +123,5 @@ def first_visit_files() -> list[Path]:
              *dash_dir.glob("deps/*.min.js"), *dash_dir.glob("dcc/dash_core_components*.js"),
              dash_dir / "dcc" / "async-graph.js", dash_dir / "dcc" / "async-dropdown.js",
              *dash_dir.glob("html/*.min.js"), dash_dir / "dash_table" / "bundle.js",
-             *assets.glob("*.css"), *assets.glob("topojson/*.json")]
+             *assets.glob("*.css"), *assets.glob("*.js"), *assets.glob("topojson/*.json")]
     return [f for f in files if f.is_file() and f.stat().st_size >= MIN_BYTES]

@@ -75,6 +75,7 @@ def chromium_page(browser):
     page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(f"uncaught: {error}"))
     page.console_errors = errors
     yield page
     context.close()

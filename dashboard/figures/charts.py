@@ -29,6 +29,11 @@ class ShareRow:
     specialization: float | None = None
 
 
+def row_height(labels: Sequence[str], minimum: int) -> int:
+    """Plotly gives every category the same band: size it for the longest wrapped label."""
+    return max(minimum, 15 * max((label.count("<br>") for label in labels), default=0) + 24)
+
+
 def _axis(**kw: object) -> dict:
     return {"gridcolor": GRID, "zeroline": False, "automargin": True, **kw}
 
@@ -57,7 +62,7 @@ def state_vs_us_bars(rows: Sequence[ShareRow], state_name: str, unit: str = "% o
         barmode="group", bargap=0.25, bargroupgap=0.05, showlegend=True,
         legend={"orientation": "h", "y": 1.02, "x": 0, "yanchor": "bottom",
                 "traceorder": "reversed"},
-        height=60 + sum(max(34, 15 * label.count("<br>") + 24) for label in labels),
+        height=60 + len(labels) * row_height(labels, 34),
         xaxis=_axis(title=unit, ticksuffix="%"),
         yaxis=_axis(), margin={"l": 8, "r": 56, "t": 28, "b": 8},
     ))
@@ -87,8 +92,8 @@ def occupations_bars(rows: Sequence[OccupationRow], width: int = 36) -> go.Figur
         hovertemplate="%{y}<br>%{x:,.0f} jobs<br>AI %{text}<extra></extra>",
     ))
     figure.update_layout(base_layout(
-        height=50 + sum(max(26, 15 * (wrap(r.title, width).count("<br>") + 1) + 6)
-                        for r in rows), xaxis=_axis(title="jobs (OEWS May 2025)",
+        height=50 + len(rows) * row_height([wrap(r.title, width) for r in rows], 26),
+        xaxis=_axis(title="jobs (OEWS May 2025)",
                                                            tickformat=","),
         yaxis=_axis(), margin={"l": 8, "r": 90, "t": 8, "b": 8},
     ))
@@ -121,7 +126,7 @@ def usage_vs_jobs_bars(rows: Sequence[GroupRow], state_name: str, width: int = 3
         barmode="group", showlegend=True, bargap=0.25,
         legend={"orientation": "h", "y": 1.02, "x": 0, "yanchor": "bottom",
                 "traceorder": "reversed"},
-        height=60 + sum(max(30, 15 * label.count("<br>") + 24) for label in labels),
+        height=60 + len(labels) * row_height(labels, 30),
         xaxis=_axis(ticksuffix="%"), yaxis=_axis(),
         margin={"l": 8, "r": 16, "t": 28, "b": 8},
     ))

@@ -209,7 +209,7 @@ def _neighbours(data: Marts, state: str, wave: str) -> html.Section:
                 link,
                 METRICS["aui"].format(row.get("aui")),
                 row.get("aui_rank") or "—",
-                METRICS["usage_share"].format(row.get("usage_share_pct")),
+                "—" if place == "US" else METRICS["usage_share"].format(row.get("usage_share_pct")),
                 METRICS["automation"].format(row.get("automation_share_pct")),
                 METRICS["exposure"].format(row.get("exposure_weighted_employment")),
             ]
@@ -399,7 +399,7 @@ def layout(state: str, query: dict[str, str]) -> html.Div:
                 className="page-head",
             ),
             dcc.Store(id="state-code", data=code),
-        dcc.Location(id="state-url", refresh="callback-nav"),
+            dcc.Location(id="state-url", refresh="callback-nav"),
             html.Div(body(code, wave, level), id="state-body"),
         ]
     )
