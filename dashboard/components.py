@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable, Sequence
 
 from dash import dcc, html
+from dash.development.base_component import Component
 from dash.exceptions import PreventUpdate
 
 GRAPH_CONFIG = {
@@ -106,6 +107,18 @@ def notice(title: str, message: str, kind: str = "error") -> html.Div:
 
 def source_line(text: str) -> html.P:
     return html.P(text, className="source")
+
+
+def frozen(value: object) -> object:
+    """A component tree as the plain JSON structure Dash sends to the browser. Cached
+    layouts returned this way skip Dash's per-request walk over every component."""
+    if isinstance(value, Component):
+        tree = value.to_plotly_json()
+        tree["props"] = {k: frozen(v) for k, v in tree["props"].items()}
+        return tree
+    if isinstance(value, list | tuple):
+        return [frozen(v) for v in value]
+    return value
 
 
 def never_fails(callback: Callable) -> Callable:

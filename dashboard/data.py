@@ -156,6 +156,10 @@ class Marts:
         return ordered.index(state) + 1 if state in ordered else None
 
     def waves_with_requests(self) -> list[str]:
+        return self._waves_with_requests
+
+    @cached_property
+    def _waves_with_requests(self) -> list[str]:
         return sorted(self.state_requests["wave"].unique().to_list())
 
     @lru_cache(maxsize=512)  # noqa: B019

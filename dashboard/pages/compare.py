@@ -35,6 +35,11 @@ def body(states: list[str], wave: str) -> list:
 
 
 @lru_cache(maxsize=128)
+def _frozen_body(states: tuple[str, ...], wave: str) -> object:
+    return ui.frozen(_body(states, wave))
+
+
+@lru_cache(maxsize=128)
 def _body(states: tuple[str, ...], wave: str) -> list:
     data = marts()
     if len(states) < 2:
@@ -197,5 +202,5 @@ def sync_compare(search, states, wave):
         new_search if new_search != (search or "") else no_update,
         states,
         wave,
-        body(states, wave),
+        _frozen_body(tuple(states), wave),
     )

@@ -55,6 +55,11 @@ def ranking(rows: tuple[MapRow, ...], metric: str, sort: str = "rank") -> html.T
     )
 
 
+@lru_cache(maxsize=512)
+def frozen_ranking(rows: tuple[MapRow, ...], metric: str, sort: str) -> object:
+    return ui.frozen(ranking(rows, metric, sort))
+
+
 def layout(query: dict[str, str]) -> html.Div:
     data = marts()
     metric, wave, cluster = _view(query)
@@ -267,7 +272,7 @@ def sync_map(search, metric, wave, cluster, sort):
         figure,
         _title(metric, wave, cluster),
         METRICS[metric].definition,
-        ranking(rows, metric, sort or "rank"),
+        frozen_ranking(rows, metric, sort or "rank"),
         *[
             download_href(path, metric, wave, cluster)
             for path in ("map.csv", "figure/map.png", "figure/map.svg")

@@ -344,6 +344,11 @@ def body(state: str, wave: str, level: str) -> list:
     ]
 
 
+@lru_cache(maxsize=128)
+def frozen_body(state: str, wave: str, level: str) -> object:
+    return ui.frozen(body(state, wave, level))
+
+
 def _params(state: str, query: dict[str, str]) -> tuple[str, str, str]:
     data = marts()
     code = state_code(state)
@@ -435,5 +440,5 @@ def sync_state(search, wave, level, state):
         new_search if new_search != (search or "") else no_update,
         wave,
         level,
-        body(state, wave, level),
+        frozen_body(state, wave, level),
     )
