@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import importlib
 import resource
-import threading
 import time
 
 from etl.config import Settings
@@ -19,16 +17,8 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _warm_geopandas() -> None:
-    """Import geopandas (~0.5 s) while the readers run; the states mart needs it."""
-    threading.Thread(target=importlib.import_module, args=("geopandas",),
-                     name="warm-geopandas").start()
-
-
 def build(settings: Settings, options: FetchOptions, *, force: bool = False) -> None:
     started = time.perf_counter()
-    if force or not (settings.processed_dir / "manifest.json").is_file():
-        _warm_geopandas()
     fetched = fetch_sources(SOURCES, settings, options)
     copied = [f for f in fetched if f.downloaded]
     print(f"fetch: {len(fetched)} sources, {len(copied)} downloaded/copied "

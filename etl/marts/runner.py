@@ -39,7 +39,7 @@ MARTS: tuple[Mart, ...] = (STATES, STATE_USAGE, TASK_OCCUPATION_MAP, STATE_REQUE
 CODE = [*sorted((Path(__file__).parent).glob("*.py")), PROJECT_ROOT / "etl" / "geo.py",
         PROJECT_ROOT / "etl" / "sources" / "registry.py",
         PROJECT_ROOT / "assets" / "geo" / "states-albers-10m.json"]
-PACKAGES = ("polars", "pyarrow", "pandas", "geopandas", "shapely", "pyogrio", "requests")
+PACKAGES = ("polars", "pyarrow", "requests", "plotly", "dash")
 
 
 class MartError(RuntimeError):

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+from collections import defaultdict
+from pathlib import Path
+
 import polars as pl
 
 from etl.config import PROJECT_ROOT
@@ -11,25 +15,25 @@ from etl.marts.spec import IS_TERRITORY, STATE, STATE_NAME, Mart, col
 STATE_SHAPES = PROJECT_ROOT / "assets" / "geo" / "states-albers-10m.json"
 
 
-def neighbours() -> pl.DataFrame:
+def neighbours(path: Path = STATE_SHAPES) -> pl.DataFrame:
     """state_fips -> sorted FIPS codes of the states sharing a border line with it.
 
-    States meeting at a single point (the Four Corners) are not neighbours.
+    TopoJSON stores each border once, as an arc both states' outlines use, so two states
+    share a border line exactly when they share an arc; states meeting at a single point
+    (the Four Corners) share none. This reads the topology directly (a few ms); the tests
+    check it against geopandas' geometric intersections.
     """
-    import geopandas as gpd  # heavy import, only when this step reruns
-
-    shapes = gpd.read_file(STATE_SHAPES, layer="states")[["id", "geometry"]]
-    pairs = gpd.sjoin(shapes, shapes, predicate="intersects")
-    pairs = pairs[pairs["id_left"] != pairs["id_right"]]
-    geometry = shapes.set_index("id").geometry
-    shared = [
-        geometry[a].intersection(geometry[b]).length > 0
-        for a, b in zip(pairs["id_left"], pairs["id_right"], strict=True)
-    ]
-    pairs = pairs[shared]
+    topology = json.loads(path.read_text(encoding="utf-8"))
+    owners: dict[int, set[str]] = defaultdict(set)
+    for shape in topology["objects"]["states"]["geometries"]:
+        polygons = shape["arcs"] if shape["type"] == "MultiPolygon" else [shape["arcs"]]
+        for polygon in polygons:
+            for ring in polygon:
+                for arc in ring:
+                    owners[arc if arc >= 0 else ~arc].add(shape["id"])
+    pairs = {(a, b) for states in owners.values() for a in states for b in states if a != b}
     return (
-        pl.DataFrame({"state_fips": pairs["id_left"].tolist(),
-                      "neighbour": pairs["id_right"].tolist()})
+        pl.DataFrame(sorted(pairs), schema=["state_fips", "neighbour"], orient="row")
         .group_by("state_fips").agg(pl.col("neighbour").sort())
     )
 
@@ -75,8 +79,10 @@ STATES = Mart(
         col("gdp_per_working_age_person", pl.Float64, "US dollars per person",
             "gdp_usd / working_age_pop."),
         col("neighbours", pl.String, "USPS codes, comma-separated",
-            "States sharing a border line (not a single point) with this one.",
-            "npm us-atlas@3.0.1 states-albers-10m.json (Census boundaries), via geopandas"),
+            "States sharing a border line (not a single point) with this one: a shared arc "
+            "of the state outlines.",
+            "npm us-atlas@3.0.1 states-albers-10m.json (Census boundaries); checked against "
+            "geopandas"),
     ),
     staging=("working_age_population", "state_gdp", "oews"),
     marts=(),

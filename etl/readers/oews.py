@@ -71,7 +71,7 @@ def _scan_data(path: Path, unused_datatypes: list[str]) -> tuple[pl.DataFrame, i
         scan = pl.scan_csv(path, separator="\t", infer_schema=False, quote_char=None,
                            null_values=[], row_index_name=LINE, row_index_offset=2,
                            new_columns=columns, has_header=True)
-        rows = scan.select(pl.len()).collect().item()
+        rows = _count_rows(path)
         kept = (
             scan.with_columns(series.alias("series_id"))
             .filter(
@@ -86,6 +86,15 @@ def _scan_data(path: Path, unused_datatypes: list[str]) -> tuple[pl.DataFrame, i
         raise _first_undecodable_line(path) or SourceFormatError(
             path, f"cannot be parsed as a BLS time.series file: {exc}",
             fix="fetch it again; it may be truncated") from exc
+
+
+def _count_rows(path: Path) -> int:
+    """Data rows (lines after the header), counted on bytes: cheaper than a second scan."""
+    lines = 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 22):
+            lines += chunk.count(b"\n")
+    return max(0, lines - 1)
 
 
 def _first_undecodable_line(path: Path) -> SourceFormatError | None:
@@ -157,10 +166,11 @@ def read_oews(paths: dict[str, Path], sources: dict[str, Source]) -> Reading:
         pl.col("display_level").cast(pl.Int8),
     )
     tidy = (
-        data.join(areas.select("area_code", "area_name"), on="area_code", how="left")
-        .join(occupations.select("occupation_code", "occupation_name", "display_level"),
+        data.lazy().join(areas.lazy().select("area_code", "area_name"), on="area_code",
+                         how="left")
+        .join(occupations.lazy().select("occupation_code", "occupation_name", "display_level"),
               on="occupation_code", how="left")
-        .join(datatypes.select("datatype_code", "datatype_name"), on="datatype_code",
+        .join(datatypes.lazy().select("datatype_code", "datatype_name"), on="datatype_code",
               how="left")
         .with_columns(
             pl.when(pl.col("areatype_code") == "N").then(pl.lit("US"))
@@ -180,7 +190,7 @@ def read_oews(paths: dict[str, Path], sources: dict[str, Source]) -> Reading:
         pl.when(pl.col("status") == "top-coded")
         .then(pl.when(annual).then(pl.lit(annual_cap)).otherwise(pl.lit(hourly_cap)))
         .alias("lower_bound")
-    )
+    ).collect()
     hit = first_line(tidy, pl.col("state").is_null())
     if hit:
         raise SourceFormatError(data_path, f"state area {hit[1]['area_code']!r} is not a "
