@@ -87,4 +87,4 @@ def attach_state_names(frame: pl.DataFrame, state_column: str = "state") -> pl.D
     names = state_table().select("state", "state_fips", "state_name").rename(
         {"state": state_column}
     )
-    return frame.join(names, on=state_column, how="left")
+    return frame.join(names, on=state_column, how="left", maintain_order="left")

@@ -166,12 +166,13 @@ def read_oews(paths: dict[str, Path], sources: dict[str, Source]) -> Reading:
         pl.col("display_level").cast(pl.Int8),
     )
     tidy = (
+        # maintain_order: the table keeps the file's order (sorted by series id).
         data.lazy().join(areas.lazy().select("area_code", "area_name"), on="area_code",
-                         how="left")
+                         how="left", maintain_order="left")
         .join(occupations.lazy().select("occupation_code", "occupation_name", "display_level"),
-              on="occupation_code", how="left")
+              on="occupation_code", how="left", maintain_order="left")
         .join(datatypes.lazy().select("datatype_code", "datatype_name"), on="datatype_code",
-              how="left")
+              how="left", maintain_order="left")
         .with_columns(
             pl.when(pl.col("areatype_code") == "N").then(pl.lit("US"))
             .otherwise(usps_expr(pl.col("area_code").str.slice(0, 2))).alias("state"),
