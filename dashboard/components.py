@@ -99,6 +99,24 @@ def graph(graph_id: str, figure: object, description: str, **kw: object) -> html
                     role="figure", **{"aria-label": description})
 
 
+def wave_dropdown(control_id: str, wave: str, data: object) -> html.Div:
+    """The wave selector every page has: `2026-05 (May 2026)`."""
+    return labelled("Wave", control_id, dcc.Dropdown(
+        id=control_id, value=wave, clearable=False, searchable=False,
+        options=[{"label": f"{w} ({data.wave_label(w)})", "value": w} for w in data.waves]))
+
+
+def download_links(links: Sequence[tuple[str, str, str | None]]) -> list:
+    """`CSV · PNG · SVG` as download links: (text, href, element id or None) each."""
+    items: list = []
+    for text, href, link_id in links:
+        if items:
+            items.append(" · ")
+        items.append(html.A(text, href=href, download="", **({"id": link_id} if link_id
+                                                            else {})))
+    return items
+
+
 def notice(title: str, message: str, kind: str = "error") -> html.Div:
     return html.Div([html.H1(title), html.P(message),
                      html.P(dcc.Link("Back to the map", href="/"))],

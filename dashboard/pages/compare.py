@@ -146,20 +146,7 @@ def layout(query: dict[str, str]) -> html.Div:
                             ],
                         ),
                     ),
-                    ui.labelled(
-                        "Wave",
-                        "compare-wave",
-                        dcc.Dropdown(
-                            id="compare-wave",
-                            value=wave,
-                            clearable=False,
-                            searchable=False,
-                            options=[
-                                {"label": f"{w} ({data.wave_label(w)})", "value": w}
-                                for w in data.waves
-                            ],
-                        ),
-                    ),
+                    ui.wave_dropdown("compare-wave", wave, data),
                 ],
                 className="controls",
                 role="group",

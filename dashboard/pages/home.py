@@ -86,20 +86,7 @@ def layout(query: dict[str, str]) -> html.Div:
                             options=[{"label": m.label, "value": m.id} for m in METRICS.values()],
                         ),
                     ),
-                    ui.labelled(
-                        "Wave",
-                        "wave",
-                        dcc.Dropdown(
-                            id="wave",
-                            value=wave,
-                            clearable=False,
-                            searchable=False,
-                            options=[
-                                {"label": f"{w} ({data.wave_label(w)})", "value": w}
-                                for w in data.waves
-                            ],
-                        ),
-                    ),
+                    ui.wave_dropdown("wave", wave, data),
                     html.Div(
                         ui.labelled(
                             "Use of AI",
@@ -142,25 +129,28 @@ def layout(query: dict[str, str]) -> html.Div:
                             html.P(
                                 [
                                     "Download this view: ",
-                                    html.A(
-                                        "CSV",
-                                        id="map-csv",
-                                        download="",
-                                        href=download_href("map.csv", metric, wave, cluster),
-                                    ),
-                                    " · ",
-                                    html.A(
-                                        "PNG",
-                                        id="map-png",
-                                        download="",
-                                        href=download_href("figure/map.png", metric, wave, cluster),
-                                    ),
-                                    " · ",
-                                    html.A(
-                                        "SVG",
-                                        id="map-svg",
-                                        download="",
-                                        href=download_href("figure/map.svg", metric, wave, cluster),
+                                    *ui.download_links(
+                                        [
+                                            (
+                                                "CSV",
+                                                download_href("map.csv", metric, wave, cluster),
+                                                "map-csv",
+                                            ),
+                                            (
+                                                "PNG",
+                                                download_href(
+                                                    "figure/map.png", metric, wave, cluster
+                                                ),
+                                                "map-png",
+                                            ),
+                                            (
+                                                "SVG",
+                                                download_href(
+                                                    "figure/map.svg", metric, wave, cluster
+                                                ),
+                                                "map-svg",
+                                            ),
+                                        ]
                                     ),
                                     " · ",
                                     dcc.Link("all data and the dictionary", href="/methodology"),
@@ -200,8 +190,8 @@ def layout(query: dict[str, str]) -> html.Div:
                 className="map-layout",
             ),
             dcc.Store(id="ranking-sort", data="rank"),
-        # This page's own view of the URL: its callbacks fire only while it is shown.
-        dcc.Location(id="map-url", refresh="callback-nav"),
+            # This page's own view of the URL: its callbacks fire only while it is shown.
+            dcc.Location(id="map-url", refresh="callback-nav"),
         ]
     )
 

@@ -34,66 +34,132 @@ def layout(query: dict[str, str]) -> html.Div:
     reach = coverage.get("task_usage_reaching_employment_pct", {})
     matched = coverage.get("us_task_usage_by_match_pct", {})
     waves = [[w, data.releases[w], data.wave_label(w)] for w in data.waves]
-    sources = [[e["title"], e["release"], html.A(e["url"], href=e["url"]), e["licence"],
-                f"{e['bytes']:,}", html.Span(e["sha256"], className="mono"), e["retrieved_at"]]
-               for e in manifest.get("sources", {}).values()]
-    dictionary = [[r["table"], r["column"], r["unit"], r["definition"], r["source"]]
-                  for r in data.dictionary.iter_rows(named=True)]
+    sources = [
+        [
+            e["title"],
+            e["release"],
+            html.A(e["url"], href=e["url"]),
+            e["licence"],
+            f"{e['bytes']:,}",
+            html.Span(e["sha256"], className="mono"),
+            e["retrieved_at"],
+        ]
+        for e in manifest.get("sources", {}).values()
+    ]
+    dictionary = [
+        [r["table"], r["column"], r["unit"], r["definition"], r["source"]]
+        for r in data.dictionary.iter_rows(named=True)
+    ]
     versions = ", ".join(f"{k} {v}" for k, v in manifest.get("python_packages", {}).items())
-    return html.Div([
-        html.H1("Methodology and sources"),
-        html.H2("Downloads"),
-        html.Ul([
-            html.Li([html.A("Everything (ZIP)", href="/download/bundle.zip", download=""),
-                     ": every table as CSV, the data dictionary, the manifest (sources, "
-                     "versions, checksums) and a README with the citation and licences."]),
-            html.Li([html.A("Data dictionary (CSV)", href="/download/data_dictionary.csv",
-                            download="")]),
-            html.Li(["Each table (CSV): ", *[
-                item for table in MARTS_DOWNLOADABLE for item in (
-                    html.A(table, href=f"/download/mart/{table}.csv", download=""), " ")]]),
-        ]),
-        html.H2("Definitions"),
-        html.Ul([
-            html.Li("Usage share: a state's conversations ÷ those of the 50 states + DC."),
-            html.Li("AUI (Anthropic AI Usage Index): usage share ÷ share of the working-age "
-                    "(15–64) population. Computed from counts where the release has counts "
-                    "(reproduces the published Aug-2025 values, e.g. DC 3.82, UT 3.78); "
-                    "the published value where it is published (2026-04/05)."),
-            html.Li("Specialization index: the state's share of a use ÷ the US share. "
-                    "Without national rows, the US share is the usage-weighted mean of the "
-                    "published state shares."),
-            html.Li("Automation share: (directive + feedback loop) ÷ the five classified "
-                    "collaboration patterns."),
-            html.Li("Exposure-weighted employment: Σ employment × observed exposure ÷ Σ "
-                    "employment over detailed occupations with both; highly exposed = "
-                    "observed exposure ≥ 0.25."),
-            html.Li("Task → occupation: AEI task statement → O*NET 20.1 (O*NET-SOC 2010) → "
-                    "O*NET 2010→2019 crosswalk → SOC 2018 → OEWS occupation (combined OEWS "
-                    "codes where BLS publishes only those)."),
-        ]),
-        html.H2("Coverage of the joins"),
-        html.Ul([
-            html.Li(f"Jobs with an exposure score: US {exposure.get('US')}%, states "
-                    f"{exposure.get('states', {}).get('min')}–"
-                    f"{exposure.get('states', {}).get('max')}%."),
-            html.Li(f"Task usage reaching an OEWS occupation with employment: US "
-                    f"{reach.get('US')}%, states (median) "
-                    f"{reach.get('states', {}).get('median')}%."),
-            html.Li(f"US task usage ({matched.get('wave')}) by how it matched: "
-                    + ", ".join(f"{k} {v}%" for k, v in matched.get("shares", {}).items())),
-        ]),
-        html.H2("What the data cannot say"),
-        html.Ul([html.Li(text) for text in LIMITS]),
-        html.H2("Waves"),
-        ui.table(["Wave", "Release", "Window"], waves, caption="AEI waves in this build"),
-        html.H2("Upstream files"),
-        ui.table(["File", "Release", "URL", "Licence", "Bytes", "sha256", "Retrieved"],
-                 sources, caption="Every file the build read, with its checksum"),
-        html.P(f"Built {manifest.get('built_at')} from commit {manifest.get('git_commit')}. "
-               f"Packages: {versions}.", className="source"),
-        html.H2("Data dictionary"),
-        ui.table(["Table", "Column", "Unit", "Definition", "Source"], dictionary,
-                 caption="Every column of every table"),
-        html.P(dcc.Link("Back to the map", href="/")),
-    ], className="methodology")
+    return html.Div(
+        [
+            html.H1("Methodology and sources"),
+            html.H2("Downloads"),
+            html.Ul(
+                [
+                    html.Li(
+                        [
+                            html.A("Everything (ZIP)", href="/download/bundle.zip", download=""),
+                            ": every table as CSV, the data dictionary, the manifest (sources, "
+                            "versions, checksums) and a README with the citation and licences.",
+                        ]
+                    ),
+                    html.Li(
+                        [
+                            html.A(
+                                "Data dictionary (CSV)",
+                                href="/download/data_dictionary.csv",
+                                download="",
+                            )
+                        ]
+                    ),
+                    html.Li(
+                        [
+                            "Each table (CSV): ",
+                            *[
+                                item
+                                for table in MARTS_DOWNLOADABLE
+                                for item in (
+                                    html.A(table, href=f"/download/mart/{table}.csv", download=""),
+                                    " ",
+                                )
+                            ],
+                        ]
+                    ),
+                ]
+            ),
+            html.H2("Definitions"),
+            html.Ul(
+                [
+                    html.Li("Usage share: a state's conversations ÷ those of the 50 states + DC."),
+                    html.Li(
+                        "AUI (Anthropic AI Usage Index): usage share ÷ share of the working-age "
+                        "(15–64) population. Computed from counts where the release has counts "
+                        "(reproduces the published Aug-2025 values, e.g. DC 3.82, UT 3.78); "
+                        "the published value where it is published (2026-04/05)."
+                    ),
+                    html.Li(
+                        "Specialization index: the state's share of a use ÷ the US share. "
+                        "Without national rows, the US share is the usage-weighted mean of the "
+                        "published state shares."
+                    ),
+                    html.Li(
+                        "Automation share: (directive + feedback loop) ÷ the five classified "
+                        "collaboration patterns."
+                    ),
+                    html.Li(
+                        "Exposure-weighted employment: Σ employment × observed exposure ÷ Σ "
+                        "employment over detailed occupations with both; highly exposed = "
+                        "observed exposure ≥ 0.25."
+                    ),
+                    html.Li(
+                        "Task → occupation: AEI task statement → O*NET 20.1 (O*NET-SOC 2010) → "
+                        "O*NET 2010→2019 crosswalk → SOC 2018 → OEWS occupation (combined OEWS "
+                        "codes where BLS publishes only those)."
+                    ),
+                ]
+            ),
+            html.H2("Coverage of the joins"),
+            html.Ul(
+                [
+                    html.Li(
+                        f"Jobs with an exposure score: US {exposure.get('US')}%, states "
+                        f"{exposure.get('states', {}).get('min')}–"
+                        f"{exposure.get('states', {}).get('max')}%."
+                    ),
+                    html.Li(
+                        f"Task usage reaching an OEWS occupation with employment: US "
+                        f"{reach.get('US')}%, states (median) "
+                        f"{reach.get('states', {}).get('median')}%."
+                    ),
+                    html.Li(
+                        f"US task usage ({matched.get('wave')}) by how it matched: "
+                        + ", ".join(f"{k} {v}%" for k, v in matched.get("shares", {}).items())
+                    ),
+                ]
+            ),
+            html.H2("What the data cannot say"),
+            html.Ul([html.Li(text) for text in LIMITS]),
+            html.H2("Waves"),
+            ui.table(["Wave", "Release", "Window"], waves, caption="AEI waves in this build"),
+            html.H2("Upstream files"),
+            ui.table(
+                ["File", "Release", "URL", "Licence", "Bytes", "sha256", "Retrieved"],
+                sources,
+                caption="Every file the build read, with its checksum",
+            ),
+            html.P(
+                f"Built {manifest.get('built_at')} from commit {manifest.get('git_commit')}. "
+                f"Packages: {versions}.",
+                className="source",
+            ),
+            html.H2("Data dictionary"),
+            ui.table(
+                ["Table", "Column", "Unit", "Definition", "Source"],
+                dictionary,
+                caption="Every column of every table",
+            ),
+            html.P(dcc.Link("Back to the map", href="/")),
+        ],
+        className="methodology",
+    )

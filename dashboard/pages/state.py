@@ -46,17 +46,15 @@ def _cards(data: Marts, state: str, wave: str) -> list[html.Div]:
 
 def _links(state: str, view: str, wave: str, level: str, figure: str | None = None) -> html.P:
     """CSV of the section's numbers, and the chart as PNG/SVG."""
-    query = build_query(wave=wave, level=level)
-    links = [html.A("CSV", href=f"/download/state/{state}/{view}.csv{query}", download="")]
+    links = [
+        ("CSV", f"/download/state/{state}/{view}.csv{build_query(wave=wave, level=level)}", None)
+    ]
     if figure:
-        figure_query = build_query(state=state, wave=wave, level=level)
+        query = build_query(state=state, wave=wave, level=level)
         links += [
-            " · ",
-            html.A("PNG", href=f"/download/figure/{figure}.png{figure_query}", download=""),
-            " · ",
-            html.A("SVG", href=f"/download/figure/{figure}.svg{figure_query}", download=""),
+            (fmt.upper(), f"/download/figure/{figure}.{fmt}{query}", None) for fmt in ("png", "svg")
         ]
-    return html.P(["Download: ", *links], className="downloads")
+    return html.P(["Download: ", *ui.download_links(links)], className="downloads")
 
 
 def _top_uses(data: Marts, state: str, wave: str, level: str) -> html.Section:
@@ -370,20 +368,7 @@ def layout(state: str, query: dict[str, str]) -> html.Div:
                     html.H1(f"AI in {name}"),
                     html.Div(
                         [
-                            ui.labelled(
-                                "Wave",
-                                "state-wave",
-                                dcc.Dropdown(
-                                    id="state-wave",
-                                    value=wave,
-                                    clearable=False,
-                                    searchable=False,
-                                    options=[
-                                        {"label": f"{w} ({data.wave_label(w)})", "value": w}
-                                        for w in data.waves
-                                    ],
-                                ),
-                            ),
+                            ui.wave_dropdown("state-wave", wave, data),
                             ui.labelled(
                                 "Uses shown",
                                 "state-level",
