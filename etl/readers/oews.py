@@ -53,7 +53,7 @@ def _code_list(path: Path, columns: tuple[str, ...], key: str, report: ReadRepor
     return frame
 
 
-def _scan_data(path: Path, unused_datatypes: list[str]) -> tuple[pl.DataFrame, int]:
+def _scan_data(path: Path, unused_datatypes: list[str]) -> tuple[pl.LazyFrame, int]:
     """Cross-industry national and state rows of the (possibly huge) data file, without the
     datatypes the product does not use (unknown codes are kept, to be rejected)."""
     with path.open("rb") as handle:
@@ -67,21 +67,23 @@ def _scan_data(path: Path, unused_datatypes: list[str]) -> tuple[pl.DataFrame, i
                                 line=1, column=missing[0])
     check_last_line(path, "\t", len(columns))
     series = pl.col("series_id").str.strip_chars()
-    try:
-        scan = pl.scan_csv(path, separator="\t", infer_schema=False, quote_char=None,
-                           null_values=[], row_index_name=LINE, row_index_offset=2,
-                           new_columns=columns, has_header=True)
-        rows = _count_rows(path)
-        kept = (
-            scan.with_columns(series.alias("series_id"))
-            .filter(
-                series.str.slice(3, 1).is_in(["N", "S"])
-                & (series.str.slice(11, 6) == CROSS_INDUSTRY)
-                & ~series.str.slice(23, 2).is_in(unused_datatypes)
-            )
-            .collect()
+    scan = pl.scan_csv(path, separator="\t", infer_schema=False, quote_char=None,
+                       null_values=[], row_index_name=LINE, row_index_offset=2,
+                       new_columns=columns, has_header=True)
+    kept = (
+        scan.with_columns(series.alias("series_id"))
+        .filter(
+            series.str.slice(3, 1).is_in(["N", "S"])
+            & (series.str.slice(11, 6) == CROSS_INDUSTRY)
+            & ~series.str.slice(23, 2).is_in(unused_datatypes)
         )
-        return kept, rows
+    )
+    return kept, _count_rows(path)
+
+
+def _collect(path: Path, query: pl.LazyFrame) -> pl.DataFrame:
+    try:
+        return query.collect()
     except pl.exceptions.ComputeError as exc:
         raise _first_undecodable_line(path) or SourceFormatError(
             path, f"cannot be parsed as a BLS time.series file: {exc}",
@@ -123,53 +125,38 @@ def read_oews(paths: dict[str, Path], sources: dict[str, Source]) -> Reading:
                            "footnote_code", report)
 
     unused = sorted(set(datatypes["datatype_code"]) - set(KEPT_DATATYPES))
-    data, report.rows_in_file = _scan_data(data_path, unused)
-    report.rows_kept = data.height
-    hit = first_line(data, ~pl.col("series_id").str.contains(SERIES))
-    if hit:
-        raise SourceFormatError(data_path, f"{hit[1]['series_id']!r} is not an OEWS series id",
-                                line=hit[0], column="series_id")
-    value = pl.col("value").str.strip_chars()
-    number = value.cast(pl.Float64, strict=False)
-    hit = first_line(data, number.is_null() & (value != "-").fill_null(True))
-    if hit:
-        raise SourceFormatError(data_path, f"value {hit[1]['value']!r} is neither a number "
-                                "nor '-' (not released)", line=hit[0], column="value")
-    sid = pl.col("series_id")
-    data = data.with_columns(
-        sid.str.slice(3, 1).alias("areatype_code"),
-        sid.str.slice(4, 7).alias("area_code"),
-        sid.str.slice(17, 6).alias("occupation_code"),
-        sid.str.slice(23, 2).alias("datatype_code"),
-        number.alias("value"),
-        pl.when(value != "-").then(pl.lit("published"))
-        .when(pl.col("footnote_codes").str.contains("5")).then(pl.lit("top-coded"))
-        .when(pl.col("footnote_codes").str.contains("4")).then(pl.lit("hourly not applicable"))
-        .otherwise(pl.lit("not released")).alias("status"),
-        pl.col("footnote_codes").str.strip_chars().fill_null(""),
-        pl.col("year").str.strip_chars().cast(pl.Int16),
-        pl.col("period").str.strip_chars(),
-    )
-    check_unique(data_path, data, ["series_id", "year", "period"])
-    for codes, column, name in ((areas, "area_code", "oe.area"),
-                                (occupations, "occupation_code", "oe.occupation"),
-                                (datatypes, "datatype_code", "oe.datatype")):
-        hit = first_line(data, ~pl.col(column).is_in(codes[column].implode()))
-        if hit:
-            raise SourceFormatError(data_path, f"{column} {hit[1][column]!r} of series "
-                                    f"{hit[1]['series_id']!r} is not in {name}",
-                                    line=hit[0], column="series_id")
-
+    scan, report.rows_in_file = _scan_data(data_path, unused)
     footnote_text = dict(footnotes.select("footnote_code", "footnote_text").rows())
     hourly_cap, annual_cap = _top_codes(paths["footnote"], footnote_text)
-    occupations = occupations.with_columns(
-        pl.col("display_level").cast(pl.Int8),
-    )
-    tidy = (
+
+    # One lazy query from the file to the decoded table: polars plans and runs it in a
+    # single pass; validation looks at the result afterwards.
+    sid, value = pl.col("series_id"), pl.col("value_raw")
+    annual = pl.col("datatype_name").str.starts_with("Annual")
+    tidy = _collect(data_path, (
+        scan.with_columns(
+            pl.col("value").str.strip_chars().alias("value_raw"),
+            pl.col("footnote_codes").str.strip_chars().fill_null(""),
+            sid.str.slice(3, 1).alias("areatype_code"),
+            sid.str.slice(4, 7).alias("area_code"),
+            sid.str.slice(17, 6).alias("occupation_code"),
+            sid.str.slice(23, 2).alias("datatype_code"),
+        )
+        .with_columns(
+            value.cast(pl.Float64, strict=False).alias("value"),
+            pl.when(value != "-").then(pl.lit("published"))
+            .when(pl.col("footnote_codes").str.contains("5")).then(pl.lit("top-coded"))
+            .when(pl.col("footnote_codes").str.contains("4"))
+            .then(pl.lit("hourly not applicable"))
+            .otherwise(pl.lit("not released")).alias("status"),
+            pl.col("year").str.strip_chars().cast(pl.Int16, strict=False),
+            pl.col("period").str.strip_chars(),
+        )
         # maintain_order: the table keeps the file's order (sorted by series id).
-        data.lazy().join(areas.lazy().select("area_code", "area_name"), on="area_code",
-                         how="left", maintain_order="left")
-        .join(occupations.lazy().select("occupation_code", "occupation_name", "display_level"),
+        .join(areas.lazy().select("area_code", "area_name"), on="area_code", how="left",
+              maintain_order="left")
+        .join(occupations.lazy().select("occupation_code", "occupation_name",
+                                        pl.col("display_level").cast(pl.Int8)),
               on="occupation_code", how="left", maintain_order="left")
         .join(datatypes.lazy().select("datatype_code", "datatype_name"), on="datatype_code",
               how="left", maintain_order="left")
@@ -181,21 +168,16 @@ def read_oews(paths: dict[str, Path], sources: dict[str, Source]) -> Reading:
             pl.when(pl.col("occupation_code") == ALL_OCCUPATIONS).then(pl.lit("total"))
             .otherwise(pl.col("display_level").replace_strict(OCCUPATION_LEVELS, default=None))
             .alias("occupation_level"),
-            pl.col("footnote_codes").replace_strict(
-                _footnote_texts(data["footnote_codes"].unique(), footnote_text),
-                return_dtype=pl.String).alias("footnote_text"),
+            pl.when(pl.col("status") == "top-coded")
+            .then(pl.when(annual).then(pl.lit(annual_cap)).otherwise(pl.lit(hourly_cap)))
+            .alias("lower_bound"),
         )
-    )
-    annual = pl.col("datatype_name").str.starts_with("Annual")
-    tidy = tidy.with_columns(
-        pl.when(pl.col("status") == "top-coded")
-        .then(pl.when(annual).then(pl.lit(annual_cap)).otherwise(pl.lit(hourly_cap)))
-        .alias("lower_bound")
-    ).collect()
-    hit = first_line(tidy, pl.col("state").is_null())
-    if hit:
-        raise SourceFormatError(data_path, f"state area {hit[1]['area_code']!r} is not a "
-                                "known state FIPS code", line=hit[0], column="series_id")
+    ))
+    report.rows_kept = tidy.height
+    _validate_data(data_path, tidy)
+    tidy = tidy.with_columns(pl.col("footnote_codes").replace_strict(
+        _footnote_texts(tidy["footnote_codes"].unique(), footnote_text),
+        return_dtype=pl.String).alias("footnote_text"))
     tidy = attach_state_names(tidy).with_columns(
         pl.col("state").is_in(sorted(TERRITORIES)).alias("is_territory"),
         pl.when(pl.col("areatype_code") == "N").then(pl.lit("nation")).otherwise(pl.lit("state"))
@@ -212,6 +194,33 @@ def read_oews(paths: dict[str, Path], sources: dict[str, Source]) -> Reading:
     )  # in the file's order (sorted by series id): deterministic, and no 650k-row sort
     _describe(tidy, report)
     return Reading(tidy, report)
+
+
+def _validate_data(path: Path, data: pl.DataFrame) -> None:
+    """Every kept row: a well-formed series id, a number or '-', a unique key, and codes
+    that the code lists know."""
+    hit = first_line(data, ~pl.col("series_id").str.contains(SERIES))
+    if hit:
+        raise SourceFormatError(path, f"{hit[1]['series_id']!r} is not an OEWS series id",
+                                line=hit[0], column="series_id")
+    hit = first_line(data, pl.col("value").is_null() & (pl.col("value_raw") != "-")
+                     .fill_null(True))
+    if hit:
+        raise SourceFormatError(path, f"value {hit[1]['value_raw']!r} is neither a number "
+                                "nor '-' (not released)", line=hit[0], column="value")
+    check_unique(path, data, ["series_id", "year", "period"])
+    for column, named, code_list in (("area_code", "area_name", "oe.area"),
+                                     ("occupation_code", "occupation_name", "oe.occupation"),
+                                     ("datatype_code", "datatype_name", "oe.datatype")):
+        hit = first_line(data, pl.col(named).is_null())
+        if hit:
+            raise SourceFormatError(path, f"{column} {hit[1][column]!r} of series "
+                                    f"{hit[1]['series_id']!r} is not in {code_list}",
+                                    line=hit[0], column="series_id")
+    hit = first_line(data, pl.col("state").is_null())
+    if hit:
+        raise SourceFormatError(path, f"state area {hit[1]['area_code']!r} is not a known "
+                                "state FIPS code", line=hit[0], column="series_id")
 
 
 def _footnote_texts(codes: pl.Series, texts: dict[str, str]) -> dict[str, str]:
