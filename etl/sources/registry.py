@@ -30,6 +30,11 @@ ONET_CROSSWALK_CITATION = (
     "O*NET-SOC 2010 to O*NET-SOC 2019 Crosswalk, National Center for O*NET Development, "
     "USDOL/ETA. Used under the CC BY 4.0 license. https://www.onetcenter.org/taxonomy/2019/walk.html"
 )
+LABOR_MARKET_CITATION = (
+    "Massenkoff, M. and McCrory, P. (2026). Labor market impacts of AI: A new measure and "
+    "early evidence. Anthropic. Data: Anthropic Economic Index, labor_market_impacts, "
+    "https://huggingface.co/datasets/Anthropic/EconomicIndex"
+)
 BLS_CITATION = (
     "U.S. Bureau of Labor Statistics, Occupational Employment and Wage Statistics (OEWS), "
     "May 2025 estimates, time.series flat files, https://www.bls.gov/oes/"
@@ -63,10 +68,12 @@ class Source:
         return "; ".join(f"{w}: {a} to {b}" for w, (a, b) in self.waves.items())
 
 
-def _aei(id: str, path: str, title: str, release: str, reader: str, **kw: object) -> Source:
+def _aei(id: str, path: str, title: str, release: str, reader: str,
+         citation: str | None = None, **kw: object) -> Source:
     return Source(id=id, url=AEI_ROOT + path, title=title, publisher="Anthropic",
                   release=release, licence=AEI_LICENCE,
-                  citation=AEI_CITATION.format(release=release), reader=reader, **kw)
+                  citation=citation or AEI_CITATION.format(release=release), reader=reader,
+                  **kw)
 
 
 def _companion(id: str, name: str, title: str, reader: str, sha256: str, size: int) -> Source:
@@ -128,12 +135,12 @@ SOURCES: tuple[Source, ...] = (
                "cb1573e8143bd407c2ea7c43f5a6822852568c596dbde843fc5d8692c9e967ec", 2179),
     _aei("job_exposure", "labor_market_impacts/job_exposure.csv",
          "Observed AI exposure by occupation (SOC 2018)", "labor_market_impacts",
-         "job_exposure",
+         "job_exposure", citation=LABOR_MARKET_CITATION,
          sha256="4f0a3adf5feeb2ec5f5d02ab18cc5e851a2a4b8470bde84c0c9335017be12d68",
          bytes=37176),
     _aei("task_penetration", "labor_market_impacts/task_penetration.csv",
          "Observed AI penetration by O*NET task statement", "labor_market_impacts",
-         "task_penetration",
+         "task_penetration", citation=LABOR_MARKET_CITATION,
          sha256="85bee872db1d55d3e9a7f4e89da5ae4a5d59aa8ec875d728fbf4b7d820984616",
          bytes=1889822),
     # --- O*NET ---------------------------------------------------------------------------
