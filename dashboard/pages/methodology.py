@@ -143,10 +143,13 @@ def layout(query: dict[str, str]) -> html.Div:
             html.H2("Waves"),
             ui.table(["Wave", "Release", "Window"], waves, caption="AEI waves in this build"),
             html.H2("Upstream files"),
-            ui.table(
-                ["File", "Release", "URL", "Licence", "Bytes", "sha256", "Retrieved"],
-                sources,
-                caption="Every file the build read, with its checksum",
+            html.Div(
+                ui.table(
+                    ["File", "Release", "URL", "Licence", "Bytes", "sha256", "Retrieved"],
+                    sources,
+                    caption="Every file the build read, with its checksum",
+                ),
+                className="table-scroll",
             ),
             html.P(
                 f"Built {manifest.get('built_at')} from commit {manifest.get('git_commit')}. "
@@ -154,10 +157,13 @@ def layout(query: dict[str, str]) -> html.Div:
                 className="source",
             ),
             html.H2("Data dictionary"),
-            ui.table(
-                ["Table", "Column", "Unit", "Definition", "Source"],
-                dictionary,
-                caption="Every column of every table",
+            html.Div(
+                ui.table(
+                    ["Table", "Column", "Unit", "Definition", "Source"],
+                    dictionary,
+                    caption="Every column of every table",
+                ),
+                className="table-scroll",
             ),
             html.P(dcc.Link("Back to the map", href="/")),
         ],
