@@ -69,10 +69,11 @@ def build_parser() -> argparse.ArgumentParser:
     _fetch_arguments(fetch)
 
     build = commands.add_parser(
-        "build", help="fetch, read and validate every source; write data/staging/*.parquet",
+        "build", help="fetch, read and validate every source, then build the marts",
         description="Run the pipeline: fetch (no download when cached), read and validate "
-                    "each source into data/staging/<table>.parquet with manifest.json. "
-                    "Steps whose inputs did not change are skipped.")
+                    "each source into data/staging/<table>.parquet, then build the marts in "
+                    "data/processed/ (Parquet, CSV, data dictionary, manifest). Steps whose "
+                    "inputs did not change are skipped.")
     build.add_argument("--force", action="store_true", help="rebuild every table")
     _fetch_arguments(build)
 

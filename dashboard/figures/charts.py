@@ -17,6 +17,7 @@ from dashboard.figures.style import (
     empty_figure,
     wrap,
 )
+from etl.marts.summary import HIGH_EXPOSURE_THRESHOLD
 
 COMPARE_COLOURS = ("#1f5f99", "#e08214", "#5e3c99", "#1b9e77")
 
@@ -82,19 +83,19 @@ def occupations_bars(rows: Sequence[OccupationRow], width: int = 36) -> go.Figur
     if not rows:
         return empty_figure("No occupation data.")
     rows = list(rows)[::-1]
-    colours = [ACCENT if (r.exposure or 0) >= 0.25 else STATE_COLOUR if r.exposure is not None
-               else US_COLOUR for r in rows]
-    notes = [("exposure " + f"{r.exposure:.0%}") if r.exposure is not None else "no score"
+    labels = [wrap(r.title, width) for r in rows]
+    colours = [ACCENT if (r.exposure or 0) >= HIGH_EXPOSURE_THRESHOLD
+               else STATE_COLOUR if r.exposure is not None else US_COLOUR for r in rows]
+    notes = [f"exposure {r.exposure:.0%}" if r.exposure is not None else "no score"
              for r in rows]
     figure = go.Figure(go.Bar(
-        y=[wrap(r.title, width) for r in rows], x=[r.employment for r in rows], orientation="h",
+        y=labels, x=[r.employment for r in rows], orientation="h",
         marker_color=colours, text=notes, textposition="outside", cliponaxis=False,
         hovertemplate="%{y}<br>%{x:,.0f} jobs<br>AI %{text}<extra></extra>",
     ))
     figure.update_layout(base_layout(
-        height=50 + len(rows) * row_height([wrap(r.title, width) for r in rows], 26),
-        xaxis=_axis(title="jobs (OEWS May 2025)",
-                                                           tickformat=","),
+        height=50 + len(rows) * row_height(labels, 26),
+        xaxis=_axis(title="jobs (OEWS May 2025)", tickformat=","),
         yaxis=_axis(), margin={"l": 8, "r": 90, "t": 8, "b": 8},
     ))
     return figure

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from etl.marts.requests import usage_weights, with_us_baseline
 from etl.marts.spec import STATE, STATE_NAME, WAVE, Mart, col, rank_within, stable_sum
 from etl.marts.tasks import oews_occupations, soc_to_oews
 
@@ -153,8 +154,6 @@ def _published_group_usage(wide: pl.DataFrame) -> pl.DataFrame:
 
 
 def build_state_occupation_groups(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
-    from etl.marts.requests import usage_weights, with_us_baseline
-
     oews = inputs["oews"]
     occupations = inputs["state_occupations"]
     groups = _major_groups(oews).join(_state_totals(oews).with_columns(
