@@ -18,7 +18,7 @@ from pathlib import Path
 
 import polars as pl
 
-from etl.geo import TERRITORIES, attach_state_names, usps_expr
+from etl.geo import state_table, usps_expr
 from etl.readers.table import (
     LINE,
     Reading,
@@ -41,7 +41,9 @@ KEPT_DATATYPES = ("01", "02", "03", "04", "08", "13", "16", "17")
 ALL_OCCUPATIONS = "000000"
 TOP_CODE_FOOTNOTE = "5"
 OCCUPATION_LEVELS = {0: "major", 1: "minor", 2: "broad", 3: "detailed"}
-SERIES = r"^OEU[NSM]\d{7}[0-9A-Z-]{6}\d{6}\d{2}$"
+# Series id = prefix (OEU, areatype, area, industry, occupation) + datatype (2 digits).
+SERIES_PREFIX, SERIES_LENGTH = 23, 25
+SERIES_PREFIX_PATTERN = r"^OEU[NS]\d{7}000000\d{6}$"
 
 
 def _code_list(path: Path, columns: tuple[str, ...], key: str, report: ReadReport,
@@ -53,9 +55,8 @@ def _code_list(path: Path, columns: tuple[str, ...], key: str, report: ReadRepor
     return frame
 
 
-def _scan_data(path: Path, unused_datatypes: list[str]) -> tuple[pl.LazyFrame, int]:
-    """Cross-industry national and state rows of the (possibly huge) data file, without the
-    datatypes the product does not use (unknown codes are kept, to be rejected)."""
+def _scan_data(path: Path) -> pl.LazyFrame:
+    """The data file as text columns plus line numbers, after checking its head and tail."""
     with path.open("rb") as handle:
         head = handle.read(4096)
     sniff(path, head)
@@ -66,37 +67,43 @@ def _scan_data(path: Path, unused_datatypes: list[str]) -> tuple[pl.LazyFrame, i
         raise SourceFormatError(path, f"missing column(s) {missing}; the header has {columns}",
                                 line=1, column=missing[0])
     check_last_line(path, "\t", len(columns))
-    series = pl.col("series_id").str.strip_chars()
-    scan = pl.scan_csv(path, separator="\t", infer_schema=False, quote_char=None,
+    return pl.scan_csv(path, separator="\t", infer_schema=False, quote_char=None,
                        null_values=[], row_index_name=LINE, row_index_offset=2,
                        new_columns=columns, has_header=True)
-    kept = (
-        scan.with_columns(series.alias("series_id"))
-        .filter(
-            series.str.slice(3, 1).is_in(["N", "S"])
-            & (series.str.slice(11, 6) == CROSS_INDUSTRY)
-            & ~series.str.slice(23, 2).is_in(unused_datatypes)
+
+
+def _observations(scan: pl.LazyFrame, unused_datatypes: list[str]) -> pl.LazyFrame:
+    """Cross-industry national and state rows, without the datatypes the product does not
+    use (unknown codes are kept, to be rejected). The filter reads fixed positions of the
+    id, so the padding BLS puts after it is stripped only from the rows kept."""
+    raw = pl.col("series_id")
+    return (
+        scan.filter(raw.str.slice(3, 1).is_in(["N", "S"])
+                    & (raw.str.slice(11, 6) == CROSS_INDUSTRY)
+                    & ~raw.str.slice(23, 2).is_in(unused_datatypes))
+        .select(
+            raw.str.strip_chars(),
+            pl.col("value").str.strip_chars().alias("value_raw"),
+            pl.col("footnote_codes").str.strip_chars().fill_null(""),
+            pl.col("year").str.strip_chars().cast(pl.Int16, strict=False),
+            pl.col("period").str.strip_chars(),
+            LINE,
+        )
+        .with_columns(
+            pl.col("series_id").str.slice(0, SERIES_PREFIX).alias("prefix"),
+            pl.col("series_id").str.slice(SERIES_PREFIX, 2).alias("datatype_code"),
+            pl.col("value_raw").cast(pl.Float64, strict=False).alias("value"),
         )
     )
-    return kept, _count_rows(path)
 
 
-def _collect(path: Path, query: pl.LazyFrame) -> pl.DataFrame:
+def _collect(path: Path, *queries: pl.LazyFrame) -> list[pl.DataFrame]:
     try:
-        return query.collect()
+        return pl.collect_all(queries)
     except pl.exceptions.ComputeError as exc:
         raise _first_undecodable_line(path) or SourceFormatError(
             path, f"cannot be parsed as a BLS time.series file: {exc}",
             fix="fetch it again; it may be truncated") from exc
-
-
-def _count_rows(path: Path) -> int:
-    """Data rows (lines after the header), counted on bytes: cheaper than a second scan."""
-    lines = 0
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 22):
-            lines += chunk.count(b"\n")
-    return max(0, lines - 1)
 
 
 def _first_undecodable_line(path: Path) -> SourceFormatError | None:
@@ -111,6 +118,44 @@ def _first_undecodable_line(path: Path) -> SourceFormatError | None:
     return None
 
 
+def _series(prefixes: pl.Series, areas: pl.DataFrame, occupations: pl.DataFrame
+            ) -> pl.DataFrame:
+    """Decode each series (area x occupation, ~40k; its datatypes are consecutive rows)
+    once rather than each of the ~300k rows: geography, state names and occupation, as
+    categoricals."""
+    prefix = pl.col("prefix")
+    return (
+        prefixes.to_frame("prefix").lazy()
+        .with_columns(prefix.str.slice(3, 1).alias("areatype_code"),
+                      prefix.str.slice(4, 7).alias("area_code"),
+                      prefix.str.slice(17, 6).alias("occupation_code"))
+        .join(areas.lazy().select("area_code", "area_name"), on="area_code", how="left",
+              maintain_order="left")
+        .join(occupations.lazy().select("occupation_code", "occupation_name",
+                                        pl.col("display_level").cast(pl.Int8)),
+              on="occupation_code", how="left", maintain_order="left")
+        .with_columns(
+            pl.when(pl.col("areatype_code") == "N").then(pl.lit("US"))
+            .otherwise(usps_expr(pl.col("area_code").str.slice(0, 2))).alias("state"),
+            pl.when(pl.col("areatype_code") == "N").then(pl.lit("nation"))
+            .otherwise(pl.lit("state")).alias("geo_level"),
+            (pl.col("occupation_code").str.slice(0, 2) + "-"
+             + pl.col("occupation_code").str.slice(2, 4)).alias("soc_code"),
+            pl.when(pl.col("occupation_code") == ALL_OCCUPATIONS).then(pl.lit("total"))
+            .otherwise(pl.col("display_level").replace_strict(OCCUPATION_LEVELS, default=None))
+            .alias("occupation_level"),
+        )
+        .join(state_table().lazy().select("state", "state_fips", "state_name", "is_territory"),
+              on="state", how="left", maintain_order="left")
+        .with_columns(
+            pl.col("is_territory").fill_null(False),
+            pl.col("state", "state_fips", "state_name", "area_code", "area_name",
+                   "occupation_name", "occupation_level").cast(pl.Categorical),
+        )
+        .collect()
+    )
+
+
 def read_oews(paths: dict[str, Path], sources: dict[str, Source]) -> Reading:
     report = ReadReport()
     data_path = paths["data"]
@@ -123,83 +168,55 @@ def read_oews(paths: dict[str, Path], sources: dict[str, Source]) -> Reading:
                            "datatype_code", report)
     footnotes = _code_list(paths["footnote"], ("footnote_code", "footnote_text"),
                            "footnote_code", report)
-
-    unused = sorted(set(datatypes["datatype_code"]) - set(KEPT_DATATYPES))
-    scan, report.rows_in_file = _scan_data(data_path, unused)
     footnote_text = dict(footnotes.select("footnote_code", "footnote_text").rows())
     hourly_cap, annual_cap = _top_codes(paths["footnote"], footnote_text)
 
-    # One lazy query from the file to the decoded table: polars plans and runs it in a
-    # single pass; validation looks at the result afterwards.
-    sid, value = pl.col("series_id"), pl.col("value_raw")
-    annual = pl.col("datatype_name").str.starts_with("Annual")
-    tidy = _collect(data_path, (
-        scan.with_columns(
-            pl.col("value").str.strip_chars().alias("value_raw"),
-            pl.col("footnote_codes").str.strip_chars().fill_null(""),
-            sid.str.slice(3, 1).alias("areatype_code"),
-            sid.str.slice(4, 7).alias("area_code"),
-            sid.str.slice(17, 6).alias("occupation_code"),
-            sid.str.slice(23, 2).alias("datatype_code"),
-        )
-        .with_columns(
-            value.cast(pl.Float64, strict=False).alias("value"),
-            pl.when(value != "-").then(pl.lit("published"))
-            .when(pl.col("footnote_codes").str.contains("5")).then(pl.lit("top-coded"))
-            .when(pl.col("footnote_codes").str.contains("4"))
-            .then(pl.lit("hourly not applicable"))
-            .otherwise(pl.lit("not released")).alias("status"),
-            pl.col("year").str.strip_chars().cast(pl.Int16, strict=False),
-            pl.col("period").str.strip_chars(),
-        )
-        # maintain_order: the table keeps the file's order (sorted by series id).
-        .join(areas.lazy().select("area_code", "area_name"), on="area_code", how="left",
-              maintain_order="left")
-        .join(occupations.lazy().select("occupation_code", "occupation_name",
-                                        pl.col("display_level").cast(pl.Int8)),
-              on="occupation_code", how="left", maintain_order="left")
-        .join(datatypes.lazy().select("datatype_code", "datatype_name"), on="datatype_code",
-              how="left", maintain_order="left")
-        .with_columns(
-            pl.when(pl.col("areatype_code") == "N").then(pl.lit("US"))
-            .otherwise(usps_expr(pl.col("area_code").str.slice(0, 2))).alias("state"),
-            (pl.col("occupation_code").str.slice(0, 2) + "-"
-             + pl.col("occupation_code").str.slice(2, 4)).alias("soc_code"),
-            pl.when(pl.col("occupation_code") == ALL_OCCUPATIONS).then(pl.lit("total"))
-            .otherwise(pl.col("display_level").replace_strict(OCCUPATION_LEVELS, default=None))
-            .alias("occupation_level"),
-            pl.when(pl.col("status") == "top-coded")
-            .then(pl.when(annual).then(pl.lit(annual_cap)).otherwise(pl.lit(hourly_cap)))
-            .alias("lower_bound"),
-        )
-    ))
-    report.rows_kept = tidy.height
-    _validate_data(data_path, tidy)
-    tidy = tidy.with_columns(pl.col("footnote_codes").replace_strict(
-        _footnote_texts(tidy["footnote_codes"].unique(), footnote_text),
-        return_dtype=pl.String).alias("footnote_text"))
-    tidy = attach_state_names(tidy).with_columns(
-        pl.col("state").is_in(sorted(TERRITORIES)).alias("is_territory"),
-        pl.when(pl.col("areatype_code") == "N").then(pl.lit("nation")).otherwise(pl.lit("state"))
-        .alias("geo_level"),
+    unused = sorted(set(datatypes["datatype_code"]) - set(KEPT_DATATYPES))
+    scan = _scan_data(data_path)
+    rows, counted = _collect(data_path, _observations(scan, unused), scan.select(pl.len()))
+    report.rows_in_file, report.rows_kept = counted.item(), rows.height
+    # A run of rows with the same prefix is one series: decode each run's first row, then
+    # give every row its run's columns by position (a gather, cheaper than a join).
+    runs = rows["prefix"].rle_id()
+    series = _series(rows["prefix"].filter(runs != runs.shift(1, fill_value=-1)), areas,
+                     occupations)
+    kinds = datatypes.select("datatype_code", pl.col("datatype_name").cast(pl.Categorical),
+                             pl.col("datatype_name").str.starts_with("Annual").alias("annual"))
+    tidy = (pl.concat([rows, series.drop("prefix")[runs]], how="horizontal")
+            .join(kinds, on="datatype_code", how="left", maintain_order="left"))
+    _validate(data_path, tidy, series)
+
+    value = pl.col("value_raw")
+    status = (pl.when(value != "-").then(pl.lit("published"))
+              .when(pl.col("footnote_codes").str.contains("5")).then(pl.lit("top-coded"))
+              .when(pl.col("footnote_codes").str.contains("4"))
+              .then(pl.lit("hourly not applicable"))
+              .otherwise(pl.lit("not released")))
+    tidy = tidy.with_columns(
+        status.alias("status"),
+        pl.when(status == "top-coded")
+        .then(pl.when(pl.col("annual")).then(pl.lit(annual_cap)).otherwise(pl.lit(hourly_cap)))
+        .alias("lower_bound"),
+        pl.col("footnote_codes").replace_strict(
+            _footnote_texts(tidy["footnote_codes"].unique(), footnote_text),
+            return_dtype=pl.Categorical).alias("footnote_text"),
     ).select(
         "geo_level", "state", "state_fips", "state_name", "is_territory", "area_code",
         "area_name", "soc_code", "occupation_name", "occupation_level", "datatype_code",
         "datatype_name", "value", "status", "lower_bound", "footnote_codes", "footnote_text",
         "year", "period", "series_id", pl.col(LINE).cast(pl.Int32).alias("source_line"),
-    ).with_columns(
-        # Few distinct values repeated 650k times: categoricals keep memory and files small.
-        pl.col("state", "state_fips", "state_name", "area_code", "area_name", "occupation_name",
-               "occupation_level", "datatype_name", "footnote_text").cast(pl.Categorical),
-    )  # in the file's order (sorted by series id): deterministic, and no 650k-row sort
+    )  # in the file's order (sorted by series id): deterministic, and no 300k-row sort
     _describe(tidy, report)
     return Reading(tidy, report)
 
 
-def _validate_data(path: Path, data: pl.DataFrame) -> None:
+def _validate(path: Path, data: pl.DataFrame, series: pl.DataFrame) -> None:
     """Every kept row: a well-formed series id, a number or '-', a unique key, and codes
-    that the code lists know."""
-    hit = first_line(data, ~pl.col("series_id").str.contains(SERIES))
+    that the code lists know. Per-series checks run on the ~40k distinct series."""
+    malformed = series.filter(~pl.col("prefix").str.contains(SERIES_PREFIX_PATTERN))["prefix"]
+    hit = first_line(data, (pl.col("series_id").str.len_bytes() != SERIES_LENGTH)
+                     | ~pl.col("datatype_code").str.contains(r"^\d{2}$")
+                     | pl.col("prefix").is_in(malformed.implode()))
     if hit:
         raise SourceFormatError(path, f"{hit[1]['series_id']!r} is not an OEWS series id",
                                 line=hit[0], column="series_id")
@@ -208,7 +225,10 @@ def _validate_data(path: Path, data: pl.DataFrame) -> None:
     if hit:
         raise SourceFormatError(path, f"value {hit[1]['value_raw']!r} is neither a number "
                                 "nor '-' (not released)", line=hit[0], column="value")
-    check_unique(path, data, ["series_id", "year", "period"])
+    # BLS sorts the file by series id: strictly increasing ids are unique without a hash.
+    ids = data["series_id"]
+    if not (ids.slice(1) > ids.slice(0, len(ids) - 1)).all():
+        check_unique(path, data, ["series_id", "year", "period"])
     for column, named, code_list in (("area_code", "area_name", "oe.area"),
                                      ("occupation_code", "occupation_name", "oe.occupation"),
                                      ("datatype_code", "datatype_name", "oe.datatype")):
