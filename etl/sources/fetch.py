@@ -14,7 +14,6 @@ import hashlib
 import os
 import shutil
 import tempfile
-import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -22,32 +21,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import requests
-from tqdm import tqdm
-
 from etl.config import Settings
-from etl.sniff import looks_like_markup
+from etl.sources.checks import FetchError, check_body
 from etl.sources.lock import LockEntry, load_lock, save_lock
 from etl.sources.registry import Source
-
-RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-PROGRESS_MIN_BYTES = 1 << 20
-
-
-class FetchError(RuntimeError):
-    """A file could not be fetched or verified. The message names the URL and the fix."""
-
-    def __init__(self, url: str, problem: str, fix: str) -> None:
-        self.url, self.problem, self.fix = url, problem, fix
-        super().__init__(f"{url}: {problem}\n  fix: {fix}")
-
-
-class _Retryable(Exception):
-    """A failure worth another attempt (connection trouble, 429/5xx, truncated body)."""
-
-    def __init__(self, problem: str, wait: float | None = None) -> None:
-        super().__init__(problem)
-        self.wait = wait
 
 
 @dataclass(frozen=True)
@@ -101,27 +78,6 @@ def _now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
-def _check_body(url: str, path: Path, expected_bytes: int | None = None) -> None:
-    """Refuse bodies that cannot be the data file."""
-    size = path.stat().st_size
-    if size == 0:
-        raise FetchError(url, "the body is empty (0 bytes)",
-                         "try again later; if it persists the upstream file was emptied")
-    with path.open("rb") as handle:
-        head = handle.read(2048)
-    if looks_like_markup(head) and not url.lower().endswith((".html", ".htm", ".xml")):
-        raise FetchError(url, "the body is an HTML page, not the data file (an error, "
-                         "consent or login page)", "open the URL in a browser to see the "
-                         "page; if the file moved, update etl/sources/registry.py")
-    if expected_bytes is not None and size != expected_bytes:
-        raise _Retryable(f"truncated body: {size} of {expected_bytes} bytes")
-
-
-def _starts_with_tag(path: Path) -> bool:
-    with path.open("rb") as handle:
-        return handle.read(512).lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
-
-
 def _verify(source: Source, path: Path, lock: dict[str, LockEntry],
             options: FetchOptions) -> tuple[int, str]:
     size, digest = path.stat().st_size, sha256_of(path)
@@ -154,86 +110,17 @@ def _temp_beside(target: Path) -> Path:
     return Path(name)
 
 
-def _download(url: str, temp: Path, session: requests.Session, options: FetchOptions) -> None:
-    """One attempt: stream the body to `temp`, raising _Retryable or FetchError."""
-    try:
-        response = session.get(url, stream=True,
-                               timeout=(options.connect_timeout, options.read_timeout))
-    except (requests.ConnectionError, requests.Timeout) as exc:
-        raise _Retryable(f"cannot connect: {exc.__class__.__name__}: {exc}") from exc
-    with response:
-        status = response.status_code
-        if status in RETRY_STATUSES:
-            retry_after = response.headers.get("Retry-After", "")
-            wait = float(retry_after) if retry_after.isdigit() else None
-            raise _Retryable(f"HTTP {status} {response.reason}", wait)
-        if status == 403:
-            raise FetchError(url, "HTTP 403 Forbidden",
-                             "BLS and some CDNs refuse requests without a descriptive "
-                             "User-Agent: set AIEI_CONTACT=you@example.org (or "
-                             "AIEI_USER_AGENT); current User-Agent: "
-                             f"{session.headers.get('User-Agent')!r}")
-        if status == 404:
-            raise FetchError(url, "HTTP 404 Not Found: the file is not at this URL",
-                             "the release may have moved or been withdrawn; check the "
-                             "dataset page and update etl/sources/registry.py")
-        if status != 200:
-            raise FetchError(url, f"HTTP {status} {response.reason}",
-                             "unexpected answer; retry later or check the URL")
-        length = response.headers.get("Content-Length")
-        # Content-Length counts bytes on the wire; a gzip-encoded body unzips to more.
-        encoded = response.headers.get("Content-Encoding", "identity").strip().lower()
-        expected = (int(length) if length and length.isdigit()
-                    and encoded in ("", "identity") else None)
-        show = options.progress and (expected is None or expected >= PROGRESS_MIN_BYTES)
-        try:
-            with temp.open("wb") as out, tqdm(
-                total=expected, unit="B", unit_scale=True, disable=not show, leave=False,
-                desc=Path(urlsplit(url).path).name,
-            ) as bar:
-                for chunk in response.iter_content(chunk_size=1 << 16):
-                    out.write(chunk)
-                    bar.update(len(chunk))
-        except (requests.ConnectionError, requests.Timeout,
-                requests.exceptions.ChunkedEncodingError,
-                requests.exceptions.ContentDecodingError) as exc:
-            raise _Retryable(f"connection broke mid-body: {exc.__class__.__name__}") from exc
-        if "text/html" in response.headers.get("Content-Type", "").lower() and _starts_with_tag(
-                temp) and not url.lower().endswith((".html", ".htm")):
-            raise FetchError(url, "the server answered with an HTML page (Content-Type "
-                             "text/html), not the data file", "open the URL in a browser to "
-                             "see the page; if the file moved, update etl/sources/registry.py")
-    _check_body(url, temp, expected)
-
-
-def _download_with_retries(url: str, temp: Path, session: requests.Session,
-                           options: FetchOptions) -> None:
-    problem = ""
-    for attempt in range(1, options.attempts + 1):
-        try:
-            _download(url, temp, session, options)
-            return
-        except _Retryable as exc:
-            problem = str(exc)
-            if attempt < options.attempts:
-                wait = exc.wait if exc.wait is not None else options.backoff * 2 ** (attempt - 1)
-                time.sleep(min(wait, 60.0))
-    raise FetchError(url, f"failed after {options.attempts} attempts: {problem}",
-                     "check your connection (or run offline with AIEI_MIRROR set to a "
-                     "mirror directory); if the host is down, retry later")
-
-
 def _from_mirror(source: Source, mirror: Path, temp: Path) -> bool:
     candidate = cache_path(source.url, mirror)
     if not candidate.is_file():
         return False
     shutil.copyfile(candidate, temp)
-    _check_body(source.url, temp)
+    check_body(source.url, temp)
     return True
 
 
 def fetch_one(source: Source, settings: Settings, lock: dict[str, LockEntry],
-              options: FetchOptions, session: requests.Session) -> FetchResult:
+              options: FetchOptions) -> FetchResult:
     target = cache_path(source.url, settings.raw_dir)
     pinned = lock.get(source.url)
     if target.is_file() and not options.refresh:
@@ -252,7 +139,9 @@ def fetch_one(source: Source, settings: Settings, lock: dict[str, LockEntry],
                              "set AIEI_MIRROR to a directory laid out as MIRROR/HOST/PATH, "
                              "or run without --offline")
         else:
-            _download_with_retries(source.url, temp, session, options)
+            from etl.sources.http import download  # requests is slow to import: only here
+
+            download(source.url, temp, settings.user_agent, options)
             origin = "network"
         size, digest = _verify(source, temp, lock, options)
         os.replace(temp, target)
@@ -262,22 +151,15 @@ def fetch_one(source: Source, settings: Settings, lock: dict[str, LockEntry],
     return FetchResult(source.id, source.url, target, size, digest, stamp, origin)
 
 
-def new_session(settings: Settings) -> requests.Session:
-    session = requests.Session()
-    session.headers["User-Agent"] = settings.user_agent
-    return session
-
-
 def fetch_sources(sources: Iterable[Source], settings: Settings,
                   options: FetchOptions = FetchOptions()) -> list[FetchResult]:
     """Fetch all sources concurrently; pin new checksums; report every failure at once."""
     sources = list(sources)
     lock = load_lock(settings.lock_file)
-    session = new_session(settings)
     results: list[FetchResult] = []
     errors: list[str] = []
     with ThreadPoolExecutor(max_workers=max(1, options.workers)) as pool:
-        futures = [pool.submit(fetch_one, s, settings, lock, options, session) for s in sources]
+        futures = [pool.submit(fetch_one, s, settings, lock, options) for s in sources]
         for source, future in zip(sources, futures, strict=True):
             try:
                 results.append(future.result())
