@@ -9,7 +9,7 @@ from etl.config import Settings
 from etl.marts.runner import build_marts
 from etl.sources.fetch import FetchOptions, fetch_sources
 from etl.sources.registry import SOURCES
-from etl.staging import stage
+from etl.staging import staging
 
 
 def peak_rss_mb() -> float:
@@ -26,13 +26,14 @@ def build(settings: Settings, options: FetchOptions, *, force: bool = False) -> 
           f"[{time.perf_counter() - started:.2f} s]")
 
     step = time.perf_counter()
-    staged = stage(fetched, settings.staging_dir, force=force)
-    rebuilt = [t for t in staged if t.rebuilt]
-    print(f"staging: {len(staged)} tables, {len(rebuilt)} rebuilt "
-          f"[{time.perf_counter() - step:.2f} s] -> {settings.staging_dir}")
+    with staging(fetched, settings.staging_dir, force=force) as staged:
+        rebuilt = [t for t in staged.tables if t.rebuilt]
+        print(f"staging: {len(staged.tables)} tables, {len(rebuilt)} rebuilt "
+              f"[{time.perf_counter() - step:.2f} s] -> {settings.staging_dir}")
 
-    step = time.perf_counter()
-    marts = build_marts(settings.staging_dir, settings.processed_dir, force=force)
+        step = time.perf_counter()
+        marts = build_marts(settings.staging_dir, settings.processed_dir, force=force,
+                            staged=staged)
     print(f"marts: {len(marts.rebuilt) + len(marts.reused)} tables, {len(marts.rebuilt)} "
           f"rebuilt [{time.perf_counter() - step:.2f} s] -> {settings.processed_dir}")
     print_coverage(marts.coverage)

@@ -9,8 +9,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -96,16 +97,25 @@ def _read(reader: str, fetched: list[FetchResult]) -> tuple[pl.DataFrame, dict[s
     return table, {s.id: r.report.to_dict() for s, r in zip(sources, readings, strict=True)}
 
 
-def _read_and_write(reader: str, files: list[FetchResult], staging_dir: Path
-                    ) -> tuple[pl.DataFrame, dict[str, dict]]:
-    table, reports = _read(reader, files)
-    write_parquet_atomically(table, staging_dir / f"{reader}.parquet")
-    return table, reports
+@dataclass
+class Staging:
+    """The staging tables of one build. Tables re-read in this run are handed on in memory
+    (`frames`) while their Parquet files are written in the background."""
+
+    tables: list[StagedTable]
+    frames: dict[str, pl.DataFrame]
+    manifest: dict
 
 
-def stage(fetched: list[FetchResult], staging_dir: Path, *, force: bool = False,
-          log: Callable[[str], None] = print) -> list[StagedTable]:
-    """Rebuild the staging tables whose inputs changed and rewrite the manifest."""
+def _input_bytes(files: list[FetchResult]) -> int:
+    return sum(f.bytes for f in files)
+
+
+@contextmanager
+def staging(fetched: list[FetchResult], staging_dir: Path, *, force: bool = False,
+            log: Callable[[str], None] = print) -> Iterator[Staging]:
+    """Re-read the staging tables whose inputs changed and yield them; on leaving, wait for
+    their Parquet files, then write the manifest (so it never names a file not yet there)."""
     manifest_path = staging_dir / "manifest.json"
     previous = json.loads(manifest_path.read_text()) if manifest_path.is_file() else {}
     old_tables = previous.get("tables", {})
@@ -132,31 +142,48 @@ def stage(fetched: list[FetchResult], staging_dir: Path, *, force: bool = False,
         else:
             pending[reader] = (fingerprint, files)
 
-    # Readers spend their time in polars, which releases the GIL: run them side by side.
+    frames: dict[str, pl.DataFrame] = {}
+    # Readers spend their time in polars, which releases the GIL: run them side by side,
+    # the biggest input first since it finishes last.
     with ThreadPoolExecutor(max_workers=READER_THREADS) as pool:
-        futures = {reader: pool.submit(_read_and_write, reader, files, staging_dir)
-                   for reader, (_, files) in pending.items()}
-    for reader, future in futures.items():
-        table, table_reports = future.result()
-        reports.update(table_reports)
-        tables[reader] = {"fingerprint": pending[reader][0], "rows": table.height,
-                          "columns": dict(zip(table.columns, map(str, table.dtypes),
-                                              strict=True)),
-                          "sources": [f.source_id for f in pending[reader][1]]}
-        staged.append(StagedTable(reader, staging_dir / f"{reader}.parquet", table.height,
-                                  rebuilt=True))
-        log(f"  staged {reader:<24} {table.height:>9,} rows")
-    staged.sort(key=lambda t: t.name)
+        reads = {reader: pool.submit(_read, reader, files) for reader, (_, files) in
+                 sorted(pending.items(), key=lambda item: -_input_bytes(item[1][1]))}
+        writes = []
+        for reader in sorted(reads):
+            table, table_reports = reads[reader].result()
+            writes.append(pool.submit(write_parquet_atomically, table,
+                                      staging_dir / f"{reader}.parquet"))
+            frames[reader] = table
+            reports.update(table_reports)
+            tables[reader] = {"fingerprint": pending[reader][0], "rows": table.height,
+                              "columns": dict(zip(table.columns, map(str, table.dtypes),
+                                                  strict=True)),
+                              "sources": [f.source_id for f in pending[reader][1]]}
+            staged.append(StagedTable(reader, staging_dir / f"{reader}.parquet",
+                                      table.height, rebuilt=True))
+            log(f"  staged {reader:<24} {table.height:>9,} rows")
+        staged.sort(key=lambda t: t.name)
+        manifest = {
+            "built_at": previous.get("built_at") if not any(t.rebuilt for t in staged)
+            else datetime.now(UTC).replace(microsecond=0).isoformat(),
+            "tables": tables,
+            "sources": {f.source_id: _source_entry(f, reports.get(f.source_id, {}))
+                        for f in sorted(fetched, key=lambda f: f.source_id)},
+        }
+        try:
+            yield Staging(staged, frames, manifest)
+        finally:  # the tables stand on their own: record them even if a later step failed
+            for write in writes:
+                write.result()
+            write_text_atomically(manifest_path,
+                                  json.dumps(manifest, indent=2, sort_keys=True) + "\n")
 
-    manifest = {
-        "built_at": previous.get("built_at") if not any(t.rebuilt for t in staged)
-        else datetime.now(UTC).replace(microsecond=0).isoformat(),
-        "tables": tables,
-        "sources": {f.source_id: _source_entry(f, reports.get(f.source_id, {}))
-                    for f in sorted(fetched, key=lambda f: f.source_id)},
-    }
-    write_text_atomically(manifest_path, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
-    return staged
+
+def stage(fetched: list[FetchResult], staging_dir: Path, *, force: bool = False,
+          log: Callable[[str], None] = print) -> list[StagedTable]:
+    """Rebuild the staging tables whose inputs changed and rewrite the manifest."""
+    with staging(fetched, staging_dir, force=force, log=log) as staged:
+        return staged.tables
 
 
 def _source_entry(fetched: FetchResult, read_report: dict) -> dict:

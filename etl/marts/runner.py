@@ -14,6 +14,7 @@ import os
 import shutil
 import subprocess
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
@@ -31,6 +32,7 @@ from etl.marts.states import STATES
 from etl.marts.summary import STATE_SUMMARY
 from etl.marts.tasks import STATE_TASKS, TASK_OCCUPATION_MAP
 from etl.marts.usage import STATE_USAGE, check_published_aui
+from etl.staging import Staging
 
 # In dependency order: each mart reads only staging tables and marts listed before it.
 MARTS: tuple[Mart, ...] = (STATES, STATE_USAGE, TASK_OCCUPATION_MAP, STATE_REQUESTS,
@@ -66,9 +68,11 @@ def _code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def _write_table(frame: pl.DataFrame, directory: Path, name: str) -> None:
+def _write_table(frame: pl.DataFrame, directory: Path, name: str) -> str:
+    """Write a mart as Parquet and CSV; return the Parquet file's sha256."""
     frame.write_parquet(directory / f"{name}.parquet", compression="zstd", statistics=True)
     frame.write_csv(directory / "csv" / f"{name}.csv")
+    return _sha256(directory / f"{name}.parquet")
 
 
 def data_dictionary() -> pl.DataFrame:
@@ -99,8 +103,12 @@ def _versions() -> dict[str, str | None]:
 
 
 def build_marts(staging_dir: Path, processed_dir: Path, *, force: bool = False,
-                log: Callable[[str], None] = print) -> MartsResult:
-    staging_manifest = json.loads((staging_dir / "manifest.json").read_text())
+                log: Callable[[str], None] = print, staged: Staging | None = None
+                ) -> MartsResult:
+    """Build the marts whose inputs changed. `staged` hands over the staging tables read in
+    this run (in memory) and their manifest; without it both are read from `staging_dir`."""
+    staging_manifest = (staged.manifest if staged
+                        else json.loads((staging_dir / "manifest.json").read_text()))
     previous_path = processed_dir / "manifest.json"
     previous = json.loads(previous_path.read_text()) if previous_path.is_file() else {}
     old_marts = previous.get("tables", {})
@@ -111,15 +119,19 @@ def build_marts(staging_dir: Path, processed_dir: Path, *, force: bool = False,
     shutil.rmtree(temp, ignore_errors=True)
     (temp / "csv").mkdir(parents=True)
     result = MartsResult()
-    frames: dict[str, pl.DataFrame] = {}
+    frames: dict[str, pl.DataFrame] = dict(staged.frames) if staged else {}
     fingerprints: dict[str, str] = {}
     entries: dict[str, dict] = {}
 
-    def load(name: str, staged: bool) -> pl.DataFrame:
+    def load(name: str, from_staging: bool) -> pl.DataFrame:
         if name not in frames:
-            frames[name] = pl.read_parquet((staging_dir if staged else temp) / f"{name}.parquet")
+            frames[name] = pl.read_parquet((staging_dir if from_staging else temp)
+                                           / f"{name}.parquet")
         return frames[name]
 
+    # Marts are written in the background while the next ones are built.
+    writer = ThreadPoolExecutor(max_workers=2)
+    writes: dict[str, Future[str]] = {}
     try:
         for mart in MARTS:
             parts = [code] + [f"{t}={staging_manifest['tables'][t]['fingerprint']}"
@@ -133,7 +145,7 @@ def build_marts(staging_dir: Path, processed_dir: Path, *, force: bool = False,
                 os.link(processed_dir / "csv" / f"{mart.name}.csv",
                         temp / "csv" / f"{mart.name}.csv")
                 entries[mart.name] = old
-                fingerprints[mart.name] = old["sha256"]
+                fingerprints[mart.name] = old["fingerprint"]
                 result.reused.append(mart.name)
                 continue
             inputs = {t: load(t, True) for t in mart.staging}
@@ -145,11 +157,10 @@ def build_marts(staging_dir: Path, processed_dir: Path, *, force: bool = False,
                                 "\n  fix: nothing was replaced; the previous data/processed "
                                 "is intact. This is a bug or an upstream change: report it "
                                 "with this message.") from exc
-            _write_table(frame, temp, mart.name)
+            writes[mart.name] = writer.submit(_write_table, frame, temp, mart.name)
             frames[mart.name] = frame
-            digest = _sha256(temp / f"{mart.name}.parquet")
-            fingerprints[mart.name] = digest
-            entries[mart.name] = {"fingerprint": fingerprint, "sha256": digest,
+            fingerprints[mart.name] = fingerprint
+            entries[mart.name] = {"fingerprint": fingerprint,
                                   "rows": frame.height, "columns": frame.width,
                                   "key": list(mart.key), "description": mart.description}
             result.rebuilt.append(mart.name)
@@ -166,6 +177,8 @@ def build_marts(staging_dir: Path, processed_dir: Path, *, force: bool = False,
         warnings = check_published_aui(marts["state_usage"])
         for source_id, source in staging_manifest["sources"].items():
             warnings += [f"{source_id}: {w}" for w in source.get("read", {}).get("warnings", [])]
+        for name, write in writes.items():
+            entries[name]["sha256"] = write.result()
         data_dictionary().write_csv(temp / "data_dictionary.csv")
         manifest = {
             "built_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
@@ -182,6 +195,7 @@ def build_marts(staging_dir: Path, processed_dir: Path, *, force: bool = False,
         result.swapped = True
         return result
     finally:
+        writer.shutdown(cancel_futures=True)
         shutil.rmtree(temp, ignore_errors=True)
 
 
