@@ -7,11 +7,9 @@ import sys
 import time
 from collections.abc import Sequence
 
-from dashboard.briefing.errors import BriefingError
 from etl.config import settings
-from etl.marts.runner import MartError
-from etl.readers.table import SourceFormatError
-from etl.sources.fetch import FetchError, FetchOptions, fetch_sources
+from etl.errors import UserFacingError
+from etl.sources.fetch import FetchOptions, fetch_sources
 from etl.sources.registry import SOURCES, SOURCES_BY_ID
 
 DESCRIPTION = """\
@@ -174,7 +172,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
     try:
         COMMANDS[args.command](args)
-    except (FetchError, SourceFormatError, MartError, BriefingError) as exc:
+    except UserFacingError as exc:
         print(f"aiei {args.command}: error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -76,7 +76,7 @@ def write_parquet_atomically(frame: pl.DataFrame, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        frame.write_parquet(temp, compression="zstd", statistics=True)
+        frame.write_parquet(temp, compression="lz4", statistics=True)
         os.replace(temp, path)
     finally:
         temp.unlink(missing_ok=True)

@@ -24,6 +24,7 @@ import polars as pl
 
 from etl.atomic import write_text_atomically
 from etl.config import PROJECT_ROOT
+from etl.errors import UserFacingError
 from etl.marts.coverage import measure_coverage
 from etl.marts.occupations import STATE_OCCUPATION_GROUPS, STATE_OCCUPATIONS
 from etl.marts.requests import STATE_REQUESTS
@@ -44,7 +45,7 @@ CODE = [*sorted((Path(__file__).parent).glob("*.py")), PROJECT_ROOT / "etl" / "g
 PACKAGES = ("polars", "pyarrow", "requests", "plotly", "dash")
 
 
-class MartError(RuntimeError):
+class MartError(UserFacingError, RuntimeError):
     """A mart could not be built; the previous build stays in place."""
 
 

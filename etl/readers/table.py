@@ -16,12 +16,13 @@ from pathlib import Path
 
 import polars as pl
 
+from etl.errors import UserFacingError
 from etl.sniff import looks_like_markup
 
 LINE = "_line"  # 1-based line number of each row in its file (header = line 1)
 
 
-class SourceFormatError(ValueError):
+class SourceFormatError(UserFacingError, ValueError):
     """An upstream file is not what its reader expects."""
 
     def __init__(self, path: Path | str, problem: str, *, line: int | None = None,

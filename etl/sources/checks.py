@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from etl.errors import UserFacingError
 from etl.sniff import looks_like_markup
 
 
-class FetchError(RuntimeError):
+class FetchError(UserFacingError, RuntimeError):
     """A file could not be fetched or verified. The message names the URL and the fix."""
 
     def __init__(self, url: str, problem: str, fix: str) -> None:
