@@ -530,12 +530,13 @@ OEWS_DATA = [
     (sid("S", "1800000", "000000", "01"), "3201220", ""),
     (sid("S", "1800000", "000000", "04"), "60840", ""),
     (sid("S", "1800000", "151252", "01"), "14860", ""),
-    (sid("S", "1800000", "291022", "03"), "-", "5"),
+    (sid("S", "1800000", "291022", "13"), "-", "5"),
+    (sid("S", "1800000", "291022", "03"), "-", "5"),  # an hourly wage: not used, dropped
     (sid("S", "1800000", "291022", "04"), "-", "5"),
     (sid("S", "1800000", "111011", "01"), "-", "8"),
     (sid("M", "0026900", "000000", "01"), "1087530", ""),  # a metro area: dropped
     (sid("S", "1800000", "000000", "01", industry="511000"), "30000", ""),  # an industry
-    (sid("S", "7200000", "000000", "01"), "713490", ""),  # line 11
+    (sid("S", "7200000", "000000", "01"), "713490", ""),  # line 12
 ]
 OEWS_CODE_LISTS = {
     "area": (["state_code", "area_code", "areatype_code", "area_name"],
@@ -548,7 +549,8 @@ OEWS_CODE_LISTS = {
                     ["151252", "Software Developers", 3, "T", 107],
                     ["291022", "Oral and Maxillofacial Surgeons", 3, "T", 416]]),
     "datatype": (["datatype_code", "datatype_name"],
-                 [["01", "Employment"], ["03", "Hourly mean wage"], ["04", "Annual mean wage"]]),
+                 [["01", "Employment"], ["03", "Hourly mean wage"], ["04", "Annual mean wage"],
+                  ["13", "Annual median wage"]]),
     "footnote": (["footnote_code", "footnote_text"],
                  [["4", "Wages for some occupations that do not generally work year-round, "
                    "full time, are reported either as hourly wages or annual salaries "
@@ -586,11 +588,12 @@ def test_oews_states_nation_and_statuses(tmp_path):
     hidden = table.filter(pl.col("status") != "published").sort("soc_code", "datatype_code")
     assert hidden.select("soc_code", "datatype_code", "value", "status", "lower_bound").rows() \
         == [("11-1011", "01", None, "not released", None),
-            ("29-1022", "03", None, "top-coded", 115.0),
-            ("29-1022", "04", None, "top-coded", 239200.0)]
+            ("29-1022", "04", None, "top-coded", 239200.0),
+            ("29-1022", "13", None, "top-coded", 239200.0)]
     assert hidden["footnote_text"].cast(pl.String)[0] == "Estimate not released."
     assert table.filter(pl.col("is_territory"))["state"].to_list() == ["PR"]
-    assert (reading.report.rows_in_file, table.height) == (10, 8)  # metro, industry dropped
+    # metro area, industry detail and the unused hourly datatype dropped
+    assert (reading.report.rows_in_file, table.height) == (11, 8)
 
 
 def test_oews_bom_and_crlf_are_accepted(tmp_path):
@@ -610,7 +613,7 @@ def test_oews_rejects_bad_data_rows(tmp_path, row, message):
     paths = write_oews(tmp_path, [*OEWS_DATA, row])
     error = rejects(read_oews, paths, {})
     assert error.path == paths["data"] and message in str(error)
-    assert error.line == (3 if message == "repeat the key" else 12)
+    assert error.line == (3 if message == "repeat the key" else 13)
 
 
 @pytest.mark.parametrize(("body", "message"), [
@@ -636,3 +639,10 @@ def test_genuine_upstream_headers_raise_no_warning(tmp_path, key):
     reading = read_oews(write_oews(tmp_path), {}) if key == "oews" else read_fixture(tmp_path,
                                                                                      key)
     assert reading.report.warnings == []
+
+
+def test_oews_keeps_exactly_the_datatypes_the_marts_use():
+    from etl.marts.occupations import OEWS_FIELDS
+    from etl.readers.oews import KEPT_DATATYPES
+
+    assert sorted(KEPT_DATATYPES) == sorted(OEWS_FIELDS)

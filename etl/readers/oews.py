@@ -35,9 +35,9 @@ from etl.sources.registry import Source
 
 DATA_COLUMNS = ("series_id", "year", "period", "value", "footnote_codes")
 CROSS_INDUSTRY = "000000"
-# What the product uses: employment and its RSE, hourly/annual mean and median wages,
-# employment per 1,000 jobs, location quotient (8 of the 17 datatypes).
-KEPT_DATATYPES = ("01", "02", "03", "04", "08", "13", "16", "17")
+# What the marts use (etl/marts/occupations.py OEWS_FIELDS): employment, annual mean and
+# median wage, employment per 1,000 jobs, location quotient (5 of the 17 datatypes).
+KEPT_DATATYPES = ("01", "04", "13", "16", "17")
 ALL_OCCUPATIONS = "000000"
 TOP_CODE_FOOTNOTE = "5"
 OCCUPATION_LEVELS = {0: "major", 1: "minor", 2: "broad", 3: "detailed"}
