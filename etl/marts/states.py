@@ -47,7 +47,7 @@ def build_states(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
         pl.col("neighbour").list.eval(pl.element().replace_strict(fips_to_usps))
         .list.sort().list.join(",").alias("neighbours")
     )
-    in_oews = inputs["oews"].filter(pl.col("geo_level") == "state")["state"].cast(pl.String)
+    in_oews = inputs["oews"]["state"].unique().cast(pl.String)  # few values: unique first
     geographies = reference.filter(~pl.col("is_territory")
                                    | pl.col("state").is_in(in_oews.implode()))
     return (

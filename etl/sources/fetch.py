@@ -133,8 +133,9 @@ def fetch_one(source: Source, settings: Settings, lock: dict[str, LockEntry],
         if settings.mirror and _from_mirror(source, settings.mirror, temp):
             origin = "mirror"
         elif options.offline:
-            where = f"the mirror {settings.mirror}" if settings.mirror else "no mirror"
-            raise FetchError(source.url, f"not in the cache ({target}) nor in {where}, and "
+            where = (f"nor in the mirror {settings.mirror}" if settings.mirror
+                     else "and no mirror is set (AIEI_MIRROR)")
+            raise FetchError(source.url, f"not in the cache ({target}) {where}, and "
                              "--offline forbids the network",
                              "set AIEI_MIRROR to a directory laid out as MIRROR/HOST/PATH, "
                              "or run without --offline")
