@@ -160,25 +160,29 @@ def read_aei_long(path: Path, source: Source) -> Reading:
 
 
 def _describe(tidy: pl.DataFrame, report: ReadReport) -> None:
+    """What the file holds, from one summary row per geo level x facet x level x variable."""
     report.rows_kept = tidy.height
     combos = tidy.group_by("geo_level", "facet", "level", "variable").agg(
-        pl.col("state").n_unique().alias("geos")
+        pl.col("state").n_unique().alias("geos"),
+        pl.col("state").filter(pl.col("is_territory")).unique().alias("territories"),
     ).sort("geo_level", "facet", "level", "variable")
     report.present["facet/level/variable (geos)"] = [
-        f"{g}:{f}/L{lvl}/{v} ({n})" for g, f, lvl, v, n in combos.rows()
+        f"{g}:{f}/L{lvl}/{v} ({n})"
+        for g, f, lvl, v, n in combos.select("geo_level", "facet", "level", "variable",
+                                             "geos").rows()
     ]
-    states = tidy.filter(pl.col("geo_level") == "state")
-    have = set(states.select("facet", "variable").unique().rows())
+    states = combos.filter(pl.col("geo_level") == "state")
+    have = set(states.select("facet", "variable").rows())
     report.absent["state facet variables"] = [
         f"{f}/{v}" for f, variables in USED_FACET_VARIABLES.items() for v in variables
         if (f, v) not in have
     ]
+    request_levels = set(states.filter(pl.col("facet") == "request")["level"].to_list())
     report.absent["state request levels"] = [
-        str(level) for level in (0, 1, 2)
-        if not states.filter((pl.col("facet") == "request") & (pl.col("level") == level)).height
+        str(level) for level in (0, 1, 2) if level not in request_levels
     ]
-    if tidy.filter(pl.col("geo_level") == "nation").is_empty():
+    if combos.filter(pl.col("geo_level") == "nation").is_empty():
         report.absent["geographies"] = ["nation (country US) rows"]
     report.present["territories"] = sorted(
-        states.filter(pl.col("is_territory"))["state"].unique().to_list()
+        set(states["territories"].explode().drop_nulls().to_list())
     )

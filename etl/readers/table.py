@@ -20,6 +20,7 @@ from etl.errors import UserFacingError
 from etl.sniff import looks_like_markup
 
 LINE = "_line"  # 1-based line number of each row in its file (header = line 1)
+TAIL_BYTES = 65536  # enough to hold the last line of any upstream file
 
 
 class SourceFormatError(UserFacingError, ValueError):
@@ -104,14 +105,13 @@ def read_strings(path: Path, *, separator: str = ",", quoting: bool = True) -> p
     Strips a UTF-8 BOM and CRLF line ends (both occur in files re-saved by hand).
     """
     path = Path(path)
-    with path.open("rb") as handle:
-        head = handle.read(4096)
-    sniff(path, head)
-    header = head.decode("utf-8-sig", errors="replace").splitlines()[0]
+    raw = path.read_bytes()  # small files: read once; parsing and checks share the bytes
+    sniff(path, raw[:4096])
+    header = raw[:4096].decode("utf-8-sig", errors="replace").splitlines()[0]
     expected = len(header.split(separator))
     try:
         frame = pl.read_csv(
-            path, separator=separator, infer_schema=False, null_values=[],
+            raw, separator=separator, infer_schema=False, null_values=[],
             quote_char='"' if quoting else None, empty_string_is_null=False,
             raise_if_empty=False,
         )
@@ -120,28 +120,34 @@ def read_strings(path: Path, *, separator: str = ",", quoting: bool = True) -> p
         if located:
             raise located from exc
         raise SourceFormatError(path, f"cannot be parsed: {exc}") from exc
-    check_last_line(path, separator, expected)
+    check_tail(path, raw[-TAIL_BYTES:], len(raw), separator, expected)
     frame = frame.rename({name: name.strip().lstrip("\ufeff") for name in frame.columns})
-    frame = frame.with_columns(pl.col(pl.String).str.strip_chars_end("\r"))
+    if b"\r" in raw:
+        frame = frame.with_columns(pl.col(pl.String).str.strip_chars_end("\r"))
     frame = frame.with_row_index(LINE, offset=2)
     # Blank lines (a hand-edited file, a trailing newline too many) carry no data.
-    blank = pl.all_horizontal([pl.col(c) == "" for c in frame.columns if c != LINE])
-    return frame.filter(~blank)
+    blank = frame.select(pl.all_horizontal([pl.col(c) == "" for c in frame.columns
+                                            if c != LINE])).to_series()
+    return frame.filter(~blank) if blank.any() else frame
 
 
 def check_last_line(path: Path, separator: str, expected: int) -> None:
     """A body cut mid-row leaves a last line with too few fields and no newline."""
     size = path.stat().st_size
     with path.open("rb") as handle:
-        handle.seek(max(0, size - 65536))
-        tail = handle.read()
+        handle.seek(max(0, size - TAIL_BYTES))
+        check_tail(path, handle.read(), size, separator, expected)
+
+
+def check_tail(path: Path, tail: bytes, size: int, separator: str, expected: int) -> None:
+    """`tail`: the last TAIL_BYTES of a file of `size` bytes (see check_last_line)."""
     last = tail.rsplit(b"\n", 1)[-1]
     if tail.endswith(b"\n") or not last.strip():
         return
     # Every upstream file ends its last row with a newline: without one, the body was cut,
     # possibly inside a number that would still parse.
     fields = next(csv.reader([last.decode("utf-8", errors="replace")], delimiter=separator), [])
-    line = tail.count(b"\n") + 1 if size <= 65536 else None
+    line = tail.count(b"\n") + 1 if size <= TAIL_BYTES else None
     raise SourceFormatError(
         path, f"the last line ({len(fields)} of {expected} fields) has no newline: the file "
         "is truncated", line=line, fix="delete it from the cache and fetch again",
