@@ -204,3 +204,21 @@ def test_marts_are_deterministic_and_incremental(built, tmp_path):
         assert (again / name).read_bytes() == (built.processed_dir / name).read_bytes(), name
     noop = build_marts(built.staging_dir, again, log=lambda _: None)
     assert noop.rebuilt == [] and not noop.swapped
+
+
+def test_conform_sorts_by_key_and_refuses_a_repeated_key():
+    from etl.marts.spec import Mart, col
+
+    spec = Mart(name="toy", description="", key=("state", "level"),
+                columns=(col("state", pl.String, "", ""), col("level", pl.Int8, "", ""),
+                         col("value", pl.Float64, "", "")),
+                staging=(), marts=(), build=lambda inputs: inputs["toy"])
+    frame = pl.DataFrame({"state": ["OH", None, "IN", "IN"], "level": [0, 1, 1, 0],
+                          "value": [1.0, 2.0, 3.0, 4.0], "working": ["x"] * 4})
+    conformed = spec.conform(frame)
+    assert conformed.columns == ["state", "level", "value"]
+    # nulls sort first: the first row has no predecessor, so it is never a "repeat"
+    assert conformed.rows() == [(None, 1, 2.0), ("IN", 0, 4.0), ("IN", 1, 3.0),
+                                ("OH", 0, 1.0)]
+    with pytest.raises(ValueError, match=r"repeats, e.g. \[\('IN', 1\)\]"):
+        spec.conform(pl.concat([frame, frame.slice(2, 1)]))

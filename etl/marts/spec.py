@@ -41,12 +41,16 @@ class Mart:
         missing = [c for c in self.column_names if c not in frame.columns]
         if missing:
             raise ValueError(f"mart {self.name}: the builder did not produce {missing}")
-        frame = frame.select([pl.col(c.name).cast(c.dtype) for c in self.columns])
-        duplicated = frame.filter(pl.struct(list(self.key)).is_duplicated())
+        key = list(self.key)
+        frame = frame.select([pl.col(c.name).cast(c.dtype) for c in self.columns]).sort(key)
+        # Sorted by key, a repeated key sits next to its twin: compare each row with the last.
+        repeats = pl.all_horizontal([pl.col(k).eq_missing(pl.col(k).shift(1)) for k in key]
+                                    + [pl.int_range(pl.len()) > 0])
+        duplicated = frame.filter(repeats)
         if duplicated.height:
             raise ValueError(f"mart {self.name}: key {self.key} repeats, e.g. "
-                             f"{duplicated.head(2).rows()}")
-        return frame.sort(list(self.key))
+                             f"{duplicated.select(key).head(2).rows()}")
+        return frame
 
 
 def col(name: str, dtype: type[pl.DataType] | pl.DataType, unit: str, definition: str,
@@ -75,15 +79,13 @@ def stable_sum(expr: pl.Expr) -> pl.Expr:
 def rank_within(frame: pl.DataFrame, group: list[str], value: str, name: str, *,
                 tiebreak: str, where: pl.Expr | None = None) -> pl.DataFrame:
     """1 = largest `value` in each group; ties broken by `tiebreak`, so ranks are stable.
-    Rows with a null value, or outside `where`, get no rank."""
+    Rows with a null value, or outside `where`, get no rank. The rows come back sorted by
+    group, then rank (Mart.conform sorts every mart by its key in the end)."""
     eligible = pl.col(value).is_not_null() & (where if where is not None else pl.lit(True))
-    ranked = (
-        frame.with_row_index("_row")
-        .sort([*group, value, tiebreak], descending=[*[False] * len(group), True, False],
-              nulls_last=True)
-        .with_columns(eligible.alias("_eligible"))
+    return (
+        frame.sort([*group, value, tiebreak], descending=[*[False] * len(group), True, False],
+                   nulls_last=True)
         .with_columns(
-            pl.when("_eligible").then(pl.int_range(1, pl.len() + 1).over([*group, "_eligible"]))
+            pl.when(eligible).then(pl.int_range(1, pl.len() + 1).over([*group, eligible]))
             .cast(pl.Int16).alias(name))
     )
-    return ranked.sort("_row").drop("_row", "_eligible")
