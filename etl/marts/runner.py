@@ -12,12 +12,10 @@ import hashlib
 import json
 import os
 import shutil
-import subprocess
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from importlib import metadata
 from pathlib import Path
 
 import polars as pl
@@ -83,24 +81,26 @@ def data_dictionary() -> pl.DataFrame:
                                       "is_key"], orient="row")
 
 
-def _git_commit() -> str | None:
+def _build_environment() -> dict:
+    """The code and packages a build ran with. Imports its modules here: it runs in the
+    background while the marts are built, off the path of the build (~30 ms)."""
+    import subprocess
+    from importlib import metadata
+
     try:
         found = subprocess.run(["git", "-C", str(PROJECT_ROOT), "describe", "--always",
                                 "--dirty", "--abbrev=40"], capture_output=True, text=True,
                                timeout=5, check=True)
-        return found.stdout.strip() or None
+        commit = found.stdout.strip() or None
     except (OSError, subprocess.SubprocessError):
-        return None
-
-
-def _versions() -> dict[str, str | None]:
-    found: dict[str, str | None] = {}
+        commit = None
+    versions: dict[str, str | None] = {}
     for package in PACKAGES:
         try:
-            found[package] = metadata.version(package)
+            versions[package] = metadata.version(package)
         except metadata.PackageNotFoundError:
-            found[package] = None
-    return found
+            versions[package] = None
+    return {"git_commit": commit, "python_packages": versions}
 
 
 def build_marts(staging_dir: Path, processed_dir: Path, *, force: bool = False,
@@ -132,6 +132,7 @@ def build_marts(staging_dir: Path, processed_dir: Path, *, force: bool = False,
 
     # Marts are written in the background while the next ones are built.
     writer = ThreadPoolExecutor(max_workers=2)
+    environment: Future[dict] | None = None  # looked up once a mart is rebuilt
     writes: dict[str, Future[str]] = {}
     try:
         for mart in MARTS:
@@ -149,6 +150,7 @@ def build_marts(staging_dir: Path, processed_dir: Path, *, force: bool = False,
                 fingerprints[mart.name] = old["fingerprint"]
                 result.reused.append(mart.name)
                 continue
+            environment = environment or writer.submit(_build_environment)
             inputs = {t: load(t, True) for t in mart.staging}
             inputs |= {m: load(m, False) for m in mart.marts}
             try:
@@ -183,8 +185,7 @@ def build_marts(staging_dir: Path, processed_dir: Path, *, force: bool = False,
         data_dictionary().write_csv(temp / "data_dictionary.csv")
         manifest = {
             "built_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
-            "git_commit": _git_commit(),
-            "python_packages": _versions(),
+            **(environment or writer.submit(_build_environment)).result(),
             "tables": entries,
             "coverage": result.coverage,
             "warnings": warnings,
