@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 from pathlib import Path
 
 import polars as pl
@@ -204,6 +205,22 @@ def test_marts_are_deterministic_and_incremental(built, tmp_path):
         assert (again / name).read_bytes() == (built.processed_dir / name).read_bytes(), name
     noop = build_marts(built.staging_dir, again, log=lambda _: None)
     assert noop.rebuilt == [] and not noop.swapped
+
+
+def test_a_changed_input_rebuilds_only_the_marts_that_read_it(built, tmp_path):
+    staging = tmp_path / "staging"
+    shutil.copytree(built.staging_dir, staging)
+    again = tmp_path / "processed"
+    build_marts(staging, again, log=lambda _: None)
+    manifest = json.loads((staging / "manifest.json").read_text())
+    manifest["tables"]["job_exposure"]["fingerprint"] = "a new release"
+    (staging / "manifest.json").write_text(json.dumps(manifest))
+    result = build_marts(staging, again, log=lambda _: None)
+    assert result.rebuilt == ["state_occupations", "state_occupation_groups", "state_summary"]
+    assert result.swapped and len(result.reused) == len(MARTS) - 3
+    for spec in MARTS:
+        name = f"{spec.name}.parquet"
+        assert (again / name).read_bytes() == (built.processed_dir / name).read_bytes(), name
 
 
 def test_conform_sorts_by_key_and_refuses_a_repeated_key():

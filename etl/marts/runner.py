@@ -12,8 +12,8 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -40,6 +40,7 @@ MARTS: tuple[Mart, ...] = (STATES, STATE_USAGE, TASK_OCCUPATION_MAP, STATE_REQUE
 CODE = [*sorted((Path(__file__).parent).glob("*.py")), PROJECT_ROOT / "etl" / "geo.py",
         PROJECT_ROOT / "etl" / "sources" / "registry.py",
         PROJECT_ROOT / "assets" / "geo" / "states-albers-10m.json"]
+MART_WORKERS = 2
 PACKAGES = ("polars", "pyarrow", "requests", "plotly", "dash")
 
 
@@ -103,6 +104,48 @@ def _build_environment() -> dict:
     return {"git_commit": commit, "python_packages": versions}
 
 
+def _fingerprints(code: str, staging_manifest: dict) -> dict[str, str]:
+    """Each mart's fingerprint: the marts code, its staging tables' and its input marts'
+    fingerprints. Known before anything is built, so reuse is decided up front."""
+    fingerprints: dict[str, str] = {}
+    for mart in MARTS:
+        parts = [code] + [f"{t}={staging_manifest['tables'][t]['fingerprint']}"
+                          for t in mart.staging] + [f"{m}={fingerprints[m]}" for m in mart.marts]
+        fingerprints[mart.name] = hashlib.sha256(";".join(parts).encode()).hexdigest()
+    return fingerprints
+
+
+def _build_one(mart: Mart, inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    try:
+        return mart.conform(mart.build(inputs))
+    except (pl.exceptions.PolarsError, ValueError, KeyError) as exc:
+        raise MartError(f"mart {mart.name!r} failed: {exc.__class__.__name__}: {exc}"
+                        "\n  fix: nothing was replaced; the previous data/processed is "
+                        "intact. This is a bug or an upstream change: report it with this "
+                        "message.") from exc
+
+
+def _in_dependency_order(marts: list[Mart], inputs_of: Callable[[Mart], dict[str, pl.DataFrame]],
+                         built: dict[str, pl.DataFrame]) -> Iterator[tuple[Mart, pl.DataFrame]]:
+    """Build `marts`, each as soon as the marts it reads are in `built`, two at a time
+    (independent marts share the two cores); yield each as it is done."""
+    pending, running = list(marts), {}
+    with ThreadPoolExecutor(max_workers=MART_WORKERS) as pool:
+        try:
+            while pending or running:
+                for mart in [m for m in pending if all(d in built for d in m.marts)]:
+                    pending.remove(mart)
+                    running[pool.submit(_build_one, mart, inputs_of(mart))] = mart
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in sorted(done, key=lambda f: MARTS.index(running[f])):
+                    mart = running.pop(future)
+                    built[mart.name] = future.result()
+                    yield mart, built[mart.name]
+        finally:
+            for future in running:
+                future.cancel()
+
+
 def build_marts(staging_dir: Path, processed_dir: Path, *, force: bool = False,
                 log: Callable[[str], None] = print, staged: Staging | None = None
                 ) -> MartsResult:
@@ -113,69 +156,55 @@ def build_marts(staging_dir: Path, processed_dir: Path, *, force: bool = False,
     previous_path = processed_dir / "manifest.json"
     previous = json.loads(previous_path.read_text()) if previous_path.is_file() else {}
     old_marts = previous.get("tables", {})
-    code = _code_fingerprint()
+    fingerprints = _fingerprints(_code_fingerprint(), staging_manifest)
+    reused = [m for m in MARTS if not force
+              and old_marts.get(m.name, {}).get("fingerprint") == fingerprints[m.name]
+              and (processed_dir / f"{m.name}.parquet").is_file()]
+    result = MartsResult(reused=[m.name for m in reused])
+    if len(reused) == len(MARTS) and previous_path.is_file():
+        result.rows = {m.name: old_marts[m.name]["rows"] for m in MARTS}
+        result.coverage = previous.get("coverage", {})
+        return result
 
     remove_stale_builds(processed_dir.parent)
     temp = processed_dir.parent / f".processed-building-{os.getpid()}"
     shutil.rmtree(temp, ignore_errors=True)
     (temp / "csv").mkdir(parents=True)
-    result = MartsResult()
     frames: dict[str, pl.DataFrame] = dict(staged.frames) if staged else {}
-    fingerprints: dict[str, str] = {}
     entries: dict[str, dict] = {}
+    for mart in reused:  # unchanged: hard-linked from the current build
+        os.link(processed_dir / f"{mart.name}.parquet", temp / f"{mart.name}.parquet")
+        os.link(processed_dir / "csv" / f"{mart.name}.csv", temp / "csv" / f"{mart.name}.csv")
+        entries[mart.name] = old_marts[mart.name]
 
-    def load(name: str, from_staging: bool) -> pl.DataFrame:
+    def load(name: str, directory: Path) -> pl.DataFrame:
         if name not in frames:
-            frames[name] = pl.read_parquet((staging_dir if from_staging else temp)
-                                           / f"{name}.parquet")
+            frames[name] = pl.read_parquet(directory / f"{name}.parquet")
         return frames[name]
+
+    def inputs_of(mart: Mart) -> dict[str, pl.DataFrame]:
+        return ({t: load(t, staging_dir) for t in mart.staging}
+                | {m: load(m, temp) for m in mart.marts})
 
     # Marts are written in the background while the next ones are built.
     writer = ThreadPoolExecutor(max_workers=2)
-    environment: Future[dict] | None = None  # looked up once a mart is rebuilt
+    environment = writer.submit(_build_environment)
     writes: dict[str, Future[str]] = {}
     try:
-        for mart in MARTS:
-            parts = [code] + [f"{t}={staging_manifest['tables'][t]['fingerprint']}"
-                              for t in mart.staging] + [f"{m}={fingerprints[m]}"
-                                                        for m in mart.marts]
-            fingerprint = hashlib.sha256(";".join(parts).encode()).hexdigest()
-            old = old_marts.get(mart.name, {})
-            old_file = processed_dir / f"{mart.name}.parquet"
-            if not force and old.get("fingerprint") == fingerprint and old_file.is_file():
-                os.link(old_file, temp / old_file.name)
-                os.link(processed_dir / "csv" / f"{mart.name}.csv",
-                        temp / "csv" / f"{mart.name}.csv")
-                entries[mart.name] = old
-                fingerprints[mart.name] = old["fingerprint"]
-                result.reused.append(mart.name)
-                continue
-            environment = environment or writer.submit(_build_environment)
-            inputs = {t: load(t, True) for t in mart.staging}
-            inputs |= {m: load(m, False) for m in mart.marts}
-            try:
-                frame = mart.conform(mart.build(inputs))
-            except (pl.exceptions.PolarsError, ValueError, KeyError) as exc:
-                raise MartError(f"mart {mart.name!r} failed: {exc.__class__.__name__}: {exc}"
-                                "\n  fix: nothing was replaced; the previous data/processed "
-                                "is intact. This is a bug or an upstream change: report it "
-                                "with this message.") from exc
+        built = {m.name: load(m.name, temp) for m in reused}
+        for mart, frame in _in_dependency_order([m for m in MARTS if m not in reused],
+                                                inputs_of, built):
             writes[mart.name] = writer.submit(_write_table, frame, temp, mart.name)
             frames[mart.name] = frame
-            fingerprints[mart.name] = fingerprint
-            entries[mart.name] = {"fingerprint": fingerprint,
+            entries[mart.name] = {"fingerprint": fingerprints[mart.name],
                                   "rows": frame.height, "columns": frame.width,
                                   "key": list(mart.key), "description": mart.description}
             result.rebuilt.append(mart.name)
             log(f"  mart {mart.name:<26} {frame.height:>8,} rows")
-        result.rows = {name: entry["rows"] for name, entry in entries.items()}
+        result.rebuilt = [m.name for m in MARTS if m.name in result.rebuilt]  # finish order varies
+        result.rows = {m.name: entries[m.name]["rows"] for m in MARTS}
 
-        if not result.rebuilt and previous_path.is_file():
-            shutil.rmtree(temp)
-            result.coverage = previous.get("coverage", {})
-            return result
-
-        marts = {m.name: load(m.name, False) for m in MARTS}
+        marts = {m.name: frames[m.name] for m in MARTS}
         result.coverage = measure_coverage(marts)
         warnings = check_published_aui(marts["state_usage"])
         for source_id, source in staging_manifest["sources"].items():
@@ -185,8 +214,8 @@ def build_marts(staging_dir: Path, processed_dir: Path, *, force: bool = False,
         data_dictionary().write_csv(temp / "data_dictionary.csv")
         manifest = {
             "built_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
-            **(environment or writer.submit(_build_environment)).result(),
-            "tables": entries,
+            **environment.result(),
+            "tables": {m.name: entries[m.name] for m in MARTS},
             "coverage": result.coverage,
             "warnings": warnings,
             "sources": staging_manifest["sources"],
