@@ -121,38 +121,39 @@ def _first_undecodable_line(path: Path) -> SourceFormatError | None:
 def _series(prefixes: pl.Series, areas: pl.DataFrame, occupations: pl.DataFrame
             ) -> pl.DataFrame:
     """Decode each series (area x occupation, ~40k; its datatypes are consecutive rows)
-    once rather than each of the ~300k rows: geography, state names and occupation, as
-    categoricals."""
-    prefix = pl.col("prefix")
+    once rather than each of the ~200k rows. What depends on the area alone or on the
+    occupation alone is decoded on the code lists (hundreds of rows), then joined."""
+    places = areas.select(
+        "area_code", pl.col("area_name").cast(pl.Categorical),
+        usps_expr(pl.col("area_code").str.slice(0, 2)).alias("state_of_area"),
+    ).join(state_table().select(pl.col("state").alias("state_of_area"), "state_fips",
+                                "state_name", "is_territory"),
+           on="state_of_area", how="left")
+    jobs = occupations.select(
+        "occupation_code", pl.col("occupation_name").cast(pl.Categorical),
+        (pl.col("occupation_code").str.slice(0, 2) + "-"
+         + pl.col("occupation_code").str.slice(2, 4)).alias("soc_code"),
+        pl.when(pl.col("occupation_code") == ALL_OCCUPATIONS).then(pl.lit("total"))
+        .otherwise(pl.col("display_level").cast(pl.Int8)
+                   .replace_strict(OCCUPATION_LEVELS, default=None))
+        .cast(pl.Categorical).alias("occupation_level"),
+    )
+    prefix, national = pl.col("prefix"), pl.col("prefix").str.slice(3, 1) == "N"
     return (
-        prefixes.to_frame("prefix").lazy()
-        .with_columns(prefix.str.slice(3, 1).alias("areatype_code"),
-                      prefix.str.slice(4, 7).alias("area_code"),
+        prefixes.to_frame("prefix")
+        .with_columns(prefix.str.slice(4, 7).alias("area_code"),
                       prefix.str.slice(17, 6).alias("occupation_code"))
-        .join(areas.lazy().select("area_code", "area_name"), on="area_code", how="left",
-              maintain_order="left")
-        .join(occupations.lazy().select("occupation_code", "occupation_name",
-                                        pl.col("display_level").cast(pl.Int8)),
-              on="occupation_code", how="left", maintain_order="left")
+        .join(places, on="area_code", how="left", maintain_order="left")
+        .join(jobs, on="occupation_code", how="left", maintain_order="left")
         .with_columns(
-            pl.when(pl.col("areatype_code") == "N").then(pl.lit("US"))
-            .otherwise(usps_expr(pl.col("area_code").str.slice(0, 2))).alias("state"),
-            pl.when(pl.col("areatype_code") == "N").then(pl.lit("nation"))
-            .otherwise(pl.lit("state")).alias("geo_level"),
-            (pl.col("occupation_code").str.slice(0, 2) + "-"
-             + pl.col("occupation_code").str.slice(2, 4)).alias("soc_code"),
-            pl.when(pl.col("occupation_code") == ALL_OCCUPATIONS).then(pl.lit("total"))
-            .otherwise(pl.col("display_level").replace_strict(OCCUPATION_LEVELS, default=None))
-            .alias("occupation_level"),
-        )
-        .join(state_table().lazy().select("state", "state_fips", "state_name", "is_territory"),
-              on="state", how="left", maintain_order="left")
-        .with_columns(
+            pl.when(national).then(pl.lit("US")).otherwise(pl.col("state_of_area"))
+            .cast(pl.Categorical).alias("state"),
+            pl.when(national).then(pl.lit("nation")).otherwise(pl.lit("state"))
+            .alias("geo_level"),
+            pl.col("state_fips", "state_name").cast(pl.Categorical),
+            pl.col("area_code").cast(pl.Categorical),
             pl.col("is_territory").fill_null(False),
-            pl.col("state", "state_fips", "state_name", "area_code", "area_name",
-                   "occupation_name", "occupation_level").cast(pl.Categorical),
         )
-        .collect()
     )
 
 
