@@ -181,10 +181,14 @@ def read_oews(paths: dict[str, Path], sources: dict[str, Source]) -> Reading:
     runs = rows["prefix"].rle_id()
     series = _series(rows["prefix"].filter(runs != runs.shift(1, fill_value=-1)), areas,
                      occupations)
-    kinds = datatypes.select("datatype_code", pl.col("datatype_name").cast(pl.Categorical),
-                             pl.col("datatype_name").str.starts_with("Annual").alias("annual"))
-    tidy = (pl.concat([rows, series.drop("prefix")[runs]], how="horizontal")
-            .join(kinds, on="datatype_code", how="left", maintain_order="left"))
+    names = dict(datatypes.select("datatype_code", "datatype_name").rows())
+    annual = [code for code, name in names.items() if name.startswith("Annual")]
+    tidy = pl.concat([rows, series.drop("prefix")[runs]], how="horizontal").with_columns(
+        # lookups, not a join: a join would copy every column of the 200k rows
+        pl.col("datatype_code").replace_strict(names, default=None, return_dtype=pl.Categorical)
+        .alias("datatype_name"),
+        pl.col("datatype_code").is_in(annual).alias("annual"),
+    )
     _validate(data_path, tidy, series)
 
     value = pl.col("value_raw")
@@ -263,8 +267,8 @@ def _top_codes(path: Path, footnote_text: dict[str, str]) -> tuple[float, float]
 
 
 def _describe(tidy: pl.DataFrame, report: ReadReport) -> None:
-    states = tidy.filter(pl.col("geo_level") == "state")
-    report.present["state-level areas"] = [str(states["state"].n_unique())]
+    areas = tidy.select(pl.col("state").filter(pl.col("geo_level") == "state").n_unique())
+    report.present["state-level areas"] = [str(areas.item())]
     report.present["datatypes"] = sorted(tidy["datatype_code"].unique().to_list())
     report.present["cells by status"] = [
         f"{status}: {n}" for status, n in tidy.group_by("status").len().sort("status").rows()
