@@ -4,7 +4,7 @@ VENV ?= .venv
 PYTHON ?= python3
 STAMP := $(VENV)/.installed
 
-.PHONY: run build test lint clean bundle
+.PHONY: run build compile test lint clean bundle
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,11 +19,15 @@ $(PLOTLY_BUNDLE): dashboard/plotly_bundle/entry.js dashboard/plotly_bundle/packa
 	  cd dashboard/plotly_bundle && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build; \
 	else echo "npm not found: the app will use the full plotly.js"; fi
 
-run: $(STAMP) $(PLOTLY_BUNDLE)  ## build the data, then serve the dashboard on http://127.0.0.1:8050
+# Bytecode written once (as `pip install` would), even where PYTHONDONTWRITEBYTECODE is set.
+compile: $(STAMP)
+	$(VENV)/bin/python -m compileall -q etl dashboard
+
+run: compile $(PLOTLY_BUNDLE)  ## build the data, then serve the dashboard on http://127.0.0.1:8050
 	$(VENV)/bin/aiei build
 	$(VENV)/bin/aiei serve
 
-build: $(STAMP)
+build: compile
 	$(VENV)/bin/aiei build
 
 test: $(STAMP) $(PLOTLY_BUNDLE)  ## unit, integration and browser tests
