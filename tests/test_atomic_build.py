@@ -75,3 +75,26 @@ def test_killed_build_keeps_the_previous_marts(data_copy, mirror):
     assert rerun.returncode == 0, rerun.stderr
     assert not list(data_copy.glob(".processed-*"))  # ... and cleaned by the next build
     assert (data_copy / "processed" / "manifest.json").is_file()
+
+
+@pytest.mark.parametrize("step", ["prepare", "build"])
+def test_a_failing_mart_step_names_the_mart_and_keeps_the_last_build(built, tmp_path,
+                                                                     monkeypatch, step):
+    from dataclasses import replace
+
+    from etl.marts import runner
+
+    processed = tmp_path / "processed"
+    runner.build_marts(built.staging_dir, processed, log=lambda _: None)
+    before = fingerprint(processed)
+
+    def boom(inputs):
+        raise ValueError("upstream renamed a column")
+
+    monkeypatch.setattr(runner, "MARTS", tuple(
+        replace(m, **{step: boom}) if m.name == "state_occupations" else m
+        for m in runner.MARTS))
+    with pytest.raises(runner.MartError, match=r"'state_occupations' failed.*renamed a column"):
+        runner.build_marts(built.staging_dir, processed, force=True, log=lambda _: None)
+    assert fingerprint(processed) == before
+    assert not list(tmp_path.glob(".processed-*"))

@@ -103,10 +103,19 @@ def _usage_by_occupation(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
     )
 
 
-def build_state_occupations(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
+def prepare_state_occupations(inputs: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    """The half that needs OEWS alone: detailed occupations with their state's total
+    employment, and exposure by OEWS code."""
     oews = inputs["oews"].with_columns(pl.col("state").cast(pl.String))
-    detailed = _oews_cells(oews, "detailed").join(_state_totals(oews), on="state", how="left")
-    exposure = exposure_by_oews_code(inputs).rename({"oews_code": "soc_code"})
+    return {
+        "oews_detailed": _oews_cells(oews, "detailed").join(_state_totals(oews), on="state",
+                                                            how="left"),
+        "exposure_by_oews_code": exposure_by_oews_code(inputs).rename({"oews_code": "soc_code"}),
+    }
+
+
+def build_state_occupations(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    detailed, exposure = inputs["oews_detailed"], inputs["exposure_by_oews_code"]
     usage = _usage_by_occupation(inputs)
     us = (detailed.filter(pl.col("state") == "US")
           .with_columns((pl.col("employment") / pl.col("state_employment") * 100)
@@ -255,6 +264,7 @@ STATE_OCCUPATIONS = Mart(
     staging=("oews", "job_exposure", "soc_structure"),
     marts=("states", "state_tasks", "task_occupation_map"),
     build=build_state_occupations,
+    prepare=prepare_state_occupations,
 )
 
 STATE_OCCUPATION_GROUPS = Mart(

@@ -115,9 +115,15 @@ def _fingerprints(code: str, staging_manifest: dict) -> dict[str, str]:
     return fingerprints
 
 
-def _build_one(mart: Mart, inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
+def _prepare(mart: Mart, inputs: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    return mart.prepare(inputs) if mart.prepare else {}
+
+
+def _build_one(mart: Mart, inputs: dict[str, pl.DataFrame],
+               prepared: Future[dict[str, pl.DataFrame]] | None) -> pl.DataFrame:
     try:
-        return mart.conform(mart.build(inputs))
+        extra = prepared.result() if prepared else _prepare(mart, inputs)
+        return mart.conform(mart.build(inputs | extra))
     except (pl.exceptions.PolarsError, ValueError, KeyError) as exc:
         raise MartError(f"mart {mart.name!r} failed: {exc.__class__.__name__}: {exc}"
                         "\n  fix: nothing was replaced; the previous data/processed is "
@@ -125,24 +131,33 @@ def _build_one(mart: Mart, inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
                         "message.") from exc
 
 
-def _in_dependency_order(marts: list[Mart], inputs_of: Callable[[Mart], dict[str, pl.DataFrame]],
+def _in_dependency_order(marts: list[Mart],
+                         inputs_of: Callable[[Mart, bool], dict[str, pl.DataFrame]],
                          built: dict[str, pl.DataFrame]) -> Iterator[tuple[Mart, pl.DataFrame]]:
     """Build `marts`, each as soon as the marts it reads are in `built`, two at a time
-    (independent marts share the two cores); yield each as it is done."""
+    (independent marts share the two cores); yield each as it is done. A mart waiting for
+    others has its `prepare` step run meanwhile."""
     pending, running = list(marts), {}
+    prepared: dict[str, Future[dict[str, pl.DataFrame]]] = {}
     with ThreadPoolExecutor(max_workers=MART_WORKERS) as pool:
         try:
             while pending or running:
                 for mart in [m for m in pending if all(d in built for d in m.marts)]:
                     pending.remove(mart)
-                    running[pool.submit(_build_one, mart, inputs_of(mart))] = mart
+                    running[pool.submit(_build_one, mart, inputs_of(mart, True),
+                                        prepared.get(mart.name))] = mart
+                # Queued after the marts ready now (the pool is first in, first out), and
+                # before the builds that will wait for them: no deadlock.
+                for mart in pending:
+                    if mart.prepare and mart.name not in prepared:
+                        prepared[mart.name] = pool.submit(_prepare, mart, inputs_of(mart, False))
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
                 for future in sorted(done, key=lambda f: MARTS.index(running[f])):
                     mart = running.pop(future)
                     built[mart.name] = future.result()
                     yield mart, built[mart.name]
         finally:
-            for future in running:
+            for future in [*running, *prepared.values()]:
                 future.cancel()
 
 
@@ -182,9 +197,9 @@ def build_marts(staging_dir: Path, processed_dir: Path, *, force: bool = False,
             frames[name] = pl.read_parquet(directory / f"{name}.parquet")
         return frames[name]
 
-    def inputs_of(mart: Mart) -> dict[str, pl.DataFrame]:
+    def inputs_of(mart: Mart, with_marts: bool) -> dict[str, pl.DataFrame]:
         return ({t: load(t, staging_dir) for t in mart.staging}
-                | {m: load(m, temp) for m in mart.marts})
+                | ({m: load(m, temp) for m in mart.marts} if with_marts else {}))
 
     # Marts are written in the background while the next ones are built.
     writer = ThreadPoolExecutor(max_workers=2)
