@@ -151,9 +151,11 @@ def staging(fetched: list[FetchResult], staging_dir: Path, *, force: bool = Fals
     with ThreadPoolExecutor(max_workers=READER_THREADS) as pool:
         reads = {reader: pool.submit(_read, reader, files) for reader, (_, files) in
                  sorted(pending.items(), key=lambda item: -_input_bytes(item[1][1]))}
+        # Every read must succeed before any file is replaced: a bad upstream file leaves
+        # the staging folder and its manifest as they were.
+        results = {reader: reads[reader].result() for reader in sorted(reads)}
         writes = []
-        for reader in sorted(reads):
-            table, table_reports = reads[reader].result()
+        for reader, (table, table_reports) in results.items():
             writes.append(pool.submit(write_parquet_atomically, table,
                                       staging_dir / f"{reader}.parquet"))
             frames[reader] = table

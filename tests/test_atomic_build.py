@@ -98,3 +98,29 @@ def test_a_failing_mart_step_names_the_mart_and_keeps_the_last_build(built, tmp_
         runner.build_marts(built.staging_dir, processed, force=True, log=lambda _: None)
     assert fingerprint(processed) == before
     assert not list(tmp_path.glob(".processed-*"))
+
+
+def test_a_bad_upstream_file_leaves_staging_untouched(built, tmp_path):
+    """Every table re-read (new checksums), one task reworded (a valid change to a table
+    read before the bad one), one file truncated: no staging file or manifest changes."""
+    from etl.readers.table import SourceFormatError
+    from etl.sources.fetch import FetchResult
+    from etl.sources.registry import SOURCES
+    from etl.staging import stage
+
+    staging = tmp_path / "staging"
+    shutil.copytree(built.staging_dir, staging)
+    before = fingerprint(staging)
+    fetched = []
+    for source in SOURCES:
+        path = cache_path(source.url, tmp_path / "raw")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        body = cache_path(source.url, built.raw_dir).read_bytes()
+        if source.id == "aei_task_statements":
+            body = body.replace(b"Appoint department heads", b"Appoint department chiefs")
+        path.write_bytes(body[:-7] if source.id == "job_exposure" else body)
+        fetched.append(FetchResult(source.id, source.url, path, path.stat().st_size,
+                                   "new" * 21 + "0", "test", "mirror"))
+    with pytest.raises(SourceFormatError, match="truncated"):
+        stage(fetched, staging, log=lambda _: None)
+    assert fingerprint(staging) == before
