@@ -114,24 +114,16 @@ def _input_bytes(files: list[FetchResult]) -> int:
     return sum(f.bytes for f in files)
 
 
-@contextmanager
-def staging(fetched: list[FetchResult], staging_dir: Path, *, force: bool = False,
-            log: Callable[[str], None] = print) -> Iterator[Staging]:
-    """Re-read the staging tables whose inputs changed and yield them; on leaving, wait for
-    their Parquet files, then write the manifest (so it never names a file not yet there)."""
-    manifest_path = staging_dir / "manifest.json"
-    previous = json.loads(manifest_path.read_text()) if manifest_path.is_file() else {}
-    old_tables = previous.get("tables", {})
+def _plan(fetched: list[FetchResult], staging_dir: Path, old_tables: dict, force: bool
+          ) -> tuple[list[StagedTable], dict[str, dict], dict[str, tuple[str, list[FetchResult]]]]:
+    """Tables whose fingerprint is unchanged (kept, with their manifest entries) and tables to
+    read again (reader -> new fingerprint and files)."""
     code = _code_fingerprint()
     by_reader: dict[str, list[FetchResult]] = {}
     for result in sorted(fetched, key=lambda f: f.source_id):
         by_reader.setdefault(SOURCES_BY_ID[result.source_id].reader, []).append(result)
-
-    staged: list[StagedTable] = []
-    tables: dict[str, dict] = {}
-    reports: dict[str, dict] = {
-        sid: entry.get("read", {}) for sid, entry in previous.get("sources", {}).items()
-    }
+    kept: list[StagedTable] = []
+    entries: dict[str, dict] = {}
     pending: dict[str, tuple[str, list[FetchResult]]] = {}
     for reader, files in sorted(by_reader.items()):
         path = staging_dir / f"{reader}.parquet"
@@ -140,11 +132,24 @@ def staging(fetched: list[FetchResult], staging_dir: Path, *, force: bool = Fals
         ).hexdigest()
         old = old_tables.get(reader, {})
         if not force and old.get("fingerprint") == fingerprint and path.is_file():
-            tables[reader] = old
-            staged.append(StagedTable(reader, path, old["rows"], rebuilt=False))
+            entries[reader] = old
+            kept.append(StagedTable(reader, path, old["rows"], rebuilt=False))
         else:
             pending[reader] = (fingerprint, files)
+    return kept, entries, pending
 
+
+@contextmanager
+def staging(fetched: list[FetchResult], staging_dir: Path, *, force: bool = False,
+            log: Callable[[str], None] = print) -> Iterator[Staging]:
+    """Re-read the staging tables whose inputs changed and yield them; on leaving, wait for
+    their Parquet files, then write the manifest (so it never names a file not yet there)."""
+    manifest_path = staging_dir / "manifest.json"
+    previous = json.loads(manifest_path.read_text()) if manifest_path.is_file() else {}
+    staged, tables, pending = _plan(fetched, staging_dir, previous.get("tables", {}), force)
+    reports: dict[str, dict] = {
+        sid: entry.get("read", {}) for sid, entry in previous.get("sources", {}).items()
+    }
     frames: dict[str, pl.DataFrame] = {}
     # Readers spend their time in polars, which releases the GIL: run them side by side,
     # the biggest input first since it finishes last.
@@ -178,8 +183,12 @@ def staging(fetched: list[FetchResult], staging_dir: Path, *, force: bool = Fals
         try:
             yield Staging(staged, frames, manifest)
         finally:  # the tables stand on their own: record them even if a later step failed
-            for write in writes:
-                write.result()
+            try:
+                for write in writes:
+                    write.result()
+            except BaseException:
+                manifest_path.unlink(missing_ok=True)  # some files replaced: re-read all
+                raise
             write_text_atomically(manifest_path,
                                   json.dumps(manifest, indent=2, sort_keys=True) + "\n")
 
