@@ -2,8 +2,8 @@
 
 Series id = `OEU` + areatype (1) + area (7) + industry (6) + occupation (6) + datatype (2).
 We keep cross-industry (`000000`) series for the nation and the state-level areas (and the
-datatypes the product uses), decode
-every part of the id, join the code lists, and keep BLS footnotes. A value of `-` means
+datatypes the marts use), decode every part of the id, join the code lists, and keep BLS
+footnotes. A value of `-` means
 "no value": null with a `status` saying why, never zero: `not released` (footnote 8),
 `top-coded` (footnote 5: the wage is at or above the top code, kept as `lower_bound`), or
 `hourly not applicable` (footnote 4: occupations paid by the year have no hourly wage).
@@ -210,7 +210,7 @@ def read_oews(paths: dict[str, Path], sources: dict[str, Source]) -> Reading:
         "area_name", "soc_code", "occupation_name", "occupation_level", "datatype_code",
         "datatype_name", "value", "status", "lower_bound", "footnote_codes", "footnote_text",
         "year", "period", "series_id", pl.col(LINE).cast(pl.Int32).alias("source_line"),
-    )  # in the file's order (sorted by series id): deterministic, and no 300k-row sort
+    )  # in the file's order (sorted by series id): deterministic, and no 200k-row sort
     _describe(tidy, report)
     return Reading(tidy, report)
 
