@@ -8,14 +8,17 @@ import json
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import pytest
 
+from etl.readers.oews import read_oews
 from etl.readers.table import SourceFormatError
 from etl.sources.fetch import FetchResult, cache_path
 from etl.sources.registry import SOURCES, SOURCES_BY_ID
 from etl.staging import stage
+from tests.conftest import mirror_dir
 
 pytestmark = pytest.mark.integration
 
@@ -26,7 +29,7 @@ class Case:
     source: str  # registry id of the damaged file
     damage: Callable[[bytes], bytes]
     error: str | None = None  # expected in the error message; None = tolerated
-    line: int | None = None
+    line: int | Callable[[], int] | None = None  # a callable finds the line in the real file
     column: str | None = None
     warning: str | None = None  # expected in the manifest when tolerated
 
@@ -71,6 +74,22 @@ def duplicate_line(number: int) -> Callable[[bytes], bytes]:
     def damage(body: bytes) -> bytes:
         rows = lines(body)
         return b"\n".join([*rows[:number], rows[number - 1], *rows[number:]])
+    return damage
+
+
+@cache
+def first_kept_oews_line() -> int:
+    """The first line of the real OEWS data file that the reader keeps (the file also holds
+    rows the reader skips, such as metro areas, in upstream order)."""
+    oews = [s for s in SOURCES if s.reader == "oews"]
+    paths = {s.role: cache_path(s.url, mirror_dir()) for s in oews}
+    table = read_oews(paths, {s.role: s for s in oews}).table
+    return int(table["source_line"].min())
+
+
+def on_first_kept_oews_line(index: int, value: bytes) -> Callable[[bytes], bytes]:
+    def damage(body: bytes) -> bytes:
+        return set_field(first_kept_oews_line(), index, value, b"\t")(body)
     return damage
 
 
@@ -121,8 +140,8 @@ CASES = [
     Case("wide: unknown subregion", "aei_2026_06_26", append(
         b"2026-05-01,2026-06-01,US-ZZ,subregion,overall,0,usage_pct,1.0,Overall,-"),
         error="unknown US subregion", column="geo_id"),
-    Case("OEWS: non-numeric value", "oews_data", set_field(2, 3, b"   lots", b"\t"),
-         error="neither a number", line=2, column="value"),
+    Case("OEWS: non-numeric value", "oews_data", on_first_kept_oews_line(3, b"   lots"),
+         error="neither a number", line=first_kept_oews_line, column="value"),
     Case("OEWS: unknown datatype", "oews_data", append(
         b"OEUS180000000000000000099     \t2025\tA01\t5\t"), error="datatype_code",
          column="series_id"),
@@ -190,7 +209,8 @@ def test_bad_input(case: Case, mirror: Path, tmp_path: Path):
     assert case.error in message, message
     assert error.path.name in message  # the file is named
     if case.line is not None:
-        assert error.line == case.line, message
+        expected_line = case.line() if callable(case.line) else case.line
+        assert error.line == expected_line, message
     if case.column is not None:
         assert error.column == case.column, message
     leftovers = [p.name for p in (tmp_path / "staging").glob("*")] if (
