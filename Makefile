@@ -30,10 +30,11 @@ run: compile $(PLOTLY_BUNDLE)  ## build the data, then serve the dashboard on ht
 build: compile
 	$(VENV)/bin/aiei build
 
-test: $(STAMP) $(PLOTLY_BUNDLE)  ## unit, integration and browser tests
+test: lint $(PLOTLY_BUNDLE)  ## style, then unit, integration and browser tests
 	$(VENV)/bin/pytest
 
-lint: $(STAMP)
+lint: $(STAMP)  ## one formatter and one linter over the whole tree
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
 
 bundle: $(PLOTLY_BUNDLE)

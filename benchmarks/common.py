@@ -23,15 +23,27 @@ def timed_run(argv: list[str], env: dict[str, str] | None = None) -> dict[str, f
     """Run `python benchmarks/measure.py ARGV...`: wall seconds and the child's peak RSS."""
     command = [sys.executable, str(ROOT / "benchmarks" / "measure.py"), *argv]
     started = time.perf_counter()
-    done = subprocess.run(command, env={**os.environ, **(env or {})}, capture_output=True,
-                          text=True, check=False, cwd=ROOT)
+    done = subprocess.run(
+        command,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
     seconds = time.perf_counter() - started
     if done.returncode != 0:
         raise RuntimeError(f"{argv} failed ({done.returncode}):\n{done.stderr[-2000:]}")
-    peak = [line.split("=", 1)[1] for line in done.stderr.splitlines()
-            if line.startswith("@@peak_rss_mb=")]
-    return {"seconds": round(seconds, 3), "peak_rss_mb": float(peak[-1]) if peak else None,
-            "stdout": done.stdout}
+    peak = [
+        line.split("=", 1)[1]
+        for line in done.stderr.splitlines()
+        if line.startswith("@@peak_rss_mb=")
+    ]
+    return {
+        "seconds": round(seconds, 3),
+        "peak_rss_mb": float(peak[-1]) if peak else None,
+        "stdout": done.stdout,
+    }
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -44,9 +56,12 @@ def percentile(values: list[float], q: float) -> float:
 
 def summary_ms(latencies: list[float]) -> dict[str, float]:
     ms = [v * 1000 for v in latencies]
-    return {"p50_ms": round(percentile(ms, 50), 2), "p95_ms": round(percentile(ms, 95), 2),
-            "p99_ms": round(percentile(ms, 99), 2),
-            "mean_ms": round(statistics.fmean(ms), 2) if ms else float("nan")}
+    return {
+        "p50_ms": round(percentile(ms, 50), 2),
+        "p95_ms": round(percentile(ms, 95), 2),
+        "p99_ms": round(percentile(ms, 99), 2),
+        "mean_ms": round(statistics.fmean(ms), 2) if ms else float("nan"),
+    }
 
 
 def print_table(title: str, rows: list[tuple[str, str, str]]) -> None:
@@ -72,5 +87,9 @@ def machine() -> dict[str, object]:
             memory = round(int(handle.readline().split()[1]) / 1024 / 1024, 1)
     except OSError:
         pass
-    return {"python": sys.version.split()[0], "cpus": cpus, "memory_gib": memory,
-            "platform": sys.platform}
+    return {
+        "python": sys.version.split()[0],
+        "cpus": cpus,
+        "memory_gib": memory,
+        "platform": sys.platform,
+    }

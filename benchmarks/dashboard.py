@@ -35,9 +35,12 @@ def ensure_data() -> Path:
     """A built data dir: the checkout's if built, else a fresh build from the mirror."""
     data_dir = Path(os.environ.get("AIEI_DATA_DIR") or ROOT / "data")
     if not (data_dir / "processed" / "manifest.json").is_file():
-        subprocess.run([sys.executable, "-m", "etl.cli", "build", "--offline", "--no-progress"],
-                       env={**os.environ, "AIEI_DATA_DIR": str(data_dir),
-                            "AIEI_MIRROR": str(mirror())}, check=True, cwd=ROOT)
+        subprocess.run(
+            [sys.executable, "-m", "etl.cli", "build", "--offline", "--no-progress"],
+            env={**os.environ, "AIEI_DATA_DIR": str(data_dir), "AIEI_MIRROR": str(mirror())},
+            check=True,
+            cwd=ROOT,
+        )
     return data_dir
 
 
@@ -45,10 +48,21 @@ def ensure_data() -> Path:
 def gunicorn(data_dir: Path, workers: int = 2):
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind",
-         f"127.0.0.1:{port}", "dashboard.app:server"], cwd=ROOT,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "dashboard.app:server",
+        ],
+        cwd=ROOT,
         env={**os.environ, "AIEI_DATA_DIR": str(data_dir)},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(url + "/", process, seconds=60)
@@ -73,6 +87,7 @@ def capture_payloads(url: str) -> dict[str, bytes]:
                     body = request.post_data_buffer or b""
                     if b'"url.search' in body or b'"metric' in body or b"state-wave" in body:
                         captured[name] = body
+
             return listener
 
         page.goto(url + "/")
@@ -106,8 +121,9 @@ def load(url: str, body: bytes, clients: int, total: int, duration: float = 0.0)
         session = requests.Session()
         while True:
             with lock:
-                if (deadline and time.perf_counter() > deadline) or \
-                        (not deadline and issued[0] >= total):
+                if (deadline and time.perf_counter() > deadline) or (
+                    not deadline and issued[0] >= total
+                ):
                     return
                 issued[0] += 1
             started = time.perf_counter()
@@ -126,8 +142,13 @@ def load(url: str, body: bytes, clients: int, total: int, duration: float = 0.0)
         for _ in range(clients):
             pool.submit(client)
     wall = time.perf_counter() - started
-    return {"clients": clients, "requests": len(latencies), "errors": errors,
-            "rps": round(len(latencies) / wall, 1), **summary_ms(latencies)}
+    return {
+        "clients": clients,
+        "requests": len(latencies),
+        "errors": errors,
+        "rps": round(len(latencies) / wall, 1),
+        **summary_ms(latencies),
+    }
 
 
 def first_load(url: str, runs: int = 3) -> dict:
@@ -156,9 +177,11 @@ def first_load(url: str, runs: int = 3) -> dict:
             transferred.append(total[0])
             context.close()
         browser.close()
-    return {"first_map_paint_s": round(sorted(paints)[len(paints) // 2], 3),
-            "first_paint_runs_s": [round(p, 3) for p in paints],
-            "first_page_bytes": int(sorted(transferred)[len(transferred) // 2])}
+    return {
+        "first_map_paint_s": round(sorted(paints)[len(paints) // 2], 3),
+        "first_paint_runs_s": [round(p, 3) for p in paints],
+        "first_page_bytes": int(sorted(transferred)[len(transferred) // 2]),
+    }
 
 
 def rss_mb(process: subprocess.Popen) -> float:
@@ -187,44 +210,66 @@ def run(total: int, duration: float) -> dict:
     with gunicorn(data_dir) as (url, process):
         first_visitor = first_load(url, runs=1)  # starts the static precompression
         warmup = wait_for_static_cache(data_dir)
-        page = first_load(url) | {"static_cache_wait_s": warmup,
-                                  "very_first_visit": first_visitor}
+        page = first_load(url) | {"static_cache_wait_s": warmup, "very_first_visit": first_visitor}
         payloads = capture_payloads(url)
         memory_before = rss_mb(process)
-        loads = {name: [load(url, body, clients, total, duration) for clients in (1, 4, 16)]
-                 for name, body in payloads.items()}
+        loads = {
+            name: [load(url, body, clients, total, duration) for clients in (1, 4, 16)]
+            for name, body in payloads.items()
+        }
         memory_after = rss_mb(process)
-    return {**page, "callbacks": loads, "server_rss_mb_before": memory_before,
-            "server_rss_mb_after": memory_after, "requests_per_level": total,
-            "duration_per_level_s": duration}
+    return {
+        **page,
+        "callbacks": loads,
+        "server_rss_mb_before": memory_before,
+        "server_rss_mb_after": memory_after,
+        "requests_per_level": total,
+        "duration_per_level_s": duration,
+    }
 
 
 def report(result: dict) -> None:
     first = result.get("very_first_visit", {})
-    rows = [("first page load, compressed", f"{result['first_page_bytes'] / 1e6:.2f} MB",
-             "target <= 1.5 MB"),
-            ("the very first visit after a start (cold cache)",
-             f"{first.get('first_page_bytes', 0) / 1e6:.2f} MB, "
-             f"{first.get('first_map_paint_s', 0):.2f} s", "once per machine"),
-            ("time to first map paint", f"{result['first_map_paint_s']:.2f} s",
-             "target <= 2 s")]
+    rows = [
+        (
+            "first page load, compressed",
+            f"{result['first_page_bytes'] / 1e6:.2f} MB",
+            "target <= 1.5 MB",
+        ),
+        (
+            "the very first visit after a start (cold cache)",
+            f"{first.get('first_page_bytes', 0) / 1e6:.2f} MB, "
+            f"{first.get('first_map_paint_s', 0):.2f} s",
+            "once per machine",
+        ),
+        ("time to first map paint", f"{result['first_map_paint_s']:.2f} s", "target <= 2 s"),
+    ]
     for name, levels in result["callbacks"].items():
         for level in levels:
-            rows.append((f"{name}, {level['clients']} clients",
-                         f"p50 {level['p50_ms']:.1f} p95 {level['p95_ms']:.1f} "
-                         f"p99 {level['p99_ms']:.1f} ms",
-                         f"{level['rps']} req/s, {level['errors']} errors"))
-    rows.append(("server memory before/after load",
-                 f"{result['server_rss_mb_before']:.0f} / {result['server_rss_mb_after']:.0f} MB",
-                 "gunicorn master + 2 workers"))
+            rows.append(
+                (
+                    f"{name}, {level['clients']} clients",
+                    f"p50 {level['p50_ms']:.1f} p95 {level['p95_ms']:.1f} "
+                    f"p99 {level['p99_ms']:.1f} ms",
+                    f"{level['rps']} req/s, {level['errors']} errors",
+                )
+            )
+    rows.append(
+        (
+            "server memory before/after load",
+            f"{result['server_rss_mb_before']:.0f} / {result['server_rss_mb_after']:.0f} MB",
+            "gunicorn master + 2 workers",
+        )
+    )
     print_table("Dashboard (gunicorn, 2 workers, 127.0.0.1)", rows)
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--requests", type=int, default=300, help="requests per level")
-    parser.add_argument("--duration", type=float, default=0.0,
-                        help="seconds per level instead of a request count")
+    parser.add_argument(
+        "--duration", type=float, default=0.0, help="seconds per level instead of a request count"
+    )
     args = parser.parse_args()
     outcome = run(args.requests, args.duration)
     report(outcome)

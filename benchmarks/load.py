@@ -46,19 +46,25 @@ def run(clients: int, seconds: float) -> dict:
         def visitor(number: int) -> None:
             session = requests.Session()
             session.headers["Accept-Encoding"] = "br, gzip"
-            steps = itertools.cycle([
-                ("POST", CALLBACK, payloads[0]),
-                ("GET", f"/state/{STATES[number % len(STATES)]}", None),
-                ("POST", CALLBACK, payloads[-1]),
-                ("GET", "/download/map.csv?metric=automation&wave=2025-08", None),
-            ])
+            steps = itertools.cycle(
+                [
+                    ("POST", CALLBACK, payloads[0]),
+                    ("GET", f"/state/{STATES[number % len(STATES)]}", None),
+                    ("POST", CALLBACK, payloads[-1]),
+                    ("GET", "/download/map.csv?metric=automation&wave=2025-08", None),
+                ]
+            )
             while time.perf_counter() < stop:
                 method, path, body = next(steps)
                 started = time.perf_counter()
                 try:
-                    response = session.request(method, url + path, data=body, timeout=30,
-                                               headers={"Content-Type": "application/json"}
-                                               if body else None)
+                    response = session.request(
+                        method,
+                        url + path,
+                        data=body,
+                        timeout=30,
+                        headers={"Content-Type": "application/json"} if body else None,
+                    )
                     ok = response.status_code == 200
                     problem = f"{method} {path}: HTTP {response.status_code}"
                 except requests.RequestException as exc:
@@ -81,25 +87,42 @@ def run(clients: int, seconds: float) -> dict:
                 pool.submit(visitor, number)
         wall = time.perf_counter() - started
         sampler.join(timeout=6)
-    return {"clients": clients, "seconds": round(wall, 1), "requests": len(latencies),
-            "errors": len(errors), "error_examples": errors[:5],
-            "rps": round(len(latencies) / wall, 1), **summary_ms(latencies),
-            "server_rss_mb_samples": memory,
-            "memory_growth_mb": round(memory[-1] - memory[0], 1)}
+    return {
+        "clients": clients,
+        "seconds": round(wall, 1),
+        "requests": len(latencies),
+        "errors": len(errors),
+        "error_examples": errors[:5],
+        "rps": round(len(latencies) / wall, 1),
+        **summary_ms(latencies),
+        "server_rss_mb_samples": memory,
+        "memory_growth_mb": round(memory[-1] - memory[0], 1),
+    }
 
 
 def report(result: dict) -> None:
-    print_table(f"Load: {result['clients']} clients for {result['seconds']} s (gunicorn, 2 "
-                "workers)", [
-        ("requests (callbacks, pages, CSV)", f"{result['requests']:,}",
-         f"{result['rps']} req/s"),
-        ("errors", str(result["errors"]), "target 0"),
-        ("latency", f"p50 {result['p50_ms']:.0f} p95 {result['p95_ms']:.0f} "
-         f"p99 {result['p99_ms']:.0f} ms", ""),
-        ("server memory (samples every 5 s)",
-         " ".join(f"{m:.0f}" for m in result["server_rss_mb_samples"]) + " MB",
-         f"growth {result['memory_growth_mb']:+.0f} MB"),
-    ])
+    print_table(
+        f"Load: {result['clients']} clients for {result['seconds']} s (gunicorn, 2 workers)",
+        [
+            (
+                "requests (callbacks, pages, CSV)",
+                f"{result['requests']:,}",
+                f"{result['rps']} req/s",
+            ),
+            ("errors", str(result["errors"]), "target 0"),
+            (
+                "latency",
+                f"p50 {result['p50_ms']:.0f} p95 {result['p95_ms']:.0f} "
+                f"p99 {result['p99_ms']:.0f} ms",
+                "",
+            ),
+            (
+                "server memory (samples every 5 s)",
+                " ".join(f"{m:.0f}" for m in result["server_rss_mb_samples"]) + " MB",
+                f"growth {result['memory_growth_mb']:+.0f} MB",
+            ),
+        ],
+    )
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Run a module or script and report its own peak memory on exit.
 
-    python benchmarks/measure.py -m etl.cli build      (or: measure.py script.py args)
+python benchmarks/measure.py -m etl.cli build      (or: measure.py script.py args)
 """
 
 from __future__ import annotations
@@ -13,8 +13,10 @@ from pathlib import Path
 
 
 def _report() -> None:
-    peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-               resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    peak = max(
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+    )
     print(f"@@peak_rss_mb={peak / 1024:.1f}", file=sys.stderr)
 
 

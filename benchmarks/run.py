@@ -18,9 +18,11 @@ from benchmarks.common import save
 
 def main() -> None:
     started = time.perf_counter()
-    results = {"pipeline": pipeline.run(repeat=5),
-               "dashboard": dashboard.run(total=300, duration=0.0),
-               "briefings": briefings.run()}
+    results = {
+        "pipeline": pipeline.run(repeat=5),
+        "dashboard": dashboard.run(total=300, duration=0.0),
+        "briefings": briefings.run(),
+    }
     pipeline.report(results["pipeline"])
     dashboard.report(results["dashboard"])
     briefings.report(results["briefings"])

@@ -21,8 +21,14 @@ from dashboard.routes import PageNotFound, page_of, validate
 from dashboard.urls import BadParameter, parse_query
 from etl.config import PROJECT_ROOT, settings
 
-COMPRESSED_TYPES = ["text/html", "text/css", "text/plain", "application/javascript",
-                    "text/javascript", "application/json"]
+COMPRESSED_TYPES = [
+    "text/html",
+    "text/css",
+    "text/plain",
+    "application/javascript",
+    "text/javascript",
+    "application/json",
+]
 
 app = Dash(
     __name__,
@@ -31,25 +37,35 @@ app = Dash(
     serve_locally=True,
     suppress_callback_exceptions=True,  # pages add their components after the first render
     update_title=None,
-    meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"},
-               {"name": "description", "content": "What people use AI for, state by state, "
-                "joined with the jobs people hold."}],
+    meta_tags=[
+        {"name": "viewport", "content": "width=device-width, initial-scale=1"},
+        {
+            "name": "description",
+            "content": "What people use AI for, state by state, joined with the jobs people hold.",
+        },
+    ],
 )
 # `make` builds a plotly.js with only the traces we draw (1.4 MB instead of 4.8 MB) into
 # assets/, where Dash loads it as a plain script, so dcc.Graph never fetches the full one.
 # Without it (no npm), preload the full bundle, which Dash would otherwise request only once
 # the first graph mounts.
 PLOTLY_BUNDLE = PROJECT_ROOT / "assets" / "plotly-aiei.min.js"
-PRELOAD_FULL_PLOTLY = ("" if PLOTLY_BUNDLE.is_file() else
-                       '<link rel="preload" as="script" '
-                       'href="/_dash-component-suites/plotly/package_data/plotly.min.js">')
-app.index_string = """<!DOCTYPE html>
+PRELOAD_FULL_PLOTLY = (
+    ""
+    if PLOTLY_BUNDLE.is_file()
+    else '<link rel="preload" as="script" '
+    'href="/_dash-component-suites/plotly/package_data/plotly.min.js">'
+)
+app.index_string = (
+    """<!DOCTYPE html>
 <html lang="en">
     <head>
         {%metas%}
         <title>{%title%}</title>
         {%favicon%}
-        """ + PRELOAD_FULL_PLOTLY + """
+        """
+    + PRELOAD_FULL_PLOTLY
+    + """
         {%css%}
     </head>
     <body>
@@ -61,9 +77,14 @@ app.index_string = """<!DOCTYPE html>
         </footer>
     </body>
 </html>"""
+)
 server = app.server
-server.config.update(COMPRESS_MIMETYPES=COMPRESSED_TYPES, COMPRESS_ALGORITHM=["br", "gzip"],
-                     COMPRESS_BR_LEVEL=5, COMPRESS_MIN_SIZE=500)
+server.config.update(
+    COMPRESS_MIMETYPES=COMPRESSED_TYPES,
+    COMPRESS_ALGORITHM=["br", "gzip"],
+    COMPRESS_BR_LEVEL=5,
+    COMPRESS_MIN_SIZE=500,
+)
 Compress(server)
 StaticBrotli(server, settings().data_dir / "cache" / "static").prewarm(first_visit_files())
 downloads.register(server)
@@ -80,19 +101,25 @@ def render(pathname: str | None, search: str | None) -> object:
         page, state_name = page_of(pathname or "/")
         if page == "state":
             return state.layout(state_name, query)
-        return {"home": home.layout, "compare": compare.layout,
-                "methodology": methodology.layout}[page](query)
+        return {"home": home.layout, "compare": compare.layout, "methodology": methodology.layout}[
+            page
+        ](query)
     except PageNotFound:
         return ui.notice("Page not found", "There is no page at this address.")
     except BadParameter as exc:
         return ui.notice("This link cannot be shown", str(exc))
     except DataNotBuilt:
-        return ui.notice("No data yet", "The data has not been built on this server: run "
-                         "`aiei build`, then reload.", kind="info")
+        return ui.notice(
+            "No data yet",
+            "The data has not been built on this server: run `aiei build`, then reload.",
+            kind="info",
+        )
     except Exception:  # never a blank page or a traceback
         logging.getLogger("dashboard").exception("rendering %s?%s failed", pathname, search)
-        return ui.notice("Something went wrong", "The error has been logged. Please try "
-                         "again, or go back to the map.")
+        return ui.notice(
+            "Something went wrong",
+            "The error has been logged. Please try again, or go back to the map.",
+        )
 
 
 @callback(Output("page", "children"), Input("url", "pathname"), State("url", "search"))
@@ -118,9 +145,14 @@ def warm_up() -> None:
     Dash every page's components, so callbacks of pages not on screen are not errors."""
     with contextlib.suppress(DataNotBuilt):
         marts()
-        app.validation_layout = html.Div([
-            ui.frame(), home.layout({}), state.layout("IN", {}), compare.layout({}),
-        ])
+        app.validation_layout = html.Div(
+            [
+                ui.frame(),
+                home.layout({}),
+                state.layout("IN", {}),
+                compare.layout({}),
+            ]
+        )
 
 
 warm_up()
@@ -128,4 +160,3 @@ warm_up()
 
 def serve(host: str = "127.0.0.1", port: int = 8050, debug: bool = False) -> None:
     app.run(host=host, port=port, debug=debug)
-

@@ -15,59 +15,118 @@ GRAPH_CONFIG = {
     "displaylogo": False,
     "displayModeBar": "hover",
     "responsive": True,
-    "modeBarButtonsToRemove": ["select2d", "lasso2d", "zoomIn2d", "zoomOut2d",
-                               "autoScale2d", "resetScale2d", "pan2d", "zoom2d",
-                               "zoomInGeo", "zoomOutGeo", "resetGeo", "hoverClosestGeo",
-                               "sendDataToCloud", "hoverClosestCartesian",
-                               "hoverCompareCartesian", "toggleSpikelines"],
+    "modeBarButtonsToRemove": [
+        "select2d",
+        "lasso2d",
+        "zoomIn2d",
+        "zoomOut2d",
+        "autoScale2d",
+        "resetScale2d",
+        "pan2d",
+        "zoom2d",
+        "zoomInGeo",
+        "zoomOutGeo",
+        "resetGeo",
+        "hoverClosestGeo",
+        "sendDataToCloud",
+        "hoverClosestCartesian",
+        "hoverCompareCartesian",
+        "toggleSpikelines",
+    ],
     "toImageButtonOptions": {"format": "png", "scale": 2},
 }
 
-CITATION = ("State AI Economic Index. Data: Anthropic Economic Index (CC-BY); O*NET 29.3 "
-            "(USDOL/ETA, CC BY 4.0); BLS OEWS May 2025.")
+CITATION = (
+    "State AI Economic Index. Data: Anthropic Economic Index (CC-BY); O*NET 29.3 "
+    "(USDOL/ETA, CC BY 4.0); BLS OEWS May 2025."
+)
 
 
 def frame() -> html.Div:
     """Header, navigation, the page slot, footer."""
-    return html.Div([
-        dcc.Location(id="url", refresh="callback-nav"),
-        html.A("Skip to content", href="#page", className="skip-link"),
-        html.Header([
-            dcc.Link("State AI Economic Index", href="/", className="brand"),
-            html.Nav([
-                dcc.Link("Map", href="/"),
-                dcc.Link("Compare states", href="/compare"),
-                dcc.Link("Methodology & sources", href="/methodology"),
-            ], **{"aria-label": "Main"}),
-        ], className="site-header"),
-        html.Main(id="page", tabIndex="-1"),
-        html.Footer([
-            html.P(CITATION),
-            html.P([dcc.Link("Methodology, sources and licences", href="/methodology"),
-                    " · Every number links back to its source file and checksum."]),
-        ], className="site-footer"),
-    ])
+    return html.Div(
+        [
+            dcc.Location(id="url", refresh="callback-nav"),
+            html.A("Skip to content", href="#page", className="skip-link"),
+            html.Header(
+                [
+                    dcc.Link("State AI Economic Index", href="/", className="brand"),
+                    html.Nav(
+                        [
+                            dcc.Link("Map", href="/"),
+                            dcc.Link("Compare states", href="/compare"),
+                            dcc.Link("Methodology & sources", href="/methodology"),
+                        ],
+                        **{"aria-label": "Main"},
+                    ),
+                ],
+                className="site-header",
+            ),
+            html.Main(id="page", tabIndex="-1"),
+            html.Footer(
+                [
+                    html.P(CITATION),
+                    html.P(
+                        [
+                            dcc.Link("Methodology, sources and licences", href="/methodology"),
+                            " · Every number links back to its source file and checksum.",
+                        ]
+                    ),
+                ],
+                className="site-footer",
+            ),
+        ]
+    )
 
 
 def card(label: str, value: str, detail: str, note: str = "") -> html.Div:
-    return html.Div([
-        html.Div(label, className="card-label"),
-        html.Div(value, className="card-value"),
-        html.Div(detail, className="card-detail"),
-        html.Div(note, className="card-note") if note else None,
-    ], className="card", role="group", **{"aria-label": f"{label}: {value}. {detail}"})
+    return html.Div(
+        [
+            html.Div(label, className="card-label"),
+            html.Div(value, className="card-value"),
+            html.Div(detail, className="card-detail"),
+            html.Div(note, className="card-note") if note else None,
+        ],
+        className="card",
+        role="group",
+        **{"aria-label": f"{label}: {value}. {detail}"},
+    )
 
 
-def table(columns: Sequence[str], rows: Sequence[Sequence[object]], caption: str,
-          table_id: str | None = None, numeric: Sequence[bool] | None = None) -> html.Table:
+def table(
+    columns: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    caption: str,
+    table_id: str | None = None,
+    numeric: Sequence[bool] | None = None,
+) -> html.Table:
     numeric = numeric or [False] * len(columns)
-    return html.Table([
-        html.Caption(caption),
-        html.Thead(html.Tr([html.Th(c, scope="col", className="num" if n else None)
-                            for c, n in zip(columns, numeric, strict=True)])),
-        html.Tbody([html.Tr([html.Td(_cell(v), className="num" if n else None)
-                             for v, n in zip(row, numeric, strict=True)]) for row in rows]),
-    ], className="data-table", **({"id": table_id} if table_id else {}))
+    return html.Table(
+        [
+            html.Caption(caption),
+            html.Thead(
+                html.Tr(
+                    [
+                        html.Th(c, scope="col", className="num" if n else None)
+                        for c, n in zip(columns, numeric, strict=True)
+                    ]
+                )
+            ),
+            html.Tbody(
+                [
+                    html.Tr(
+                        [
+                            html.Td(_cell(v), className="num" if n else None)
+                            for v, n in zip(row, numeric, strict=True)
+                        ]
+                    )
+                    for row in rows
+                ]
+            ),
+        ],
+        className="data-table",
+        **({"id": table_id} if table_id else {}),
+    )
 
 
 def _cell(value: object) -> object:
@@ -95,15 +154,26 @@ def as_dict(figure: object) -> object:
 
 def graph(graph_id: str, figure: object, description: str, **kw: object) -> html.Div:
     """A chart labelled for screen readers (dcc.Graph takes no aria attributes)."""
-    return html.Div(dcc.Graph(id=graph_id, figure=as_dict(figure), config=GRAPH_CONFIG, **kw),
-                    role="figure", **{"aria-label": description})
+    return html.Div(
+        dcc.Graph(id=graph_id, figure=as_dict(figure), config=GRAPH_CONFIG, **kw),
+        role="figure",
+        **{"aria-label": description},
+    )
 
 
 def wave_dropdown(control_id: str, wave: str, data: object) -> html.Div:
     """The wave selector every page has: `2026-05 (May 2026)`."""
-    return labelled("Wave", control_id, dcc.Dropdown(
-        id=control_id, value=wave, clearable=False, searchable=False,
-        options=[{"label": f"{w} ({data.wave_label(w)})", "value": w} for w in data.waves]))
+    return labelled(
+        "Wave",
+        control_id,
+        dcc.Dropdown(
+            id=control_id,
+            value=wave,
+            clearable=False,
+            searchable=False,
+            options=[{"label": f"{w} ({data.wave_label(w)})", "value": w} for w in data.waves],
+        ),
+    )
 
 
 def download_links(links: Sequence[tuple[str, str, str | None]]) -> list:
@@ -112,15 +182,16 @@ def download_links(links: Sequence[tuple[str, str, str | None]]) -> list:
     for text, href, link_id in links:
         if items:
             items.append(" · ")
-        items.append(html.A(text, href=href, download="", **({"id": link_id} if link_id
-                                                            else {})))
+        items.append(html.A(text, href=href, download="", **({"id": link_id} if link_id else {})))
     return items
 
 
 def notice(title: str, message: str, kind: str = "error") -> html.Div:
-    return html.Div([html.H1(title), html.P(message),
-                     html.P(dcc.Link("Back to the map", href="/"))],
-                    className=f"notice notice-{kind}", role="alert")
+    return html.Div(
+        [html.H1(title), html.P(message), html.P(dcc.Link("Back to the map", href="/"))],
+        className=f"notice notice-{kind}",
+        role="alert",
+    )
 
 
 def source_line(text: str) -> html.P:
@@ -142,6 +213,7 @@ def frozen(value: object) -> object:
 def never_fails(callback: Callable) -> Callable:
     """A callback that meets input it cannot handle leaves the page as it is (HTTP 204)
     instead of answering 500; the cause goes to the server log."""
+
     @functools.wraps(callback)
     def wrapped(*args, **kwargs):
         try:
@@ -151,4 +223,5 @@ def never_fails(callback: Callable) -> Callable:
         except Exception:
             logging.getLogger("dashboard").exception("callback %s failed", callback.__name__)
             raise PreventUpdate from None
+
     return wrapped

@@ -34,10 +34,13 @@ class StaticBrotli:
         server.after_request(self.compress)
 
     def compress(self, response: Response) -> Response:
-        if (request.method != "GET" or response.status_code != 200
-                or not request.path.startswith(STATIC_PREFIXES)
-                or "br" not in request.headers.get("Accept-Encoding", "")
-                or "Content-Encoding" in response.headers):
+        if (
+            request.method != "GET"
+            or response.status_code != 200
+            or not request.path.startswith(STATIC_PREFIXES)
+            or "br" not in request.headers.get("Accept-Encoding", "")
+            or "Content-Encoding" in response.headers
+        ):
             return response
         self._prewarm_now()
         response.direct_passthrough = False
@@ -64,8 +67,9 @@ class StaticBrotli:
     def _prewarm_now(self) -> None:
         files, self.prewarm_files = self.prewarm_files, []
         if files:
-            threading.Thread(target=self._prewarm, args=(files,), name="brotli-prewarm",
-                             daemon=True).start()
+            threading.Thread(
+                target=self._prewarm, args=(files,), name="brotli-prewarm", daemon=True
+            ).start()
 
     def _prewarm(self, files: list[Path]) -> None:
         for path in files:
@@ -118,10 +122,17 @@ def first_visit_files() -> list[Path]:
     from etl.config import PROJECT_ROOT
 
     dash_dir, assets = Path(dash.__file__).parent, PROJECT_ROOT / "assets"
-    files = [Path(plotly.__file__).parent / "package_data" / "plotly.min.js",
-             dash_dir / "dash-renderer" / "build" / "dash_renderer.min.js",
-             *dash_dir.glob("deps/*.min.js"), *dash_dir.glob("dcc/dash_core_components*.js"),
-             dash_dir / "dcc" / "async-graph.js", dash_dir / "dcc" / "async-dropdown.js",
-             *dash_dir.glob("html/*.min.js"), dash_dir / "dash_table" / "bundle.js",
-             *assets.glob("*.css"), *assets.glob("*.js"), *assets.glob("topojson/*.json")]
+    files = [
+        Path(plotly.__file__).parent / "package_data" / "plotly.min.js",
+        dash_dir / "dash-renderer" / "build" / "dash_renderer.min.js",
+        *dash_dir.glob("deps/*.min.js"),
+        *dash_dir.glob("dcc/dash_core_components*.js"),
+        dash_dir / "dcc" / "async-graph.js",
+        dash_dir / "dcc" / "async-dropdown.js",
+        *dash_dir.glob("html/*.min.js"),
+        dash_dir / "dash_table" / "bundle.js",
+        *assets.glob("*.css"),
+        *assets.glob("*.js"),
+        *assets.glob("topojson/*.json"),
+    ]
     return [f for f in files if f.is_file() and f.stat().st_size >= MIN_BYTES]

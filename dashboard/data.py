@@ -20,8 +20,15 @@ from dashboard.metrics import METRICS
 from etl.config import settings
 from etl.geo import US_51
 
-TABLES = ("state_summary", "state_usage", "state_requests", "state_occupations",
-          "state_occupation_groups", "states", "state_tasks")
+TABLES = (
+    "state_summary",
+    "state_usage",
+    "state_requests",
+    "state_occupations",
+    "state_occupation_groups",
+    "states",
+    "state_tasks",
+)
 TOP_USE_LEVELS = ("major", "minor")
 
 
@@ -98,18 +105,24 @@ class Marts:
 
     # --- the map --------------------------------------------------------------------------
     @lru_cache(maxsize=256)  # noqa: B019 - one Marts per process, cache lives as long
-    def map_rows(self, metric: str, wave: str, cluster: str | None = None
-                 ) -> tuple[tuple[MapRow, ...], float | None]:
+    def map_rows(
+        self, metric: str, wave: str, cluster: str | None = None
+    ) -> tuple[tuple[MapRow, ...], float | None]:
         spec = METRICS[metric]
         if metric == "cluster":
             rows = self.state_requests.filter(
-                (pl.col("wave") == wave) & (pl.col("level") == "major")
-                & (pl.col("cluster_id") == cluster))
-            values = {r["state"]: (r["state_pct"], r["specialization"]) for r in
-                      rows.iter_rows(named=True)}
+                (pl.col("wave") == wave)
+                & (pl.col("level") == "major")
+                & (pl.col("cluster_id") == cluster)
+            )
+            values = {
+                r["state"]: (r["state_pct"], r["specialization"])
+                for r in rows.iter_rows(named=True)
+            }
             us_value = rows["us_pct"].max() if rows.height else None
-            extras = {s: f"Specialization: {v[1]:.2f}× US" for s, v in values.items()
-                      if v[1] is not None}
+            extras = {
+                s: f"Specialization: {v[1]:.2f}× US" for s, v in values.items() if v[1] is not None
+            }
             values = {s: v[0] for s, v in values.items()}
         else:
             frame = self.state_summary.filter(pl.col("wave") == wave)
@@ -119,17 +132,23 @@ class Marts:
         published = {s: values.get(s) for s in US_51 if values.get(s) is not None}
         order = sorted(published, key=lambda s: -published[s])
         ranks = {s: i + 1 for i, s in enumerate(order)}
-        rows = tuple(MapRow(s, self.state_names[s], published.get(s), ranks.get(s),
-                            extras.get(s, "")) for s in US_51)
+        rows = tuple(
+            MapRow(s, self.state_names[s], published.get(s), ranks.get(s), extras.get(s, ""))
+            for s in US_51
+        )
         return rows, us_value
 
     @lru_cache(maxsize=16)  # noqa: B019
     def clusters(self, wave: str) -> tuple[tuple[str, str], ...]:
         """(cluster_id, name) of the coarsest request level in a wave, largest US share first."""
-        rows = self.state_requests.filter((pl.col("wave") == wave) & (pl.col("level") == "major")
-                                          & pl.col("is_classified"))
-        ranked = rows.group_by("cluster_id", "cluster").agg(pl.col("us_pct").max()).sort(
-            "us_pct", descending=True)
+        rows = self.state_requests.filter(
+            (pl.col("wave") == wave) & (pl.col("level") == "major") & pl.col("is_classified")
+        )
+        ranked = (
+            rows.group_by("cluster_id", "cluster")
+            .agg(pl.col("us_pct").max())
+            .sort("us_pct", descending=True)
+        )
         return tuple(ranked.select("cluster_id", "cluster").rows())
 
     # --- a state --------------------------------------------------------------------------
@@ -149,9 +168,9 @@ class Marts:
 
     @lru_cache(maxsize=512)  # noqa: B019
     def _rank(self, wave: str, state: str, column: str) -> int | None:
-        frame = self.state_summary.filter((pl.col("wave") == wave)
-                                          & pl.col("state").is_in(US_51)
-                                          & pl.col(column).is_not_null())
+        frame = self.state_summary.filter(
+            (pl.col("wave") == wave) & pl.col("state").is_in(US_51) & pl.col(column).is_not_null()
+        )
         ordered = frame.sort(column, descending=True)["state"].to_list()
         return ordered.index(state) + 1 if state in ordered else None
 
@@ -163,52 +182,80 @@ class Marts:
         return sorted(self.state_requests["wave"].unique().to_list())
 
     @lru_cache(maxsize=512)  # noqa: B019
-    def top_uses(self, state: str, wave: str, level: str = "major", n: int = 8
-                 ) -> tuple[str | None, tuple[ShareRow, ...]]:
+    def top_uses(
+        self, state: str, wave: str, level: str = "major", n: int = 8
+    ) -> tuple[str | None, tuple[ShareRow, ...]]:
         """The state's largest request clusters in `wave`, or in the latest wave that has
         them (returned first, so the page can say which wave it shows)."""
-        candidates = [w for w in self.waves_with_requests() if w <= wave] or \
-            self.waves_with_requests()
+        candidates = [
+            w for w in self.waves_with_requests() if w <= wave
+        ] or self.waves_with_requests()
         for used in sorted(candidates, reverse=True):
-            rows = self.state_requests.filter(
-                (pl.col("wave") == used) & (pl.col("state") == state)
-                & (pl.col("level") == level) & pl.col("rank_in_state").is_not_null()
-            ).sort("rank_in_state").head(n)
+            rows = (
+                self.state_requests.filter(
+                    (pl.col("wave") == used)
+                    & (pl.col("state") == state)
+                    & (pl.col("level") == level)
+                    & pl.col("rank_in_state").is_not_null()
+                )
+                .sort("rank_in_state")
+                .head(n)
+            )
             if rows.height:
-                return used, tuple(ShareRow(r["cluster"], r["state_pct"], r["us_pct"],
-                                            r["specialization"])
-                                   for r in rows.iter_rows(named=True))
+                return used, tuple(
+                    ShareRow(r["cluster"], r["state_pct"], r["us_pct"], r["specialization"])
+                    for r in rows.iter_rows(named=True)
+                )
         return None, ()
 
     @lru_cache(maxsize=256)  # noqa: B019
     def largest_occupations(self, state: str, n: int = 10) -> tuple[OccupationRow, ...]:
-        rows = self.state_occupations.filter(
-            (pl.col("state") == state) & pl.col("rank_by_employment").is_not_null()
-        ).sort("rank_by_employment").head(n)
-        return tuple(OccupationRow(r["title"], r["employment"], r["observed_exposure"],
-                                   r["usage_share_pct"]) for r in rows.iter_rows(named=True))
+        rows = (
+            self.state_occupations.filter(
+                (pl.col("state") == state) & pl.col("rank_by_employment").is_not_null()
+            )
+            .sort("rank_by_employment")
+            .head(n)
+        )
+        return tuple(
+            OccupationRow(r["title"], r["employment"], r["observed_exposure"], r["usage_share_pct"])
+            for r in rows.iter_rows(named=True)
+        )
 
     def occupation_table(self, state: str, n: int = 10) -> pl.DataFrame:
-        return self.state_occupations.filter(
-            (pl.col("state") == state) & pl.col("rank_by_employment").is_not_null()
-        ).sort("rank_by_employment").head(n)
+        return (
+            self.state_occupations.filter(
+                (pl.col("state") == state) & pl.col("rank_by_employment").is_not_null()
+            )
+            .sort("rank_by_employment")
+            .head(n)
+        )
 
     @lru_cache(maxsize=512)  # noqa: B019
     def occupation_groups(self, state: str, wave: str) -> tuple[GroupRow, ...]:
         rows = self.state_occupation_groups.filter(
             (pl.col("state") == state) & (pl.col("wave") == wave)
         ).sort("usage_share_pct", descending=True, nulls_last=True)
-        return tuple(GroupRow(r["major_group_title"], r["usage_share_pct"],
-                              r["employment_share_pct"]) for r in rows.iter_rows(named=True))
+        return tuple(
+            GroupRow(r["major_group_title"], r["usage_share_pct"], r["employment_share_pct"])
+            for r in rows.iter_rows(named=True)
+        )
 
     @lru_cache(maxsize=256)  # noqa: B019
     def trend(self, state: str, column: str) -> tuple[TrendPoint, ...]:
-        rows = {r["wave"]: r for r in self.state_usage.filter(pl.col("state") == state)
-                .iter_rows(named=True)}
+        rows = {
+            r["wave"]: r
+            for r in self.state_usage.filter(pl.col("state") == state).iter_rows(named=True)
+        }
         note_column = "aui_source" if column == "aui" else "usage_share_source"
-        return tuple(TrendPoint(w, rows[w][column] if w in rows else None,
-                                rows[w].get(note_column) or "" if w in rows else "")
-                     for w in self.waves)
+        return tuple(
+            TrendPoint(
+                w,
+                rows[w][column] if w in rows else None,
+                rows[w].get(note_column) or "" if w in rows else "",
+            )
+            for w in self.waves
+        )
 
     def caveats(self, state: str) -> list[str]:
         rows = self.state_usage.filter((pl.col("state") == state) & (pl.col("caveat") != ""))

@@ -32,9 +32,16 @@ from dashboard.views import FIGURES, Params
 from etl.config import settings
 
 FORMULA_START = r"^[=+\-@\t\r]"
-MARTS_DOWNLOADABLE = ("states", "state_usage", "state_requests", "state_tasks",
-                      "task_occupation_map", "state_occupations", "state_occupation_groups",
-                      "state_summary")
+MARTS_DOWNLOADABLE = (
+    "states",
+    "state_usage",
+    "state_requests",
+    "state_tasks",
+    "task_occupation_map",
+    "state_occupations",
+    "state_occupation_groups",
+    "state_summary",
+)
 STATE_VIEWS = ("summary", "top_uses", "occupations", "groups", "trend")
 SAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]+")
 
@@ -44,57 +51,82 @@ def neutralise(frame: pl.DataFrame) -> pl.DataFrame:
     as text instead of running them (CSV formula injection)."""
     text = [c for c, t in frame.schema.items() if t == pl.String]
     return frame.with_columns(
-        pl.when(pl.col(c).str.contains(FORMULA_START)).then("'" + pl.col(c))
-        .otherwise(pl.col(c)).alias(c)
+        pl.when(pl.col(c).str.contains(FORMULA_START))
+        .then("'" + pl.col(c))
+        .otherwise(pl.col(c))
+        .alias(c)
         for c in text
     )
 
 
 def csv_response(frame: pl.DataFrame, filename: str) -> Response:
     body = neutralise(frame).write_csv()
-    return Response(body, mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="{SAFE_NAME.sub("_", filename)}"',
-        "Cache-Control": "no-store" if request.args else "public, max-age=300"})
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{SAFE_NAME.sub("_", filename)}"',
+            "Cache-Control": "no-store" if request.args else "public, max-age=300",
+        },
+    )
 
 
 # --- views ------------------------------------------------------------------------------
 def map_view(data: Marts, metric: str, wave: str, cluster: str | None) -> pl.DataFrame:
     rows, us_value = data.map_rows(metric, wave, cluster)
     spec = METRICS[metric]
-    return pl.DataFrame({
-        "wave": [wave] * len(rows), "metric": [metric] * len(rows),
-        "cluster": [dict(data.clusters(wave)).get(cluster, "") if cluster else ""] * len(rows),
-        "state": [r.state for r in rows], "state_name": [r.name for r in rows],
-        spec.column: [r.value for r in rows], "rank": [r.rank for r in rows],
-        "us_value": [us_value] * len(rows),
-    }, schema_overrides={spec.column: pl.Float64, "rank": pl.Int16, "us_value": pl.Float64})
+    return pl.DataFrame(
+        {
+            "wave": [wave] * len(rows),
+            "metric": [metric] * len(rows),
+            "cluster": [dict(data.clusters(wave)).get(cluster, "") if cluster else ""] * len(rows),
+            "state": [r.state for r in rows],
+            "state_name": [r.name for r in rows],
+            spec.column: [r.value for r in rows],
+            "rank": [r.rank for r in rows],
+            "us_value": [us_value] * len(rows),
+        },
+        schema_overrides={spec.column: pl.Float64, "rank": pl.Int16, "us_value": pl.Float64},
+    )
 
 
 def state_view(data: Marts, view: str, state: str, wave: str, level: str) -> pl.DataFrame:
     if view == "summary":
-        return data.state_summary.filter(pl.col("state").is_in([state, "US"])
-                                         & (pl.col("wave") == wave))
+        return data.state_summary.filter(
+            pl.col("state").is_in([state, "US"]) & (pl.col("wave") == wave)
+        )
     if view == "top_uses":
         used, rows = data.top_uses(state, wave, level)
-        return pl.DataFrame([asdict(r) for r in rows] or None,
-                            schema=["label", "state_pct", "us_pct", "specialization"],
-                            orient="row").with_columns(
-            pl.lit(state).alias("state"), pl.lit(used).alias("wave"), pl.lit(level)
-            .alias("level")).rename({"label": "cluster"})
+        return (
+            pl.DataFrame(
+                [asdict(r) for r in rows] or None,
+                schema=["label", "state_pct", "us_pct", "specialization"],
+                orient="row",
+            )
+            .with_columns(
+                pl.lit(state).alias("state"),
+                pl.lit(used).alias("wave"),
+                pl.lit(level).alias("level"),
+            )
+            .rename({"label": "cluster"})
+        )
     if view == "occupations":
         return data.state_occupations.filter(pl.col("state") == state).sort(
-            "rank_by_employment", nulls_last=True)
+            "rank_by_employment", nulls_last=True
+        )
     if view == "groups":
-        return data.state_occupation_groups.filter((pl.col("state") == state)
-                                                   & (pl.col("wave") == wave))
+        return data.state_occupation_groups.filter(
+            (pl.col("state") == state) & (pl.col("wave") == wave)
+        )
     if view == "trend":
         return data.state_usage.filter(pl.col("state") == state).sort("wave")
     raise BadParameter("view", view, f"one of {', '.join(STATE_VIEWS)}", status=404)
 
 
 def compare_view(data: Marts, states: list[str], wave: str) -> pl.DataFrame:
-    return data.state_summary.filter(pl.col("state").is_in([*states, "US"])
-                                     & (pl.col("wave") == wave))
+    return data.state_summary.filter(
+        pl.col("state").is_in([*states, "US"]) & (pl.col("wave") == wave)
+    )
 
 
 def figure_params(data: Marts, name: str, query: dict[str, str]) -> Params:
@@ -104,23 +136,27 @@ def figure_params(data: Marts, name: str, query: dict[str, str]) -> Params:
     level = query.get("level", "major")
     if level not in ("major", "minor"):
         raise BadParameter("level", level, "major or minor")
-    return Params(state=state_code(query.get("state", "")), level=level,
-                  wave=wave_id(query.get("wave"), data.waves))
+    return Params(
+        state=state_code(query.get("state", "")),
+        level=level,
+        wave=wave_id(query.get("wave"), data.waves),
+    )
 
 
 def figure_title(data: Marts, name: str, p: Params) -> tuple[str, str]:
     """(title, data window) for an exported chart."""
     if name == "map":
-        what = dict(data.clusters(p.wave)).get(p.cluster) if p.cluster else \
-            METRICS[p.metric].label
+        what = dict(data.clusters(p.wave)).get(p.cluster) if p.cluster else METRICS[p.metric].label
         return f"{what}, by state — {data.wave_label(p.wave)}", data.wave_label(p.wave)
     state = data.state_names[p.state]
-    titles = {"top-uses": f"What people in {state} use AI for",
-              "groups": f"AI usage and jobs by occupation group, {state}",
-              "occupations": f"{state}'s largest occupations and their AI exposure",
-              "automation": f"Automation and augmentation, {state} and neighbours",
-              "trend-aui": f"AI Usage Index across waves, {state}",
-              "trend-share": f"Share of US conversations across waves, {state}"}
+    titles = {
+        "top-uses": f"What people in {state} use AI for",
+        "groups": f"AI usage and jobs by occupation group, {state}",
+        "occupations": f"{state}'s largest occupations and their AI exposure",
+        "automation": f"Automation and augmentation, {state} and neighbours",
+        "trend-aui": f"AI Usage Index across waves, {state}",
+        "trend-share": f"Share of US conversations across waves, {state}",
+    }
     if name == "top-uses":
         wave = data.top_uses(p.state, p.wave, p.level)[0] or p.wave
     elif name == "groups":
@@ -184,11 +220,14 @@ def bundle(data: Marts) -> tuple[str, bytes]:
             sources = manifest.get("sources", {}).values()
             built = manifest.get("built_at", "")[:10]
             readme = BUNDLE_README.format(
-                built_at=manifest.get("built_at"), commit=manifest.get("git_commit"),
+                built_at=manifest.get("built_at"),
+                commit=manifest.get("git_commit"),
                 year=built[:4],
                 citations="\n".join(sorted({f"  - {s['citation']}" for s in sources})),
-                licences="\n".join(sorted({f"  - {s['publisher']}: {s['licence']}"
-                                           for s in sources})))
+                licences="\n".join(
+                    sorted({f"  - {s['publisher']}: {s['licence']}" for s in sources})
+                ),
+            )
             buffer = io.BytesIO()
             with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
                 for table in MARTS_DOWNLOADABLE:
@@ -213,8 +252,10 @@ def register(server: Flask) -> None:
             except BadParameter as exc:
                 return Response(f"{exc}\n", status=exc.status, mimetype="text/plain")
             except DataNotBuilt:
-                return Response("No data built yet: run `aiei build`.\n", status=503,
-                                mimetype="text/plain")
+                return Response(
+                    "No data built yet: run `aiei build`.\n", status=503, mimetype="text/plain"
+                )
+
         wrapped.__name__ = handler.__name__
         return wrapped
 
@@ -222,8 +263,7 @@ def register(server: Flask) -> None:
     @guarded
     def download_map(data: Marts, query: dict[str, str]) -> Response:
         metric, wave, cluster = map_params(query, data)
-        return csv_response(map_view(data, metric, wave, cluster),
-                            f"aiei_map_{metric}_{wave}.csv")
+        return csv_response(map_view(data, metric, wave, cluster), f"aiei_map_{metric}_{wave}.csv")
 
     @server.get("/download/state/<state>/<view>.csv")
     @guarded
@@ -246,15 +286,17 @@ def register(server: Flask) -> None:
         if len(states) < 2:
             raise BadParameter("states", query.get("states", ""), "two to four state codes")
         wave = wave_id(query.get("wave"), data.waves)
-        return csv_response(compare_view(data, states, wave),
-                            f"aiei_compare_{'-'.join(states)}_{wave}.csv")
+        return csv_response(
+            compare_view(data, states, wave), f"aiei_compare_{'-'.join(states)}_{wave}.csv"
+        )
 
     @server.get("/download/mart/<table>.csv")
     @guarded
     def download_mart(data: Marts, query: dict[str, str], table: str) -> Response:
         if table not in MARTS_DOWNLOADABLE:
-            raise BadParameter("table", table, f"one of {', '.join(MARTS_DOWNLOADABLE)}",
-                               status=404)
+            raise BadParameter(
+                "table", table, f"one of {', '.join(MARTS_DOWNLOADABLE)}", status=404
+            )
         frame = pl.read_parquet(data.directory / f"{table}.parquet")
         wave = query.get("wave")
         if wave:
@@ -274,13 +316,18 @@ def register(server: Flask) -> None:
             raise BadParameter("format", fmt, "png or svg", status=404)
         params = figure_params(data, name, query)
         title, when = figure_title(data, name, params)
-        source = (f"Source: Anthropic Economic Index ({when}); BLS OEWS May 2025; O*NET 29.3. "
-                  "State AI Economic Index.")
+        source = (
+            f"Source: Anthropic Economic Index ({when}); BLS OEWS May 2025; O*NET 29.3. "
+            "State AI Economic Index."
+        )
         payload = images.render(FIGURES[name](data, params), fmt, title=title, source=source)
         where = params.state if name != "map" else params.metric
-        return Response(payload, mimetype=images.FORMATS[fmt], headers={
-            "Content-Disposition":
-                f'attachment; filename="aiei_{name}_{where}_{params.wave}.{fmt}"'})
+        filename = f"aiei_{name}_{where}_{params.wave}.{fmt}"
+        return Response(
+            payload,
+            mimetype=images.FORMATS[fmt],
+            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        )
 
     @server.get("/briefing/<state>.<fmt>")
     @guarded
@@ -289,9 +336,11 @@ def register(server: Flask) -> None:
             raise BadParameter("format", fmt, "pdf or png", status=404)
         code, wave = state_code(state), wave_id(query.get("wave"), data.waves)
         path = cached_briefing(data, code, wave, fmt)
-        return Response(path.read_bytes(), mimetype="application/pdf" if fmt == "pdf"
-                        else "image/png", headers={
-                            "Content-Disposition": f'attachment; filename="{path.name}"'})
+        return Response(
+            path.read_bytes(),
+            mimetype="application/pdf" if fmt == "pdf" else "image/png",
+            headers={"Content-Disposition": f'attachment; filename="{path.name}"'},
+        )
 
     @server.get("/download/data_dictionary.csv")
     @guarded
@@ -302,5 +351,8 @@ def register(server: Flask) -> None:
     @guarded
     def download_bundle(data: Marts, query: dict[str, str]) -> Response:
         name, payload = bundle(data)
-        return Response(payload, mimetype="application/zip", headers={
-            "Content-Disposition": f'attachment; filename="{name}"'})
+        return Response(
+            payload,
+            mimetype="application/zip",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )

@@ -28,22 +28,40 @@ def _ensure_server() -> None:
         _started = True
 
 
-def render(figure: go.Figure, fmt: str, *, title: str = "", source: str = "",
-           width: int = 1000, height: int | None = None) -> bytes:
+def render(
+    figure: go.Figure,
+    fmt: str,
+    *,
+    title: str = "",
+    source: str = "",
+    width: int = 1000,
+    height: int | None = None,
+) -> bytes:
     """The figure with a title and a source line, as PNG (2× scale) or SVG bytes."""
     figure = go.Figure(figure)
     height = height or int(figure.layout.height or 500) + 70
     margin = figure.layout.margin
     figure.update_layout(
-        title={"text": f"<b>{title}</b>", "x": 0.01, "xref": "container", "y": 0.98,
-               "yanchor": "top", "font": {"size": 16},
-               "subtitle": {"text": source, "font": {"size": 11, "color": "#5b6773"}}},
-        margin={"l": margin.l or 10, "r": margin.r or 10, "t": (margin.t or 0) + 70,
-                "b": margin.b or 10},
+        title={
+            "text": f"<b>{title}</b>",
+            "x": 0.01,
+            "xref": "container",
+            "y": 0.98,
+            "yanchor": "top",
+            "font": {"size": 16},
+            "subtitle": {"text": source, "font": {"size": 11, "color": "#5b6773"}},
+        },
+        margin={
+            "l": margin.l or 10,
+            "r": margin.r or 10,
+            "t": (margin.t or 0) + 70,
+            "b": margin.b or 10,
+        },
     )
     with _lock, warnings.catch_warnings():
         # plotly passes kaleido options the persistent server ignores; harmless.
         warnings.filterwarnings("ignore", message="The kopts argument is ignored")
         _ensure_server()
-        return pio.to_image(figure, format=fmt, width=width, height=height,
-                            scale=2 if fmt == "png" else 1)
+        return pio.to_image(
+            figure, format=fmt, width=width, height=height, scale=2 if fmt == "png" else 1
+        )

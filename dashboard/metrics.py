@@ -26,26 +26,66 @@ class Metric:
         return f"{text}%" if self.percent else text
 
 
-METRICS: dict[str, Metric] = {m.id: m for m in (
-    Metric("aui", "Anthropic AI Usage Index (AUI)", "AUI", "index, US = 1", "aui", 2, "ratio",
-           "A state's share of US Claude conversations divided by its share of the US "
-           "working-age population. Above 1: more use than its population predicts."),
-    Metric("usage_share", "Share of US conversations", "Usage share", "% of the 50 states + DC",
-           "usage_share_pct", 2, "sequential",
-           "The state's conversations as a share of all conversations from the 50 states "
-           "and DC.", percent=True),
-    Metric("automation", "Automation share", "Automation", "% of classified conversations",
-           "automation_share_pct", 1, "sequential",
-           "Directive and feedback-loop conversations (Claude does the task) as a share of "
-           "the five classified collaboration patterns; the rest is augmentation.",
-           percent=True),
-    Metric("exposure", "Exposure-weighted employment", "Job exposure", "share of jobs' tasks",
-           "exposure_weighted_employment", 3, "sequential",
-           "Average observed AI exposure of the state's jobs: each occupation's exposure "
-           "weighted by its OEWS May 2025 employment. The same in every wave."),
-    Metric("cluster", "Share of a use of AI", "Use share", "% of the state's conversations",
-           "state_pct", 2, "sequential",
-           "Share of the state's conversations in the chosen request cluster (coarsest "
-           "level). Hover shows the specialization: state share ÷ US share.", percent=True),
-)}
+METRICS: dict[str, Metric] = {
+    m.id: m
+    for m in (
+        Metric(
+            "aui",
+            "Anthropic AI Usage Index (AUI)",
+            "AUI",
+            "index, US = 1",
+            "aui",
+            2,
+            "ratio",
+            "A state's share of US Claude conversations divided by its share of the US "
+            "working-age population. Above 1: more use than its population predicts.",
+        ),
+        Metric(
+            "usage_share",
+            "Share of US conversations",
+            "Usage share",
+            "% of the 50 states + DC",
+            "usage_share_pct",
+            2,
+            "sequential",
+            "The state's conversations as a share of all conversations from the 50 states and DC.",
+            percent=True,
+        ),
+        Metric(
+            "automation",
+            "Automation share",
+            "Automation",
+            "% of classified conversations",
+            "automation_share_pct",
+            1,
+            "sequential",
+            "Directive and feedback-loop conversations (Claude does the task) as a share of "
+            "the five classified collaboration patterns; the rest is augmentation.",
+            percent=True,
+        ),
+        Metric(
+            "exposure",
+            "Exposure-weighted employment",
+            "Job exposure",
+            "share of jobs' tasks",
+            "exposure_weighted_employment",
+            3,
+            "sequential",
+            "Average observed AI exposure of the state's jobs: each occupation's exposure "
+            "weighted by its OEWS May 2025 employment. The same in every wave.",
+        ),
+        Metric(
+            "cluster",
+            "Share of a use of AI",
+            "Use share",
+            "% of the state's conversations",
+            "state_pct",
+            2,
+            "sequential",
+            "Share of the state's conversations in the chosen request cluster (coarsest "
+            "level). Hover shows the specialization: state share ÷ US share.",
+            percent=True,
+        ),
+    )
+}
 DEFAULT_METRIC = "aui"

@@ -42,25 +42,30 @@ def friendly(status: int, title: str, message: str) -> Response:
 def content_security_policy(app: Dash) -> str:
     frame_ancestors = os.environ.get("AIEI_FRAME_ANCESTORS", "'self'")
     scripts = " ".join(["'self'", *app.csp_hashes()])
-    return "; ".join([
-        "default-src 'self'",
-        f"script-src {scripts}",
-        "style-src 'self' 'unsafe-inline'",  # plotly.js and React set inline styles
-        "img-src 'self' data: blob:",  # plotly's PNG export builds data URLs
-        "font-src 'self' data:",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        f"frame-ancestors {frame_ancestors}",
-    ])
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"script-src {scripts}",
+            "style-src 'self' 'unsafe-inline'",  # plotly.js and React set inline styles
+            "img-src 'self' data: blob:",  # plotly's PNG export builds data URLs
+            "font-src 'self' data:",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            f"frame-ancestors {frame_ancestors}",
+        ]
+    )
 
 
 def _check_page() -> Response | None:
     """First loads of a page: unknown path or bad parameter -> friendly page + status."""
     if len(request.full_path.encode()) > MAX_URL_BYTES:
-        return friendly(414, "This link is too long", "The address is longer than the app "
-                        "accepts. Open the map and choose the view again.")
+        return friendly(
+            414,
+            "This link is too long",
+            "The address is longer than the app accepts. Open the map and choose the view again.",
+        )
     try:
         query = parse_query(request.query_string.decode("utf-8", "replace"))
         validate(marts(), request.path, query)
@@ -81,12 +86,17 @@ def _check_callback() -> Response | None:
         payload = json.loads(request.get_data(cache=True) or b"")
         multi = str(payload.get("output", "")).startswith("..")
         outputs = payload.get("outputs")
-        ok = (isinstance(payload, dict) and isinstance(payload.get("output"), str)
-              and isinstance(payload.get("inputs"), list)
-              and isinstance(payload.get("state", []), list)
-              and isinstance(outputs, list if multi else dict)
-              and all(isinstance(i, dict) and "id" in i and "property" in i
-                      for i in payload["inputs"] + payload.get("state", [])))
+        ok = (
+            isinstance(payload, dict)
+            and isinstance(payload.get("output"), str)
+            and isinstance(payload.get("inputs"), list)
+            and isinstance(payload.get("state", []), list)
+            and isinstance(outputs, list if multi else dict)
+            and all(
+                isinstance(i, dict) and "id" in i and "property" in i
+                for i in payload["inputs"] + payload.get("state", [])
+            )
+        )
     except (ValueError, TypeError, AttributeError):
         ok = False
     if not ok:
@@ -115,8 +125,9 @@ def install(app: Dash) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), "
-                                    "geolocation=()")
+        response.headers.setdefault(
+            "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
+        )
         return response
 
     @server.errorhandler(Exception)
@@ -125,8 +136,12 @@ def install(app: Dash) -> None:
             return friendly(404, "Not found", "There is no file at this address.")
         code = getattr(exc, "code", None)
         if isinstance(code, int) and code < 500:  # werkzeug HTTP errors: keep their status
-            return friendly(code, getattr(exc, "name", "Error"),
-                            getattr(exc, "description", "") or "")
+            return friendly(
+                code, getattr(exc, "name", "Error"), getattr(exc, "description", "") or ""
+            )
         log.exception("unhandled error on %s", request.path)
-        return friendly(500, "Something went wrong", "The error has been logged. Please "
-                        "try again, or go back to the map.")
+        return friendly(
+            500,
+            "Something went wrong",
+            "The error has been logged. Please try again, or go back to the map.",
+        )

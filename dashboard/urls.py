@@ -49,8 +49,9 @@ def build_query(**params: str | None) -> str:
 def state_code(value: str) -> str:
     code = value.upper()
     if code not in US_51:
-        raise BadParameter("state", value, "a two-letter code of the 50 states or DC, "
-                           "e.g. IN", status=404)
+        raise BadParameter(
+            "state", value, "a two-letter code of the 50 states or DC, e.g. IN", status=404
+        )
     return code
 
 

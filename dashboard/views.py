@@ -46,15 +46,17 @@ def top_uses(data: Marts, p: Params, n: int = 8) -> tuple[str | None, tuple[Shar
 
 def top_uses_figure(data: Marts, p: Params) -> go.Figure:
     _, rows = top_uses(data, p)
-    return state_vs_us_bars(rows, data.state_names[p.state],
-                            empty="Request clusters are not published for this state.")
+    return state_vs_us_bars(
+        rows, data.state_names[p.state], empty="Request clusters are not published for this state."
+    )
 
 
 def groups(data: Marts, p: Params) -> tuple[str, tuple[GroupRow, ...]]:
     """Usage vs jobs by occupation group in the wave, or the latest wave that has them."""
     for wave in [p.wave, *sorted(data.waves, reverse=True)]:
-        rows = tuple(r for r in data.occupation_groups(p.state, wave)
-                     if r.usage_share_pct is not None)
+        rows = tuple(
+            r for r in data.occupation_groups(p.state, wave) if r.usage_share_pct is not None
+        )
         if rows:
             return wave, rows
     return p.wave, ()
@@ -69,10 +71,13 @@ def occupations_figure(data: Marts, p: Params) -> go.Figure:
 
 
 def automation_rows(data: Marts, p: Params) -> list[SplitRow]:
-    rows = [SplitRow(data.state_names[s], (data.summary(p.wave, s) or {}).get(
-        "automation_share_pct")) for s in [p.state, *data.neighbours(p.state)]]
-    rows.append(SplitRow("United States", (data.summary(p.wave, "US") or {}).get(
-        "automation_share_pct")))
+    rows = [
+        SplitRow(data.state_names[s], (data.summary(p.wave, s) or {}).get("automation_share_pct"))
+        for s in [p.state, *data.neighbours(p.state)]
+    ]
+    rows.append(
+        SplitRow("United States", (data.summary(p.wave, "US") or {}).get("automation_share_pct"))
+    )
     return rows
 
 
@@ -81,13 +86,22 @@ def automation_figure(data: Marts, p: Params) -> go.Figure:
 
 
 def trend_aui_figure(data: Marts, p: Params) -> go.Figure:
-    return trend_lines({data.state_names[p.state]: data.trend(p.state, "aui")},
-                       "AUI across waves", "index", data.release_breaks, reference=1.0)
+    return trend_lines(
+        {data.state_names[p.state]: data.trend(p.state, "aui")},
+        "AUI across waves",
+        "index",
+        data.release_breaks,
+        reference=1.0,
+    )
 
 
 def trend_share_figure(data: Marts, p: Params) -> go.Figure:
-    return trend_lines({data.state_names[p.state]: data.trend(p.state, "usage_share_pct")},
-                       "Share of US conversations", "%", data.release_breaks)
+    return trend_lines(
+        {data.state_names[p.state]: data.trend(p.state, "usage_share_pct")},
+        "Share of US conversations",
+        "%",
+        data.release_breaks,
+    )
 
 
 FIGURES: dict[str, Callable[[Marts, Params], go.Figure]] = {

@@ -34,26 +34,34 @@ def build(settings: Settings, options: FetchOptions, *, force: bool = False) -> 
         fetching = background.submit(_timed, fetch_sources, SOURCES, settings, options)
         from etl.marts.runner import build_marts
         from etl.staging import staging
+
         # The modules just loaded live as long as the process: move them out of the
         # collector's reach (its passes, and the one at exit, skip ~25 ms of walking).
         gc.freeze()
         fetched, seconds = fetching.result()
     copied = [f for f in fetched if f.downloaded]
-    print(f"fetch: {len(fetched)} sources, {len(copied)} downloaded/copied "
-          f"({sum(f.bytes for f in copied):,} B), {len(fetched) - len(copied)} from cache "
-          f"[{seconds:.2f} s]")
+    print(
+        f"fetch: {len(fetched)} sources, {len(copied)} downloaded/copied "
+        f"({sum(f.bytes for f in copied):,} B), {len(fetched) - len(copied)} from cache "
+        f"[{seconds:.2f} s]"
+    )
 
     step = time.perf_counter()
     with staging(fetched, settings.staging_dir, force=force) as staged:
         rebuilt = [t for t in staged.tables if t.rebuilt]
-        print(f"staging: {len(staged.tables)} tables, {len(rebuilt)} rebuilt "
-              f"[{time.perf_counter() - step:.2f} s] -> {settings.staging_dir}")
+        print(
+            f"staging: {len(staged.tables)} tables, {len(rebuilt)} rebuilt "
+            f"[{time.perf_counter() - step:.2f} s] -> {settings.staging_dir}"
+        )
 
         step = time.perf_counter()
-        marts = build_marts(settings.staging_dir, settings.processed_dir, force=force,
-                            staged=staged)
-    print(f"marts: {len(marts.rebuilt) + len(marts.reused)} tables, {len(marts.rebuilt)} "
-          f"rebuilt [{time.perf_counter() - step:.2f} s] -> {settings.processed_dir}")
+        marts = build_marts(
+            settings.staging_dir, settings.processed_dir, force=force, staged=staged
+        )
+    print(
+        f"marts: {len(marts.rebuilt) + len(marts.reused)} tables, {len(marts.rebuilt)} "
+        f"rebuilt [{time.perf_counter() - step:.2f} s] -> {settings.processed_dir}"
+    )
     print_coverage(marts.coverage)
     print(f"build: {time.perf_counter() - started:.2f} s, peak memory {peak_rss_mb():.0f} MB")
 
@@ -64,13 +72,17 @@ def print_coverage(coverage: dict) -> None:
     matched = coverage.get("us_task_usage_by_match_pct", {})
     if exposure:
         s = exposure["states"]
-        print(f"coverage: jobs with an exposure score: US {exposure['US']} %, states "
-              f"{s['min']}-{s['max']} % (median {s['median']})")
+        print(
+            f"coverage: jobs with an exposure score: US {exposure['US']} %, states "
+            f"{s['min']}-{s['max']} % (median {s['median']})"
+        )
     if reach:
         s = reach["states"]
-        print(f"coverage: task usage reaching an OEWS occupation with employment: US "
-              f"{reach['US']} %, {reach['states_with_task_data']} states {s['min']}-{s['max']} "
-              f"% (median {s['median']})")
+        print(
+            f"coverage: task usage reaching an OEWS occupation with employment: US "
+            f"{reach['US']} %, {reach['states_with_task_data']} states {s['min']}-{s['max']} "
+            f"% (median {s['median']})"
+        )
     if matched:
         shares = ", ".join(f"{k} {v} %" for k, v in matched["shares"].items())
         print(f"coverage: US task usage ({matched['wave']}) by match: {shares}")

@@ -22,12 +22,23 @@ sent in the User-Agent; BLS refuses anonymous requests)."""
 
 
 def _fetch_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--offline", action="store_true",
-                        help="never use the network; only the cache and AIEI_MIRROR")
-    parser.add_argument("--accept-changed", action="store_true",
-                        help="accept upstream files whose checksum differs from the pinned one")
-    parser.add_argument("--workers", type=_positive_int, default=4, metavar="N",
-                        help="concurrent downloads (default 4)")
+    parser.add_argument(
+        "--offline",
+        action="store_true",
+        help="never use the network; only the cache and AIEI_MIRROR",
+    )
+    parser.add_argument(
+        "--accept-changed",
+        action="store_true",
+        help="accept upstream files whose checksum differs from the pinned one",
+    )
+    parser.add_argument(
+        "--workers",
+        type=_positive_int,
+        default=4,
+        metavar="N",
+        help="concurrent downloads (default 4)",
+    )
     parser.add_argument("--no-progress", action="store_true", help="hide progress bars")
 
 
@@ -42,60 +53,86 @@ def _positive_int(text: str) -> int:
 
 
 def _options(args: argparse.Namespace, refresh: bool = False) -> FetchOptions:
-    return FetchOptions(offline=args.offline, refresh=refresh,
-                        accept_changed=args.accept_changed, workers=args.workers,
-                        progress=not args.no_progress)
+    return FetchOptions(
+        offline=args.offline,
+        refresh=refresh,
+        accept_changed=args.accept_changed,
+        workers=args.workers,
+        progress=not args.no_progress,
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="aiei", description=DESCRIPTION,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="aiei", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    commands.add_parser("sources", help="list every upstream file the product uses",
-                        description="List the source registry: id, release, URL, licence.")
+    commands.add_parser(
+        "sources",
+        help="list every upstream file the product uses",
+        description="List the source registry: id, release, URL, licence.",
+    )
 
     fetch = commands.add_parser(
-        "fetch", help="download upstream files into data/raw (cache, mirror, then network)",
+        "fetch",
+        help="download upstream files into data/raw (cache, mirror, then network)",
         description="Fetch upstream files into the URL-addressed cache data/raw/HOST/PATH. "
-                    "Files already cached are verified against data/sources.lock.json and "
-                    "not downloaded again.")
-    fetch.add_argument("ids", nargs="*", metavar="SOURCE_ID",
-                       help="only these sources (see `aiei sources`); default all")
-    fetch.add_argument("--refresh", action="store_true",
-                       help="fetch again even if cached, to detect upstream changes")
+        "Files already cached are verified against data/sources.lock.json and "
+        "not downloaded again.",
+    )
+    fetch.add_argument(
+        "ids",
+        nargs="*",
+        metavar="SOURCE_ID",
+        help="only these sources (see `aiei sources`); default all",
+    )
+    fetch.add_argument(
+        "--refresh",
+        action="store_true",
+        help="fetch again even if cached, to detect upstream changes",
+    )
     _fetch_arguments(fetch)
 
     build = commands.add_parser(
-        "build", help="fetch, read and validate every source, then build the marts",
+        "build",
+        help="fetch, read and validate every source, then build the marts",
         description="Run the pipeline: fetch (no download when cached), read and validate "
-                    "each source into data/staging/<table>.parquet, then build the marts in "
-                    "data/processed/ (Parquet, CSV, data dictionary, manifest). Steps whose "
-                    "inputs did not change are skipped.")
+        "each source into data/staging/<table>.parquet, then build the marts in "
+        "data/processed/ (Parquet, CSV, data dictionary, manifest). Steps whose "
+        "inputs did not change are skipped.",
+    )
     build.add_argument("--force", action="store_true", help="rebuild every table")
     _fetch_arguments(build)
 
     serve = commands.add_parser(
-        "serve", help="serve the dashboard (development server)",
+        "serve",
+        help="serve the dashboard (development server)",
         description="Serve the dashboard with Flask's development server. In production "
-                    "run: gunicorn dashboard.app:server")
+        "run: gunicorn dashboard.app:server",
+    )
     serve.add_argument("--host", default="127.0.0.1", help="interface (default 127.0.0.1)")
     serve.add_argument("--port", type=_positive_int, default=8050, help="port (default 8050)")
-    serve.add_argument("--debug", action="store_true", help="Dash debug mode (never in "
-                       "production)")
+    serve.add_argument("--debug", action="store_true", help="Dash debug mode (never in production)")
     briefing = commands.add_parser(
-        "briefing", help="one-page state briefings (US Letter) as PDF and PNG",
+        "briefing",
+        help="one-page state briefings (US Letter) as PDF and PNG",
         description="Render one-page briefings for legislators from the built marts, with "
-                    "one browser for the whole batch. Example: aiei briefing IN OH "
-                    "--format pdf,png --out briefings/")
-    briefing.add_argument("states", nargs="*", metavar="STATE",
-                          help="USPS codes of the 50 states or DC (e.g. IN OH)")
+        "one browser for the whole batch. Example: aiei briefing IN OH "
+        "--format pdf,png --out briefings/",
+    )
+    briefing.add_argument(
+        "states", nargs="*", metavar="STATE", help="USPS codes of the 50 states or DC (e.g. IN OH)"
+    )
     briefing.add_argument("--all", action="store_true", help="all 51")
-    briefing.add_argument("--format", default="pdf,png", type=_formats,
-                          help="comma-separated: pdf, png (default both)")
+    briefing.add_argument(
+        "--format",
+        default="pdf,png",
+        type=_formats,
+        help="comma-separated: pdf, png (default both)",
+    )
     briefing.add_argument("--wave", help="AEI wave YYYY-MM (default: the latest)")
-    briefing.add_argument("--out", default="briefings", help="output folder (default "
-                          "./briefings)")
+    briefing.add_argument("--out", default="briefings", help="output folder (default ./briefings)")
     return parser
 
 
@@ -126,8 +163,10 @@ def _cmd_briefing(args: argparse.Namespace) -> None:
     out = Path(args.out)
     rendered = render_briefings(data, states, wave, out, args.format, log=print)
     total = sum(r.seconds for r in rendered)
-    print(f"{len(rendered)} briefing(s) for wave {wave} in {out} "
-          f"[{total:.1f} s rendering, {total / max(1, len(rendered)):.2f} s each]")
+    print(
+        f"{len(rendered)} briefing(s) for wave {wave} in {out} "
+        f"[{total:.1f} s rendering, {total / max(1, len(rendered)):.2f} s each]"
+    )
 
 
 def _cmd_sources(args: argparse.Namespace) -> None:
@@ -139,16 +178,18 @@ def _cmd_sources(args: argparse.Namespace) -> None:
 def _cmd_fetch(args: argparse.Namespace) -> None:
     unknown = [i for i in args.ids if i not in SOURCES_BY_ID]
     if unknown:
-        raise SystemExit(f"aiei fetch: unknown source id(s) {unknown}; "
-                         f"run `aiei sources` to list them")
+        raise SystemExit(
+            f"aiei fetch: unknown source id(s) {unknown}; run `aiei sources` to list them"
+        )
     chosen = [SOURCES_BY_ID[i] for i in args.ids] if args.ids else list(SOURCES)
     results = fetch_sources(chosen, settings(), _options(args, refresh=args.refresh))
     for result in results:
-        print(f"{result.origin:<8} {result.bytes:>12,} B  {result.sha256[:12]}  "
-              f"{result.source_id}")
+        print(f"{result.origin:<8} {result.bytes:>12,} B  {result.sha256[:12]}  {result.source_id}")
     downloaded = sum(r.downloaded for r in results)
-    print(f"{len(results)} files, {downloaded} downloaded or copied, "
-          f"{len(results) - downloaded} from the cache")
+    print(
+        f"{len(results)} files, {downloaded} downloaded or copied, "
+        f"{len(results) - downloaded} from the cache"
+    )
 
 
 def _cmd_build(args: argparse.Namespace) -> None:
@@ -163,8 +204,13 @@ def _cmd_serve(args: argparse.Namespace) -> None:
     serve(host=args.host, port=args.port, debug=args.debug)
 
 
-COMMANDS = {"sources": _cmd_sources, "fetch": _cmd_fetch, "build": _cmd_build,
-            "serve": _cmd_serve, "briefing": _cmd_briefing}
+COMMANDS = {
+    "sources": _cmd_sources,
+    "fetch": _cmd_fetch,
+    "build": _cmd_build,
+    "serve": _cmd_serve,
+    "briefing": _cmd_briefing,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -176,8 +222,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"aiei {args.command}: error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print(f"aiei {args.command}: interrupted; nothing half-written was kept",
-              file=sys.stderr)
+        print(f"aiei {args.command}: interrupted; nothing half-written was kept", file=sys.stderr)
         return 130
     if args.command in ("fetch", "build", "briefing"):
         print(f"done in {time.perf_counter() - started:.1f} s")

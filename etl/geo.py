@@ -11,34 +11,61 @@ import polars as pl
 
 # USPS, FIPS, name, is_territory. The 51-geography set is the 50 states + DC.
 _STATES: tuple[tuple[str, str, str, bool], ...] = (
-    ("AL", "01", "Alabama", False), ("AK", "02", "Alaska", False),
-    ("AZ", "04", "Arizona", False), ("AR", "05", "Arkansas", False),
-    ("CA", "06", "California", False), ("CO", "08", "Colorado", False),
-    ("CT", "09", "Connecticut", False), ("DE", "10", "Delaware", False),
-    ("DC", "11", "District of Columbia", False), ("FL", "12", "Florida", False),
-    ("GA", "13", "Georgia", False), ("HI", "15", "Hawaii", False),
-    ("ID", "16", "Idaho", False), ("IL", "17", "Illinois", False),
-    ("IN", "18", "Indiana", False), ("IA", "19", "Iowa", False),
-    ("KS", "20", "Kansas", False), ("KY", "21", "Kentucky", False),
-    ("LA", "22", "Louisiana", False), ("ME", "23", "Maine", False),
-    ("MD", "24", "Maryland", False), ("MA", "25", "Massachusetts", False),
-    ("MI", "26", "Michigan", False), ("MN", "27", "Minnesota", False),
-    ("MS", "28", "Mississippi", False), ("MO", "29", "Missouri", False),
-    ("MT", "30", "Montana", False), ("NE", "31", "Nebraska", False),
-    ("NV", "32", "Nevada", False), ("NH", "33", "New Hampshire", False),
-    ("NJ", "34", "New Jersey", False), ("NM", "35", "New Mexico", False),
-    ("NY", "36", "New York", False), ("NC", "37", "North Carolina", False),
-    ("ND", "38", "North Dakota", False), ("OH", "39", "Ohio", False),
-    ("OK", "40", "Oklahoma", False), ("OR", "41", "Oregon", False),
-    ("PA", "42", "Pennsylvania", False), ("RI", "44", "Rhode Island", False),
-    ("SC", "45", "South Carolina", False), ("SD", "46", "South Dakota", False),
-    ("TN", "47", "Tennessee", False), ("TX", "48", "Texas", False),
-    ("UT", "49", "Utah", False), ("VT", "50", "Vermont", False),
-    ("VA", "51", "Virginia", False), ("WA", "53", "Washington", False),
-    ("WV", "54", "West Virginia", False), ("WI", "55", "Wisconsin", False),
+    ("AL", "01", "Alabama", False),
+    ("AK", "02", "Alaska", False),
+    ("AZ", "04", "Arizona", False),
+    ("AR", "05", "Arkansas", False),
+    ("CA", "06", "California", False),
+    ("CO", "08", "Colorado", False),
+    ("CT", "09", "Connecticut", False),
+    ("DE", "10", "Delaware", False),
+    ("DC", "11", "District of Columbia", False),
+    ("FL", "12", "Florida", False),
+    ("GA", "13", "Georgia", False),
+    ("HI", "15", "Hawaii", False),
+    ("ID", "16", "Idaho", False),
+    ("IL", "17", "Illinois", False),
+    ("IN", "18", "Indiana", False),
+    ("IA", "19", "Iowa", False),
+    ("KS", "20", "Kansas", False),
+    ("KY", "21", "Kentucky", False),
+    ("LA", "22", "Louisiana", False),
+    ("ME", "23", "Maine", False),
+    ("MD", "24", "Maryland", False),
+    ("MA", "25", "Massachusetts", False),
+    ("MI", "26", "Michigan", False),
+    ("MN", "27", "Minnesota", False),
+    ("MS", "28", "Mississippi", False),
+    ("MO", "29", "Missouri", False),
+    ("MT", "30", "Montana", False),
+    ("NE", "31", "Nebraska", False),
+    ("NV", "32", "Nevada", False),
+    ("NH", "33", "New Hampshire", False),
+    ("NJ", "34", "New Jersey", False),
+    ("NM", "35", "New Mexico", False),
+    ("NY", "36", "New York", False),
+    ("NC", "37", "North Carolina", False),
+    ("ND", "38", "North Dakota", False),
+    ("OH", "39", "Ohio", False),
+    ("OK", "40", "Oklahoma", False),
+    ("OR", "41", "Oregon", False),
+    ("PA", "42", "Pennsylvania", False),
+    ("RI", "44", "Rhode Island", False),
+    ("SC", "45", "South Carolina", False),
+    ("SD", "46", "South Dakota", False),
+    ("TN", "47", "Tennessee", False),
+    ("TX", "48", "Texas", False),
+    ("UT", "49", "Utah", False),
+    ("VT", "50", "Vermont", False),
+    ("VA", "51", "Virginia", False),
+    ("WA", "53", "Washington", False),
+    ("WV", "54", "West Virginia", False),
+    ("WI", "55", "Wisconsin", False),
     ("WY", "56", "Wyoming", False),
-    ("AS", "60", "American Samoa", True), ("GU", "66", "Guam", True),
-    ("MP", "69", "Northern Mariana Islands", True), ("PR", "72", "Puerto Rico", True),
+    ("AS", "60", "American Samoa", True),
+    ("GU", "66", "Guam", True),
+    ("MP", "69", "Northern Mariana Islands", True),
+    ("PR", "72", "Puerto Rico", True),
     ("VI", "78", "U.S. Virgin Islands", True),
 )
 
@@ -53,8 +80,12 @@ def state_table() -> pl.DataFrame:
     """The reference list: state (USPS), state_fips, state_name, is_territory."""
     return pl.DataFrame(
         _STATES,
-        schema={"state": pl.String, "state_fips": pl.String, "state_name": pl.String,
-                "is_territory": pl.Boolean},
+        schema={
+            "state": pl.String,
+            "state_fips": pl.String,
+            "state_name": pl.String,
+            "is_territory": pl.Boolean,
+        },
         orient="row",
     )
 
@@ -77,14 +108,15 @@ def usps_expr(column: str | pl.Expr) -> pl.Expr:
     """USPS code for any accepted spelling (USPS, US-XX, FIPS, name); null where unknown."""
     text = pl.col(column) if isinstance(column, str) else column
     return (
-        text.str.strip_chars().str.to_uppercase()
+        text.str.strip_chars()
+        .str.to_uppercase()
         .replace_strict(_LOOKUP, default=None, return_dtype=pl.String)
     )
 
 
 def attach_state_names(frame: pl.DataFrame, state_column: str = "state") -> pl.DataFrame:
     """Add state_fips and state_name beside a USPS column."""
-    names = state_table().select("state", "state_fips", "state_name").rename(
-        {"state": state_column}
+    names = (
+        state_table().select("state", "state_fips", "state_name").rename({"state": state_column})
     )
     return frame.join(names, on=state_column, how="left", maintain_order="left")

@@ -114,8 +114,9 @@ def _input_bytes(files: list[FetchResult]) -> int:
     return sum(f.bytes for f in files)
 
 
-def _plan(fetched: list[FetchResult], staging_dir: Path, old_tables: dict, force: bool
-          ) -> tuple[list[StagedTable], dict[str, dict], dict[str, tuple[str, list[FetchResult]]]]:
+def _plan(
+    fetched: list[FetchResult], staging_dir: Path, old_tables: dict, force: bool
+) -> tuple[list[StagedTable], dict[str, dict], dict[str, tuple[str, list[FetchResult]]]]:
     """Tables whose fingerprint is unchanged (kept, with their manifest entries) and tables to
     read again (reader -> new fingerprint and files)."""
     code = _code_fingerprint()
@@ -140,8 +141,13 @@ def _plan(fetched: list[FetchResult], staging_dir: Path, old_tables: dict, force
 
 
 @contextmanager
-def staging(fetched: list[FetchResult], staging_dir: Path, *, force: bool = False,
-            log: Callable[[str], None] = print) -> Iterator[Staging]:
+def staging(
+    fetched: list[FetchResult],
+    staging_dir: Path,
+    *,
+    force: bool = False,
+    log: Callable[[str], None] = print,
+) -> Iterator[Staging]:
     """Re-read the staging tables whose inputs changed and yield them; on leaving, wait for
     their Parquet files, then write the manifest (so it never names a file not yet there)."""
     manifest_path = staging_dir / "manifest.json"
@@ -154,31 +160,42 @@ def staging(fetched: list[FetchResult], staging_dir: Path, *, force: bool = Fals
     # Readers spend their time in polars, which releases the GIL: run them side by side,
     # the biggest input first since it finishes last.
     with ThreadPoolExecutor(max_workers=READER_THREADS) as pool:
-        reads = {reader: pool.submit(_read, reader, files) for reader, (_, files) in
-                 sorted(pending.items(), key=lambda item: -_input_bytes(item[1][1]))}
+        reads = {
+            reader: pool.submit(_read, reader, files)
+            for reader, (_, files) in sorted(
+                pending.items(), key=lambda item: -_input_bytes(item[1][1])
+            )
+        }
         # Every read must succeed before any file is replaced: a bad upstream file leaves
         # the staging folder and its manifest as they were.
         results = {reader: reads[reader].result() for reader in sorted(reads)}
         writes = []
         for reader, (table, table_reports) in results.items():
-            writes.append(pool.submit(write_parquet_atomically, table,
-                                      staging_dir / f"{reader}.parquet"))
+            writes.append(
+                pool.submit(write_parquet_atomically, table, staging_dir / f"{reader}.parquet")
+            )
             frames[reader] = table
             reports.update(table_reports)
-            tables[reader] = {"fingerprint": pending[reader][0], "rows": table.height,
-                              "columns": dict(zip(table.columns, map(str, table.dtypes),
-                                                  strict=True)),
-                              "sources": [f.source_id for f in pending[reader][1]]}
-            staged.append(StagedTable(reader, staging_dir / f"{reader}.parquet",
-                                      table.height, rebuilt=True))
+            tables[reader] = {
+                "fingerprint": pending[reader][0],
+                "rows": table.height,
+                "columns": dict(zip(table.columns, map(str, table.dtypes), strict=True)),
+                "sources": [f.source_id for f in pending[reader][1]],
+            }
+            staged.append(
+                StagedTable(reader, staging_dir / f"{reader}.parquet", table.height, rebuilt=True)
+            )
             log(f"  staged {reader:<24} {table.height:>9,} rows")
         staged.sort(key=lambda t: t.name)
         manifest = {
-            "built_at": previous.get("built_at") if not any(t.rebuilt for t in staged)
+            "built_at": previous.get("built_at")
+            if not any(t.rebuilt for t in staged)
             else datetime.now(UTC).replace(microsecond=0).isoformat(),
             "tables": tables,
-            "sources": {f.source_id: _source_entry(f, reports.get(f.source_id, {}))
-                        for f in sorted(fetched, key=lambda f: f.source_id)},
+            "sources": {
+                f.source_id: _source_entry(f, reports.get(f.source_id, {}))
+                for f in sorted(fetched, key=lambda f: f.source_id)
+            },
         }
         try:
             yield Staging(staged, frames, manifest)
@@ -189,12 +206,18 @@ def staging(fetched: list[FetchResult], staging_dir: Path, *, force: bool = Fals
             except BaseException:
                 manifest_path.unlink(missing_ok=True)  # some files replaced: re-read all
                 raise
-            write_text_atomically(manifest_path,
-                                  json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+            write_text_atomically(
+                manifest_path, json.dumps(manifest, indent=2, sort_keys=True) + "\n"
+            )
 
 
-def stage(fetched: list[FetchResult], staging_dir: Path, *, force: bool = False,
-          log: Callable[[str], None] = print) -> list[StagedTable]:
+def stage(
+    fetched: list[FetchResult],
+    staging_dir: Path,
+    *,
+    force: bool = False,
+    log: Callable[[str], None] = print,
+) -> list[StagedTable]:
     """Rebuild the staging tables whose inputs changed and rewrite the manifest."""
     with staging(fetched, staging_dir, force=force, log=log) as staged:
         return staged.tables
@@ -203,8 +226,16 @@ def stage(fetched: list[FetchResult], staging_dir: Path, *, force: bool = False,
 def _source_entry(fetched: FetchResult, read_report: dict) -> dict:
     source = SOURCES_BY_ID[fetched.source_id]
     return {
-        "url": source.url, "title": source.title, "publisher": source.publisher,
-        "release": source.release, "window": source.window, "licence": source.licence,
-        "citation": source.citation, "bytes": fetched.bytes, "sha256": fetched.sha256,
-        "retrieved_at": fetched.retrieved_at, "table": source.reader, "read": read_report,
+        "url": source.url,
+        "title": source.title,
+        "publisher": source.publisher,
+        "release": source.release,
+        "window": source.window,
+        "licence": source.licence,
+        "citation": source.citation,
+        "bytes": fetched.bytes,
+        "sha256": fetched.sha256,
+        "retrieved_at": fetched.retrieved_at,
+        "table": source.reader,
+        "read": read_report,
     }

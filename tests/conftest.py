@@ -24,8 +24,10 @@ def mirror_dir() -> Path:
 def mirror() -> Path:
     path = mirror_dir()
     if not path.is_dir():
-        pytest.fail(f"the mirror {path} is missing: set AIEI_MIRROR to the shared mirror "
-                    "(integration tests read the real upstream files)")
+        pytest.fail(
+            f"the mirror {path} is missing: set AIEI_MIRROR to the shared mirror "
+            "(integration tests read the real upstream files)"
+        )
     return path
 
 

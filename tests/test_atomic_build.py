@@ -22,8 +22,11 @@ pytestmark = pytest.mark.integration
 
 
 def fingerprint(directory: Path) -> dict[str, str]:
-    return {str(p.relative_to(directory)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(directory.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(directory)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(directory.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture
@@ -34,8 +37,7 @@ def data_copy(built, tmp_path):
     return target
 
 
-def test_failed_build_keeps_the_previous_marts(data_copy, mirror, tmp_path, monkeypatch,
-                                               capsys):
+def test_failed_build_keeps_the_previous_marts(data_copy, mirror, tmp_path, monkeypatch, capsys):
     before = fingerprint(data_copy / "processed")
     source = SOURCES_BY_ID["aei_2025_08"]
     damaged_mirror = tmp_path / "mirror"
@@ -60,8 +62,7 @@ def test_killed_build_keeps_the_previous_marts(data_copy, mirror):
     before = fingerprint(data_copy / "processed")
     env = {**os.environ, "AIEI_DATA_DIR": str(data_copy), "AIEI_MIRROR": str(mirror)}
     command = [sys.executable, "-m", "etl.cli", "build", "--force", "--offline", "--no-progress"]
-    build = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
-                             stderr=subprocess.DEVNULL)
+    build = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while not list(data_copy.glob(".processed-building-*")):
         assert build.poll() is None, "the build ended before it could be killed"
@@ -78,8 +79,9 @@ def test_killed_build_keeps_the_previous_marts(data_copy, mirror):
 
 
 @pytest.mark.parametrize("step", ["prepare", "build"])
-def test_a_failing_mart_step_names_the_mart_and_keeps_the_last_build(built, tmp_path,
-                                                                     monkeypatch, step):
+def test_a_failing_mart_step_names_the_mart_and_keeps_the_last_build(
+    built, tmp_path, monkeypatch, step
+):
     from dataclasses import replace
 
     from etl.marts import runner
@@ -91,9 +93,13 @@ def test_a_failing_mart_step_names_the_mart_and_keeps_the_last_build(built, tmp_
     def boom(inputs):
         raise ValueError("upstream renamed a column")
 
-    monkeypatch.setattr(runner, "MARTS", tuple(
-        replace(m, **{step: boom}) if m.name == "state_occupations" else m
-        for m in runner.MARTS))
+    monkeypatch.setattr(
+        runner,
+        "MARTS",
+        tuple(
+            replace(m, **{step: boom}) if m.name == "state_occupations" else m for m in runner.MARTS
+        ),
+    )
     with pytest.raises(runner.MartError, match=r"'state_occupations' failed.*renamed a column"):
         runner.build_marts(built.staging_dir, processed, force=True, log=lambda _: None)
     assert fingerprint(processed) == before
@@ -119,8 +125,11 @@ def test_a_bad_upstream_file_leaves_staging_untouched(built, tmp_path):
         if source.id == "aei_task_statements":
             body = body.replace(b"Appoint department heads", b"Appoint department chiefs")
         path.write_bytes(body[:-7] if source.id == "job_exposure" else body)
-        fetched.append(FetchResult(source.id, source.url, path, path.stat().st_size,
-                                   "new" * 21 + "0", "test", "mirror"))
+        fetched.append(
+            FetchResult(
+                source.id, source.url, path, path.stat().st_size, "new" * 21 + "0", "test", "mirror"
+            )
+        )
     with pytest.raises(SourceFormatError, match="truncated"):
         stage(fetched, staging, log=lambda _: None)
     assert fingerprint(staging) == before

@@ -40,10 +40,12 @@ def lines(body: bytes) -> list[bytes]:
 
 def replace_line(number: int, new: Callable[[bytes], bytes]) -> Callable[[bytes], bytes]:
     """Rewrite line `number` (1 = header)."""
+
     def damage(body: bytes) -> bytes:
         rows = lines(body)
         rows[number - 1] = new(rows[number - 1])
         return b"\n".join(rows)
+
     return damage
 
 
@@ -52,6 +54,7 @@ def set_field(number: int, index: int, value: bytes, separator: bytes = b",") ->
         cells = row.split(separator)
         cells[index] = value
         return separator.join(cells)
+
     return replace_line(number, new)
 
 
@@ -65,8 +68,11 @@ def header(old: bytes, new: bytes) -> Callable[[bytes], bytes]:
 
 def drop_column(index: int) -> Callable[[bytes], bytes]:
     def damage(body: bytes) -> bytes:
-        return b"\n".join(b",".join(c for i, c in enumerate(r.split(b",")) if i != index)
-                          if r else r for r in lines(body))
+        return b"\n".join(
+            b",".join(c for i, c in enumerate(r.split(b",")) if i != index) if r else r
+            for r in lines(body)
+        )
+
     return damage
 
 
@@ -74,6 +80,7 @@ def duplicate_line(number: int) -> Callable[[bytes], bytes]:
     def damage(body: bytes) -> bytes:
         rows = lines(body)
         return b"\n".join([*rows[:number], rows[number - 1], *rows[number:]])
+
     return damage
 
 
@@ -90,6 +97,7 @@ def first_kept_oews_line() -> int:
 def on_first_kept_oews_line(index: int, value: bytes) -> Callable[[bytes], bytes]:
     def damage(body: bytes) -> bytes:
         return set_field(first_kept_oews_line(), index, value, b"\t")(body)
+
     return damage
 
 
@@ -99,72 +107,199 @@ CASES = [
     Case("truncated mid-row", AEI_8, lambda b: b[:-25], error="truncated"),
     Case("empty file", AEI_8, lambda b: b"", error="empty"),
     Case("HTML error page saved as CSV", AEI_8, lambda b: HTML, error="HTML", line=1),
-    Case("renamed column", AEI_8, header(b",value", b",val"), error="missing column",
-         line=1, column="value"),
-    Case("missing column", AEI_8, drop_column(4), error="missing column", line=1,
-         column="platform_and_product"),
-    Case("extra column", AEI_8, lambda b: b"\n".join(
-        r + (b",x" if r else b"") for r in lines(b)), warning="ignored unexpected column"),
-    Case("new facet", AEI_8, append(b"AK,state_us,2025-08-04,2025-08-11,Claude AI (Free and "
-                                    b"Pro),brand_new_facet,0,x_pct,y,1.0"),
-         error="unknown facet", column="facet"),
+    Case(
+        "renamed column",
+        AEI_8,
+        header(b",value", b",val"),
+        error="missing column",
+        line=1,
+        column="value",
+    ),
+    Case(
+        "missing column",
+        AEI_8,
+        drop_column(4),
+        error="missing column",
+        line=1,
+        column="platform_and_product",
+    ),
+    Case(
+        "extra column",
+        AEI_8,
+        lambda b: b"\n".join(r + (b",x" if r else b"") for r in lines(b)),
+        warning="ignored unexpected column",
+    ),
+    Case(
+        "new facet",
+        AEI_8,
+        append(
+            b"AK,state_us,2025-08-04,2025-08-11,Claude AI (Free and "
+            b"Pro),brand_new_facet,0,x_pct,y,1.0"
+        ),
+        error="unknown facet",
+        column="facet",
+    ),
     Case("duplicate key rows", AEI_8, duplicate_line(5), error="repeat the key", line=5),
-    Case("negative count", AEI_8, append(b"AK,state_us,2025-08-04,2025-08-11,Claude AI (Free "
-                                         b"and Pro),onet_task,0,onet_task_count,zz task,-3.0"),
-         error="outside", column="value"),
-    Case("share over 100", AEI_8, set_field(2, 9, b"140.0"), error="outside", line=2,
-         column="value"),
-    Case("unknown state code", AEI_8, set_field(2, 0, b"XX"), error="unknown US state",
-         line=2, column="geo_id"),
-    Case("NA as a state code", AEI_8, set_field(2, 0, b"NA"), error="unknown US state",
-         line=2, column="geo_id"),
-    Case("non-numeric value", AEI_8, set_field(3, 9, b"twelve"), error="not a number",
-         line=3, column="value"),
-    Case("non-UTF-8 bytes", AEI_8, replace_line(4, lambda r: r.replace(b"AK", b"A\xff")),
-         error="not UTF-8", line=4),
-    Case("dates disagree with the registry", AEI_8,
-         lambda b: b.replace(b"2025-08-11", b"2025-08-18"), error="registry's window",
-         column="date_end"),
+    Case(
+        "negative count",
+        AEI_8,
+        append(
+            b"AK,state_us,2025-08-04,2025-08-11,Claude AI (Free "
+            b"and Pro),onet_task,0,onet_task_count,zz task,-3.0"
+        ),
+        error="outside",
+        column="value",
+    ),
+    Case(
+        "share over 100", AEI_8, set_field(2, 9, b"140.0"), error="outside", line=2, column="value"
+    ),
+    Case(
+        "unknown state code",
+        AEI_8,
+        set_field(2, 0, b"XX"),
+        error="unknown US state",
+        line=2,
+        column="geo_id",
+    ),
+    Case(
+        "NA as a state code",
+        AEI_8,
+        set_field(2, 0, b"NA"),
+        error="unknown US state",
+        line=2,
+        column="geo_id",
+    ),
+    Case(
+        "non-numeric value",
+        AEI_8,
+        set_field(3, 9, b"twelve"),
+        error="not a number",
+        line=3,
+        column="value",
+    ),
+    Case(
+        "non-UTF-8 bytes",
+        AEI_8,
+        replace_line(4, lambda r: r.replace(b"AK", b"A\xff")),
+        error="not UTF-8",
+        line=4,
+    ),
+    Case(
+        "dates disagree with the registry",
+        AEI_8,
+        lambda b: b.replace(b"2025-08-11", b"2025-08-18"),
+        error="registry's window",
+        column="date_end",
+    ),
     Case("BOM at the start", AEI_8, lambda b: b"\xef\xbb\xbf" + b),
     Case("CRLF line ends", AEI_8, lambda b: b.replace(b"\n", b"\r\n")),
     Case("blank lines", AEI_8, lambda b: b.replace(b"\n", b"\n\n", 3) + b"\n"),
-    Case("wide: new metric", "aei_2026_06_26", append(
-        b"2026-05-01,2026-06-01,US-AK,subregion,overall,0,brand_new_metric,1.0,Overall,-"),
-        warning="metrics not documented"),
-    Case("wide: month not in the registry", "aei_2026_06_26", append(
-        b"2026-07-01,2026-08-01,US-AK,subregion,overall,0,usage_pct,1.0,Overall,-"),
-        error="not in the registry", column="date_start"),
-    Case("wide: unknown category", "aei_2026_06_26", append(
-        b"2026-05-01,2026-06-01,US-AK,subregion,brand_new,0,pct,1.0,X,x"),
-        error="unknown value", column="category_name"),
-    Case("wide: unknown subregion", "aei_2026_06_26", append(
-        b"2026-05-01,2026-06-01,US-ZZ,subregion,overall,0,usage_pct,1.0,Overall,-"),
-        error="unknown US subregion", column="geo_id"),
-    Case("OEWS: non-numeric value", "oews_data", on_first_kept_oews_line(3, b"   lots"),
-         error="neither a number", line=first_kept_oews_line, column="value"),
-    Case("OEWS: unknown datatype", "oews_data", append(
-        b"OEUS180000000000000000099     \t2025\tA01\t5\t"), error="datatype_code",
-         column="series_id"),
+    Case(
+        "wide: new metric",
+        "aei_2026_06_26",
+        append(b"2026-05-01,2026-06-01,US-AK,subregion,overall,0,brand_new_metric,1.0,Overall,-"),
+        warning="metrics not documented",
+    ),
+    Case(
+        "wide: month not in the registry",
+        "aei_2026_06_26",
+        append(b"2026-07-01,2026-08-01,US-AK,subregion,overall,0,usage_pct,1.0,Overall,-"),
+        error="not in the registry",
+        column="date_start",
+    ),
+    Case(
+        "wide: unknown category",
+        "aei_2026_06_26",
+        append(b"2026-05-01,2026-06-01,US-AK,subregion,brand_new,0,pct,1.0,X,x"),
+        error="unknown value",
+        column="category_name",
+    ),
+    Case(
+        "wide: unknown subregion",
+        "aei_2026_06_26",
+        append(b"2026-05-01,2026-06-01,US-ZZ,subregion,overall,0,usage_pct,1.0,Overall,-"),
+        error="unknown US subregion",
+        column="geo_id",
+    ),
+    Case(
+        "OEWS: non-numeric value",
+        "oews_data",
+        on_first_kept_oews_line(3, b"   lots"),
+        error="neither a number",
+        line=first_kept_oews_line,
+        column="value",
+    ),
+    Case(
+        "OEWS: unknown datatype",
+        "oews_data",
+        append(b"OEUS180000000000000000099     \t2025\tA01\t5\t"),
+        error="datatype_code",
+        column="series_id",
+    ),
     Case("OEWS: truncated data file", "oews_data", lambda b: b[:-7], error="truncated"),
-    Case("OEWS: footnote 5 reworded", "oews_footnote", lambda b: b.replace(
-        b"$115.00 per hour", b"115 dollars hourly"), error="top code"),
-    Case("OEWS: area list lost a column", "oews_area", header(b"area_name", b"name"),
-         error="missing column", column="area_name"),
-    Case("job exposure over 1", "job_exposure", set_field(2, 2, b"1.7"), error="outside",
-         line=2, column="observed_exposure"),
-    Case("job exposure: bad SOC code", "job_exposure", set_field(3, 0, b"11-10x1"),
-         error="not a SOC detailed code", line=3, column="occ_code"),
-    Case("task penetration: conflicting duplicate", "task_penetration", append(
-        b"Write instructional articles on designated subjects.,0.1"), error="repeat the key",
-         column="task"),
-    Case("population: unknown state", "working_age_population", set_field(2, 2, b"ZZ"),
-         error="unknown US state", line=2, column="state_code"),
-    Case("population: a state missing", "working_age_population",
-         lambda b: b"\n".join(r for r in lines(b) if not r.endswith(b",WY")) + b"\n"),
-    Case("crosswalk: malformed code", "onet_crosswalk_2010_2019", set_field(2, 2, b"11-1011"),
-         error="O*NET-SOC code", line=2),
-    Case("O*NET tasks: duplicate task", "onet_task_statements", duplicate_line(3),
-         error="repeat the key", line=3),
+    Case(
+        "OEWS: footnote 5 reworded",
+        "oews_footnote",
+        lambda b: b.replace(b"$115.00 per hour", b"115 dollars hourly"),
+        error="top code",
+    ),
+    Case(
+        "OEWS: area list lost a column",
+        "oews_area",
+        header(b"area_name", b"name"),
+        error="missing column",
+        column="area_name",
+    ),
+    Case(
+        "job exposure over 1",
+        "job_exposure",
+        set_field(2, 2, b"1.7"),
+        error="outside",
+        line=2,
+        column="observed_exposure",
+    ),
+    Case(
+        "job exposure: bad SOC code",
+        "job_exposure",
+        set_field(3, 0, b"11-10x1"),
+        error="not a SOC detailed code",
+        line=3,
+        column="occ_code",
+    ),
+    Case(
+        "task penetration: conflicting duplicate",
+        "task_penetration",
+        append(b"Write instructional articles on designated subjects.,0.1"),
+        error="repeat the key",
+        column="task",
+    ),
+    Case(
+        "population: unknown state",
+        "working_age_population",
+        set_field(2, 2, b"ZZ"),
+        error="unknown US state",
+        line=2,
+        column="state_code",
+    ),
+    Case(
+        "population: a state missing",
+        "working_age_population",
+        lambda b: b"\n".join(r for r in lines(b) if not r.endswith(b",WY")) + b"\n",
+    ),
+    Case(
+        "crosswalk: malformed code",
+        "onet_crosswalk_2010_2019",
+        set_field(2, 2, b"11-1011"),
+        error="O*NET-SOC code",
+        line=2,
+    ),
+    Case(
+        "O*NET tasks: duplicate task",
+        "onet_task_statements",
+        duplicate_line(3),
+        error="repeat the key",
+        line=3,
+    ),
 ]
 
 
@@ -181,8 +316,11 @@ def stage_with(case: Case, mirror: Path, tmp: Path) -> tuple[dict, Path]:
         if source.id == case.source:
             path.write_bytes(case.damage(path.read_bytes()))
             damaged = path
-        fetched.append(FetchResult(source.id, source.url, path, path.stat().st_size,
-                                   "0" * 64, "test", "mirror"))
+        fetched.append(
+            FetchResult(
+                source.id, source.url, path, path.stat().st_size, "0" * 64, "test", "mirror"
+            )
+        )
     stage(fetched, tmp / "staging", log=lambda _: None)
     return json.loads((tmp / "staging" / "manifest.json").read_text()), damaged
 
@@ -195,8 +333,9 @@ def test_the_catalogue_is_large_enough():
 def test_bad_input(case: Case, mirror: Path, tmp_path: Path):
     if case.error is None:
         manifest, _ = stage_with(case, mirror, tmp_path)
-        report = manifest["sources"][case.source if case.source != "oews_footnote"
-                                     else "oews_data"]["read"]
+        report = manifest["sources"][
+            case.source if case.source != "oews_footnote" else "oews_data"
+        ]["read"]
         if case.warning:
             assert any(case.warning in w for w in report["warnings"]), report["warnings"]
         if case.name == "population: a state missing":
@@ -213,6 +352,9 @@ def test_bad_input(case: Case, mirror: Path, tmp_path: Path):
         assert error.line == expected_line, message
     if case.column is not None:
         assert error.column == case.column, message
-    leftovers = [p.name for p in (tmp_path / "staging").glob("*")] if (
-        tmp_path / "staging").exists() else []
+    leftovers = (
+        [p.name for p in (tmp_path / "staging").glob("*")]
+        if (tmp_path / "staging").exists()
+        else []
+    )
     assert not [n for n in leftovers if n.endswith(".tmp")], leftovers

@@ -36,7 +36,8 @@ def test_pdf_is_one_letter_page_with_the_marts_numbers(indiana):
     assert f"{row['aui']:.2f}" in text
     assert f"rank {row['aui_rank']} of 51" in text
     occupations = data.state_occupations.filter(pl.col("state") == "IN").sort(
-        "rank_by_employment", nulls_last=True)
+        "rank_by_employment", nulls_last=True
+    )
     top = occupations["title"][0]
     assert top.split(",")[0] in text.replace("\n", " ")
     assert row["largest_occupation_1_title"] == top

@@ -22,8 +22,9 @@ def wait_for_map(page, title_fragment: str | None = None) -> None:
 
 
 def fills(page) -> list[str]:
-    return page.evaluate(f"[...document.querySelectorAll('{SHAPES}')]"
-                         ".map(p => getComputedStyle(p).fill)")
+    return page.evaluate(
+        f"[...document.querySelectorAll('{SHAPES}')].map(p => getComputedStyle(p).fill)"
+    )
 
 
 def choose(page, dropdown_id: str, option_text: str) -> None:
@@ -33,12 +34,15 @@ def choose(page, dropdown_id: str, option_text: str) -> None:
 
 def click_state(page, state: str) -> None:
     """A real mouse click at the centre of the state's shape."""
-    box = page.evaluate("""s => {
+    box = page.evaluate(
+        """s => {
         const path = [...document.querySelectorAll('#map .choroplethlocation')]
             .find(p => p.__data__ && p.__data__.loc === s);
         const r = path.getBoundingClientRect();
         return {x: r.x + r.width / 2, y: r.y + r.height / 2};
-    }""", state)
+    }""",
+        state,
+    )
     page.mouse.click(box["x"], box["y"])
 
 
@@ -79,11 +83,17 @@ def test_clicking_a_state_opens_its_profile(chromium_page, served_app):
 def test_indiana_profile_matches_the_marts(chromium_page, served_app, built):
     summary = pl.read_parquet(built.processed_dir / "state_summary.parquet")
     latest = summary["wave"].max()
-    row = summary.filter((pl.col("wave") == latest) & (pl.col("state") == "IN")).row(
-        0, named=True)
+    row = summary.filter((pl.col("wave") == latest) & (pl.col("state") == "IN")).row(0, named=True)
     requests = pl.read_parquet(built.processed_dir / "state_requests.parquet")
-    top = requests.filter((pl.col("state") == "IN") & (pl.col("level") == "major")
-                          & (pl.col("rank_in_state") == 1)).sort("wave").tail(1)
+    top = (
+        requests.filter(
+            (pl.col("state") == "IN")
+            & (pl.col("level") == "major")
+            & (pl.col("rank_in_state") == 1)
+        )
+        .sort("wave")
+        .tail(1)
+    )
     page = chromium_page
     page.goto(served_app + "/state/IN")
     page.wait_for_selector("text=AI in Indiana")

@@ -7,8 +7,16 @@ import pytest
 from etl.cli import build_parser, main
 
 
-@pytest.mark.parametrize("argv", [["--help"], ["fetch", "--help"], ["build", "--help"],
-                                  ["serve", "--help"], ["sources", "--help"]])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--help"],
+        ["fetch", "--help"],
+        ["build", "--help"],
+        ["serve", "--help"],
+        ["sources", "--help"],
+    ],
+)
 def test_every_command_has_help(argv, capsys):
     with pytest.raises(SystemExit) as exited:
         main(argv)
@@ -27,12 +35,15 @@ def test_subcommands_listed_in_top_help(capsys):
     assert "AIEI_MIRROR" in out
 
 
-@pytest.mark.parametrize("argv, fragment", [
-    (["build", "--workers", "0"], "must be at least 1"),
-    (["build", "--workers", "two"], "is not a whole number"),
-    (["serve", "--port", "-5"], "must be at least 1"),
-    (["frobnicate"], "invalid choice"),
-])
+@pytest.mark.parametrize(
+    "argv, fragment",
+    [
+        (["build", "--workers", "0"], "must be at least 1"),
+        (["build", "--workers", "two"], "is not a whole number"),
+        (["serve", "--port", "-5"], "must be at least 1"),
+        (["frobnicate"], "invalid choice"),
+    ],
+)
 def test_bad_arguments_name_the_parameter(argv, fragment, capsys):
     with pytest.raises(SystemExit) as exited:
         main(argv)

@@ -31,11 +31,22 @@ def read_csv(body: bytes) -> pl.DataFrame:
 
 
 def test_neutralises_formula_cells():
-    frame = pl.DataFrame({"text": ["=HYPERLINK(\"x\")", "+1", "-2", "@SUM(A1)", "\tx", "plain",
-                                   "a=b"], "number": [-1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]})
+    frame = pl.DataFrame(
+        {
+            "text": ['=HYPERLINK("x")', "+1", "-2", "@SUM(A1)", "\tx", "plain", "a=b"],
+            "number": [-1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0],
+        }
+    )
     safe = neutralise(frame)
-    assert safe["text"].to_list() == ["'=HYPERLINK(\"x\")", "'+1", "'-2", "'@SUM(A1)", "'\tx",
-                                      "plain", "a=b"]
+    assert safe["text"].to_list() == [
+        '\'=HYPERLINK("x")',
+        "'+1",
+        "'-2",
+        "'@SUM(A1)",
+        "'\tx",
+        "plain",
+        "a=b",
+    ]
     assert safe["number"].to_list() == frame["number"].to_list()  # numbers stay numbers
 
 
@@ -44,7 +55,8 @@ def test_mart_csv_rereads_to_the_mart(client, built):
     assert response.status_code == 200
     assert 'filename="aiei_state_usage_2026-05.csv"' in response.headers["Content-Disposition"]
     mart = pl.read_parquet(built.processed_dir / "state_usage.parquet").filter(
-        pl.col("wave") == "2026-05")
+        pl.col("wave") == "2026-05"
+    )
     downloaded = read_csv(response.data)
     assert downloaded.height == mart.height == 51
     for column in ("state", "aui", "aui_rank", "usage_share_pct", "automation_share_pct"):
@@ -56,12 +68,16 @@ def test_map_view_csv_is_what_the_map_shows(client, built):
     assert 'filename="aiei_map_automation_2025-08.csv"' in response.headers["Content-Disposition"]
     view = read_csv(response.data)
     summary = pl.read_parquet(built.processed_dir / "state_summary.parquet").filter(
-        (pl.col("wave") == "2025-08") & (pl.col("state") != "US"))
+        (pl.col("wave") == "2025-08") & (pl.col("state") != "US")
+    )
     expected = dict(summary.select("state", "automation_share_pct").rows())
     assert view.height == 51
     for state, value in view.select("state", "automation_share_pct").rows():
-        assert value == pytest.approx(expected[state]) if value is not None \
+        assert (
+            value == pytest.approx(expected[state])
+            if value is not None
             else expected[state] is None
+        )
     published = view.filter(pl.col("automation_share_pct").is_not_null())
     assert sorted(published["rank"].to_list()) == list(range(1, published.height + 1))
 
@@ -70,12 +86,18 @@ def test_state_view_csv_matches_the_top_uses(client, built):
     response = client.get("/download/state/IN/top_uses.csv")
     assert response.status_code == 200
     view = read_csv(response.data)
-    requests = pl.read_parquet(built.processed_dir / "state_requests.parquet").filter(
-        (pl.col("state") == "IN") & (pl.col("wave") == view["wave"][0])
-        & (pl.col("level") == "major") & pl.col("rank_in_state").is_not_null()
-    ).sort("rank_in_state")
+    requests = (
+        pl.read_parquet(built.processed_dir / "state_requests.parquet")
+        .filter(
+            (pl.col("state") == "IN")
+            & (pl.col("wave") == view["wave"][0])
+            & (pl.col("level") == "major")
+            & pl.col("rank_in_state").is_not_null()
+        )
+        .sort("rank_in_state")
+    )
     assert view["cluster"].to_list() == requests["cluster"].head(view.height).to_list()
-    assert f'aiei_IN_top_uses_{view["wave"][0]}.csv' in response.headers["Content-Disposition"]
+    assert f"aiei_IN_top_uses_{view['wave'][0]}.csv" in response.headers["Content-Disposition"]
 
 
 def test_bundle_holds_every_mart_the_dictionary_and_the_manifest(client):
@@ -91,23 +113,32 @@ def test_bundle_holds_every_mart_the_dictionary_and_the_manifest(client):
     assert "Cite as" in readme and "CC BY 4.0" in readme
 
 
-@pytest.mark.parametrize("url, status", [
-    ("/download/mart/nope.csv", 404), ("/download/state/ZZ/summary.csv", 404),
-    ("/download/map.csv?metric=bogus", 400), ("/download/compare.csv?states=IN", 400),
-    ("/download/mart/states.csv?wave=2026-05", 400), ("/briefing/IN.doc", 404),
-])
+@pytest.mark.parametrize(
+    "url, status",
+    [
+        ("/download/mart/nope.csv", 404),
+        ("/download/state/ZZ/summary.csv", 404),
+        ("/download/map.csv?metric=bogus", 400),
+        ("/download/compare.csv?states=IN", 400),
+        ("/download/mart/states.csv?wave=2026-05", 400),
+        ("/briefing/IN.doc", 404),
+    ],
+)
 def test_bad_download_parameters_are_named(client, url, status):
     response = client.get(url)
     assert response.status_code == status
     assert b"is not valid" in response.data and b"Traceback" not in response.data
 
 
-@pytest.mark.parametrize("url, signature", [
-    ("/download/figure/map.png?metric=exposure", b"\x89PNG"),
-    ("/download/figure/map.svg", b"<svg"),
-    ("/download/figure/top-uses.svg?state=IN", b"<svg"),
-    ("/download/figure/occupations.png?state=CA", b"\x89PNG"),
-])
+@pytest.mark.parametrize(
+    "url, signature",
+    [
+        ("/download/figure/map.png?metric=exposure", b"\x89PNG"),
+        ("/download/figure/map.svg", b"<svg"),
+        ("/download/figure/top-uses.svg?state=IN", b"<svg"),
+        ("/download/figure/occupations.png?state=CA", b"\x89PNG"),
+    ],
+)
 def test_charts_export_offline_as_png_and_svg(client, browser, url, signature):
     response = client.get(url)
     assert response.status_code == 200

@@ -25,12 +25,14 @@ CSV = b"a,b\n1,2\n"
 CHANGED = b"a,b\n1,3\n"
 HTML = b"<!DOCTYPE html>\n<html><head><title>Error</title></head><body>Oops</body></html>\n"
 USER_AGENT = "aiei-tests (test@example.org)"
-OPTIONS = FetchOptions(attempts=3, backoff=0.01, read_timeout=0.5, connect_timeout=0.5,
-                       progress=False)
+OPTIONS = FetchOptions(
+    attempts=3, backoff=0.01, read_timeout=0.5, connect_timeout=0.5, progress=False
+)
 STALL = 3.0  # seconds the "slow" route waits: well beyond the 0.5 s read timeout
 
 
 # --- the fake upstream -------------------------------------------------------------------
+
 
 class Handler(BaseHTTPRequestHandler):
     """Routes on the first path segment: /CASE/file.csv."""
@@ -44,8 +46,9 @@ class Handler(BaseHTTPRequestHandler):
         attempt = self.server.record(self.path, self.headers.get("User-Agent"))
         getattr(self, "route_" + self.path.split("/")[1])(attempt)
 
-    def answer(self, status: int, body: bytes, content_type: str = "text/csv",
-               **headers: str) -> None:
+    def answer(
+        self, status: int, body: bytes, content_type: str = "text/csv", **headers: str
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
@@ -134,8 +137,9 @@ class Upstream(ThreadingHTTPServer):
 @pytest.fixture
 def upstream():
     server = Upstream()
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                              daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
     thread.start()
     yield server
     server.released.set()
@@ -150,6 +154,7 @@ def settings(tmp_path: Path) -> Settings:
 
 
 # --- helpers -----------------------------------------------------------------------------
+
 
 def source(url: str, **changes: object):
     fields = {"id": "t_x", "url": url, "sha256": None, "bytes": None, **changes}
@@ -171,6 +176,7 @@ def files_under(root: Path) -> list[Path]:
 
 
 # --- successes ---------------------------------------------------------------------------
+
 
 def test_download_lands_in_the_url_addressed_cache(upstream, settings):
     """A 200 is stored at raw/HOST:PORT/PATH with exactly the bytes served."""
@@ -199,18 +205,21 @@ def test_requests_carry_the_configured_user_agent(upstream, settings):
 
 # --- failures ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("case", "attempts", "words"), [
-    ("forbidden", 1, ["HTTP 403", "User-Agent", "AIEI_CONTACT"]),
-    ("missing", 1, ["HTTP 404"]),
-    ("down", 3, ["failed after 3 attempts", "HTTP 500"]),
-    ("slow", 3, ["failed after 3 attempts"]),
-    ("truncated", 3, ["failed after 3 attempts"]),
-    ("reset", 3, ["failed after 3 attempts"]),
-    ("html", 1, ["HTML page"]),
-    ("empty", 1, ["empty"]),
-])
-def test_failures_name_the_url_and_leave_nothing_behind(upstream, settings, case, attempts,
-                                                        words):
+
+@pytest.mark.parametrize(
+    ("case", "attempts", "words"),
+    [
+        ("forbidden", 1, ["HTTP 403", "User-Agent", "AIEI_CONTACT"]),
+        ("missing", 1, ["HTTP 404"]),
+        ("down", 3, ["failed after 3 attempts", "HTTP 500"]),
+        ("slow", 3, ["failed after 3 attempts"]),
+        ("truncated", 3, ["failed after 3 attempts"]),
+        ("reset", 3, ["failed after 3 attempts"]),
+        ("html", 1, ["HTML page"]),
+        ("empty", 1, ["empty"]),
+    ],
+)
+def test_failures_name_the_url_and_leave_nothing_behind(upstream, settings, case, attempts, words):
     """Permanent errors fail at once, transient ones after the configured attempts; either
     way the message names the URL and the cache holds neither the file nor a `.part`."""
     url = upstream.url(case)
@@ -225,6 +234,7 @@ def test_failures_name_the_url_and_leave_nothing_behind(upstream, settings, case
 
 
 # --- cache, mirror, offline --------------------------------------------------------------
+
 
 def test_mirror_is_used_before_the_network(upstream, settings, tmp_path):
     """A file in AIEI_MIRROR (laid out MIRROR/HOST/PATH) is copied without any request."""
@@ -251,11 +261,15 @@ def test_cached_file_is_served_without_a_request(upstream, settings):
     second = fetch(upstream.url("ok"), settings)
     assert second.origin == "cache" and not second.downloaded
     assert (second.path, second.sha256, second.retrieved_at) == (
-        first.path, first.sha256, first.retrieved_at)
+        first.path,
+        first.sha256,
+        first.retrieved_at,
+    )
     assert upstream.hits_for("ok") == 1
 
 
 # --- pinning and checksums ---------------------------------------------------------------
+
 
 def test_first_fetch_pins_bytes_and_checksum(upstream, settings):
     """The lock file records what was first seen, so later changes can be noticed."""
@@ -300,14 +314,16 @@ def test_wrong_registry_checksum_is_refused(upstream, settings):
 
 # --- URL to path -------------------------------------------------------------------------
 
+
 def test_cache_path_decodes_escapes_and_drops_the_query(tmp_path):
     """%20 is a space on disk; ?query does not change which file a URL is."""
     path = cache_path("https://host.example/a%20b/c%20d.csv?download=1&x=2", tmp_path)
     assert path == tmp_path / "host.example" / "a b" / "c d.csv"
 
 
-@pytest.mark.parametrize("url", ["https://host.example/a/../b.csv",
-                                 "https://host.example/a/%2E%2E/b.csv"])
+@pytest.mark.parametrize(
+    "url", ["https://host.example/a/../b.csv", "https://host.example/a/%2E%2E/b.csv"]
+)
 def test_cache_path_refuses_dot_dot(tmp_path, url):
     """A URL must not be able to write outside raw/HOST."""
     with pytest.raises(FetchError, match="not a plain"):

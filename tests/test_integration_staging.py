@@ -18,8 +18,11 @@ def staged(config, table: str) -> pl.DataFrame:
 
 def test_oews_indiana_all_occupation_employment(built):
     oews = staged(built, "oews")
-    cell = oews.filter((pl.col("state") == "IN") & (pl.col("soc_code") == "00-0000")
-                       & (pl.col("datatype_code") == "01"))
+    cell = oews.filter(
+        (pl.col("state") == "IN")
+        & (pl.col("soc_code") == "00-0000")
+        & (pl.col("datatype_code") == "01")
+    )
     assert cell["value"].to_list() == [3_201_220]
     assert cell["series_id"].to_list() == ["OEUS180000000000000000001"]
     states = oews.filter(pl.col("geo_level") == "state")
@@ -46,8 +49,9 @@ def test_every_aei_wave_has_51_states(built):
         assert sorted(usage["state"]) == sorted(US_51), wave
     wide = staged(built, "aei_wide")
     for wave in ("2026-04", "2026-05"):
-        aui = wide.filter((pl.col("wave") == wave)
-                          & (pl.col("metric_id") == "usage_per_capita_index"))
+        aui = wide.filter(
+            (pl.col("wave") == wave) & (pl.col("metric_id") == "usage_per_capita_index")
+        )
         assert sorted(aui["state"]) == sorted(US_51), wave
 
 
@@ -62,16 +66,21 @@ def test_2026_05_published_aui_and_usage_share(built):
     wide = staged(built, "aei_wide").filter(pl.col("wave") == "2026-05")
     usage = wide.filter(pl.col("metric_id") == "usage_pct")
     assert usage["value"].sum() == pytest.approx(100, abs=0.05)
-    aui = dict(wide.filter(pl.col("metric_id") == "usage_per_capita_index")
-               .select("state", "value").rows())
+    aui = dict(
+        wide.filter(pl.col("metric_id") == "usage_per_capita_index").select("state", "value").rows()
+    )
     assert aui["DC"] > aui["IN"] > 0
     assert set(wide["unit"].unique()) >= {"percent"}
 
 
 def test_wide_time_metrics_carry_their_units(built):
     wide = staged(built, "aei_wide")
-    units = dict(wide.filter(pl.col("metric_id").str.contains("time_mean"))
-                 .select("metric_id", "unit").unique().rows())
+    units = dict(
+        wide.filter(pl.col("metric_id").str.contains("time_mean"))
+        .select("metric_id", "unit")
+        .unique()
+        .rows()
+    )
     assert units == {"human_only_time_mean": "hours", "human_with_ai_time_mean": "minutes"}
 
 

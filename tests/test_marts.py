@@ -34,15 +34,20 @@ def test_aui_recomputed_from_2025_08_counts_matches_published(built):
 def test_aui_definition_by_hand(built):
     """(count_s / Σ count) / (pop_s / Σ pop) over the 51, from the staged inputs."""
     long = pl.read_parquet(built.staging_dir / "aei_long.parquet")
-    counts = dict(long.filter((pl.col("wave") == "2025-11")
-                              & (pl.col("variable") == "usage_count"))
-                  .select("state", "value").rows())
-    population = dict(pl.read_parquet(built.staging_dir / "working_age_population.parquet")
-                      .select("state", "working_age_pop").rows())
-    expected = (counts["IN"] / sum(counts.values())) / (population["IN"]
-                                                        / sum(population.values()))
-    usage = mart(built, "state_usage").filter((pl.col("wave") == "2025-11")
-                                              & (pl.col("state") == "IN"))
+    counts = dict(
+        long.filter((pl.col("wave") == "2025-11") & (pl.col("variable") == "usage_count"))
+        .select("state", "value")
+        .rows()
+    )
+    population = dict(
+        pl.read_parquet(built.staging_dir / "working_age_population.parquet")
+        .select("state", "working_age_pop")
+        .rows()
+    )
+    expected = (counts["IN"] / sum(counts.values())) / (population["IN"] / sum(population.values()))
+    usage = mart(built, "state_usage").filter(
+        (pl.col("wave") == "2025-11") & (pl.col("state") == "IN")
+    )
     assert usage["aui"].item() == pytest.approx(expected, rel=1e-12)
     assert usage["aui_source"].item() == "computed from counts"
 
@@ -109,8 +114,11 @@ def _hand_exposure_weighted_employment(mirror: Path, fips: str) -> float:
     """Independent of the pipeline: the raw BLS and AEI files, read with the csv module."""
     oe = mirror / "download.bls.gov" / "pub" / "time.series" / "oe"
     with (oe / "oe.occupation").open() as handle:
-        detailed = {r["occupation_code"].strip() for r in csv.DictReader(handle, delimiter="\t")
-                    if r["display_level"].strip() == "3"}
+        detailed = {
+            r["occupation_code"].strip()
+            for r in csv.DictReader(handle, delimiter="\t")
+            if r["display_level"].strip() == "3"
+        }
     prefix = f"OEUS{fips}00000000000"
     employment: dict[str, float] = {}
     with (oe / "oe.data.0.Current").open() as handle:
@@ -124,19 +132,28 @@ def _hand_exposure_weighted_employment(mirror: Path, fips: str) -> float:
                 code = series[17:23]
                 if code in detailed:
                     employment[f"{code[:2]}-{code[2:]}"] = float(value)
-    exposure_file = (mirror / "huggingface.co" / "datasets" / "Anthropic" / "EconomicIndex"
-                     / "resolve" / "main" / "labor_market_impacts" / "job_exposure.csv")
+    exposure_file = (
+        mirror
+        / "huggingface.co"
+        / "datasets"
+        / "Anthropic"
+        / "EconomicIndex"
+        / "resolve"
+        / "main"
+        / "labor_market_impacts"
+        / "job_exposure.csv"
+    )
     with exposure_file.open() as handle:
         exposure = {r["occ_code"]: float(r["observed_exposure"]) for r in csv.DictReader(handle)}
     both = [code for code in employment if code in exposure]
-    return (sum(employment[c] * exposure[c] for c in both)
-            / sum(employment[c] for c in both))
+    return sum(employment[c] * exposure[c] for c in both) / sum(employment[c] for c in both)
 
 
 @pytest.mark.parametrize("state, fips", [("IN", "18"), ("CA", "06"), ("WY", "56")])
 def test_exposure_weighted_employment_by_hand(built, mirror, state, fips):
-    summary = mart(built, "state_summary").filter((pl.col("state") == state)
-                                                  & (pl.col("wave") == "2026-05"))
+    summary = mart(built, "state_summary").filter(
+        (pl.col("state") == state) & (pl.col("wave") == "2026-05")
+    )
     expected = _hand_exposure_weighted_employment(mirror, fips)
     assert summary["exposure_weighted_employment"].item() == pytest.approx(expected, rel=1e-12)
 
@@ -162,21 +179,27 @@ def test_indiana_largest_occupations_and_top_use(built):
     total = occupations.sort("rank_by_employment", nulls_last=True).head(1)
     assert total["title"].item() == "Laborers and Freight, Stock, and Material Movers, Hand"
     assert total["employment"].item() == 103_200
-    summary = mart(built, "state_summary").filter((pl.col("state") == "IN")
-                                                  & (pl.col("wave") == "2025-08"))
+    summary = mart(built, "state_summary").filter(
+        (pl.col("state") == "IN") & (pl.col("wave") == "2025-08")
+    )
     assert summary["largest_occupation_1_title"].item() == total["title"].item()
     assert summary["total_employment"].item() == 3_201_220
     top = mart(built, "state_requests").filter(
-        (pl.col("state") == "IN") & (pl.col("wave") == "2025-08") & (pl.col("level") == "major")
-        & (pl.col("rank_in_state") == 1))
+        (pl.col("state") == "IN")
+        & (pl.col("wave") == "2025-08")
+        & (pl.col("level") == "major")
+        & (pl.col("rank_in_state") == 1)
+    )
     assert summary["top_use_1_name"].item() == top["cluster"].item()
     assert summary["top_use_1_specialization"].item() == pytest.approx(
-        top["state_pct"].item() / top["us_pct"].item())
+        top["state_pct"].item() / top["us_pct"].item()
+    )
 
 
 def test_wyoming_nov_2025_is_flagged_not_hidden(built):
-    usage = mart(built, "state_usage").filter((pl.col("wave") == "2025-11")
-                                              & (pl.col("state") == "WY"))
+    usage = mart(built, "state_usage").filter(
+        (pl.col("wave") == "2025-11") & (pl.col("state") == "WY")
+    )
     assert usage["usage_count"].item() > 0
     assert "anomalous" in usage["caveat"].item()
 
@@ -189,8 +212,9 @@ def test_every_mart_column_is_in_the_data_dictionary(built):
         assert frame.columns == spec.column_names
         missing = {(spec.name, c) for c in frame.columns} - documented
         assert not missing, missing
-        csv_copy = pl.read_csv(built.processed_dir / "csv" / f"{spec.name}.csv",
-                               infer_schema_length=0)
+        csv_copy = pl.read_csv(
+            built.processed_dir / "csv" / f"{spec.name}.csv", infer_schema_length=0
+        )
         assert csv_copy.height == frame.height
     assert (dictionary["definition"].str.len_chars() > 0).all()
 
@@ -226,16 +250,30 @@ def test_a_changed_input_rebuilds_only_the_marts_that_read_it(built, tmp_path):
 def test_conform_sorts_by_key_and_refuses_a_repeated_key():
     from etl.marts.spec import Mart, col
 
-    spec = Mart(name="toy", description="", key=("state", "level"),
-                columns=(col("state", pl.String, "", ""), col("level", pl.Int8, "", ""),
-                         col("value", pl.Float64, "", "")),
-                staging=(), marts=(), build=lambda inputs: inputs["toy"])
-    frame = pl.DataFrame({"state": ["OH", None, "IN", "IN"], "level": [0, 1, 1, 0],
-                          "value": [1.0, 2.0, 3.0, 4.0], "working": ["x"] * 4})
+    spec = Mart(
+        name="toy",
+        description="",
+        key=("state", "level"),
+        columns=(
+            col("state", pl.String, "", ""),
+            col("level", pl.Int8, "", ""),
+            col("value", pl.Float64, "", ""),
+        ),
+        staging=(),
+        marts=(),
+        build=lambda inputs: inputs["toy"],
+    )
+    frame = pl.DataFrame(
+        {
+            "state": ["OH", None, "IN", "IN"],
+            "level": [0, 1, 1, 0],
+            "value": [1.0, 2.0, 3.0, 4.0],
+            "working": ["x"] * 4,
+        }
+    )
     conformed = spec.conform(frame)
     assert conformed.columns == ["state", "level", "value"]
     # nulls sort first: the first row has no predecessor, so it is never a "repeat"
-    assert conformed.rows() == [(None, 1, 2.0), ("IN", 0, 4.0), ("IN", 1, 3.0),
-                                ("OH", 0, 1.0)]
+    assert conformed.rows() == [(None, 1, 2.0), ("IN", 0, 4.0), ("IN", 1, 3.0), ("OH", 0, 1.0)]
     with pytest.raises(ValueError, match=r"repeats, e.g. \[\('IN', 1\)\]"):
         spec.conform(pl.concat([frame, frame.slice(2, 1)]))

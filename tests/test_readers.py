@@ -42,18 +42,31 @@ def write_rows(path: Path, header, rows, *, sep=",", crlf=False, bom=False) -> P
     return path
 
 
-LONG_HEADER = ["geo_id", "geography", "date_start", "date_end", "platform_and_product", "facet",
-               "level", "variable", "cluster_name", "value"]
-AUG, NOV, FEB = ("2025-08-04", "2025-08-11"), ("2025-11-13", "2025-11-20"), ("2026-02-05",
-                                                                              "2026-02-12")
+LONG_HEADER = [
+    "geo_id",
+    "geography",
+    "date_start",
+    "date_end",
+    "platform_and_product",
+    "facet",
+    "level",
+    "variable",
+    "cluster_name",
+    "value",
+]
+AUG, NOV, FEB = (
+    ("2025-08-04", "2025-08-11"),
+    ("2025-11-13", "2025-11-20"),
+    ("2026-02-05", "2026-02-12"),
+)
 FREE_PRO, FREE_PRO_MAX = "Claude AI (Free and Pro)", "Claude AI (Free, Pro, and Max)"
 EDIT_DOCS = "Help edit, improve, and create professional written documents and communications"
-BUDGETS = "prepare budgets for approval, including those for funding or implementation of " \
-          "programs."
+BUDGETS = "prepare budgets for approval, including those for funding or implementation of programs."
 
 
-def long_row(geo, geography, facet, variable, value, cluster="", level=0, dates=AUG,
-             platform=FREE_PRO):
+def long_row(
+    geo, geography, facet, variable, value, cluster="", level=0, dates=AUG, platform=FREE_PRO
+):
     return [geo, geography, *dates, platform, facet, level, variable, cluster, value]
 
 
@@ -65,33 +78,59 @@ def aug_rows():
         long_row("IN", *state, "usage_pct", "1.6"),
         long_row("IN", "state_us", "onet_task", "onet_task_count", "12.0", BUDGETS),
         long_row("IN", "state_us", "onet_task", "onet_task_pct", "2.5", BUDGETS),
-        long_row("IN", "state_us", "collaboration", "collaboration_pct", "41.007194244604314",
-                 "directive"),
+        long_row(
+            "IN",
+            "state_us",
+            "collaboration",
+            "collaboration_pct",
+            "41.007194244604314",
+            "directive",
+        ),
         long_row("IN", "state_us", "collaboration", "collaboration_pct", "3.5", "feedback loop"),
-        long_row("IN", "state_us", "request", "request_pct", "10.79136690647482", EDIT_DOCS,
-                 level=2),  # line 8
+        long_row(
+            "IN", "state_us", "request", "request_pct", "10.79136690647482", EDIT_DOCS, level=2
+        ),  # line 8
         long_row("AK", *state, "usage_count", "199.0"),
         long_row("US", "country", "country", "usage_count", "77000.0"),
         long_row("NA", "country", "country", "usage_count", "35.0"),  # Namibia
         long_row("GB", "country", "country", "usage_count", "9000.0"),
-        long_row("GLOBAL", "global", "onet_task::collaboration", "onet_task_collaboration_pct",
-                 "30.0", f"{BUDGETS}::directive"),  # line 13
+        long_row(
+            "GLOBAL",
+            "global",
+            "onet_task::collaboration",
+            "onet_task_collaboration_pct",
+            "30.0",
+            f"{BUDGETS}::directive",
+        ),  # line 13
     ]
 
 
 def country_state_rows(dates, platform):
     """2025-11 onwards: `country-state` rows with ISO 3166-2 `US-XX` geo ids."""
     debug = "Help debug, develop, and optimize software across multiple programming domains"
-    return [long_row(geo, "country-state", facet, variable, value, cluster, level, dates,
-                     platform) for geo, facet, variable, value, cluster, level in [
-        ("US-IN", "country-state", "usage_count", "1999.0", "", 0),
-        ("US-IN", "request", "request_pct", "9.547738693467336", debug, 2),
-        ("US-PR", "country-state", "usage_count", "40.0", "", 0),
-        ("GB-ENG", "country-state", "usage_count", "900.0", "", 0)]]
+    return [
+        long_row(geo, "country-state", facet, variable, value, cluster, level, dates, platform)
+        for geo, facet, variable, value, cluster, level in [
+            ("US-IN", "country-state", "usage_count", "1999.0", "", 0),
+            ("US-IN", "request", "request_pct", "9.547738693467336", debug, 2),
+            ("US-PR", "country-state", "usage_count", "40.0", "", 0),
+            ("GB-ENG", "country-state", "usage_count", "900.0", "", 0),
+        ]
+    ]
 
 
-WIDE_HEADER = ["date_start", "date_end", "geo_id", "geo_level", "category_name",
-               "hierarchy_level", "metric_id", "value", "node_name", "node_external_id"]
+WIDE_HEADER = [
+    "date_start",
+    "date_end",
+    "geo_id",
+    "geo_level",
+    "category_name",
+    "hierarchy_level",
+    "metric_id",
+    "value",
+    "node_name",
+    "node_external_id",
+]
 APR, MAY = ("2026-04-01", "2026-05-01"), ("2026-05-01", "2026-06-01")
 UUID = "6f1c2a52-3a77-4f0e-9a4b-0f1f6b8f6c11"
 ARTS = "Arts, Design, Entertainment, Sports, and Media"
@@ -127,75 +166,232 @@ class Fixture:
     sep: str = ","
 
     def write(self, directory: Path, rows=None, **kw) -> Path:
-        return write_rows(directory / self.name, self.header,
-                          self.rows if rows is None else rows, sep=self.sep, **kw)
+        return write_rows(
+            directory / self.name,
+            self.header,
+            self.rows if rows is None else rows,
+            sep=self.sep,
+            **kw,
+        )
 
     def read(self, path: Path):
         return self.reader(path, SOURCES_BY_ID[self.source_id])
 
 
-TASK_HEADER = ["O*NET-SOC Code", "Title", "Task ID", "Task", "Task Type",
-               "Incumbents Responding", "Date", "Domain Source"]
+TASK_HEADER = [
+    "O*NET-SOC Code",
+    "Title",
+    "Task ID",
+    "Task",
+    "Task Type",
+    "Incumbents Responding",
+    "Date",
+    "Domain Source",
+]
 CEO, CSO = "Chief Executives", "Chief Sustainability Officers"
 HEAD_COUNTS = 'Conduct "head counts" to help predict the outcome of upcoming votes.'
 APPOINT = "Appoint department heads or managers and assign or delegate responsibilities to them."
 SWD = "Software Developers, Applications"
-FIXTURES = {f.key: f for f in [
-    Fixture("long", read_aei_long, "aei_2025_08", "aei_raw.csv", LONG_HEADER, aug_rows(),
-            "cluster_name"),
-    Fixture("long_nov", read_aei_long, "aei_2025_11", "aei_raw_nov.csv", LONG_HEADER,
-            country_state_rows(NOV, FREE_PRO_MAX), "geography"),
-    Fixture("wide", read_aei_wide, "aei_2026_06_26", "aei.csv", WIDE_HEADER, wide_rows(),
-            "node_external_id"),
-    Fixture("exposure", read_job_exposure, "job_exposure", "job_exposure.csv",
+FIXTURES = {
+    f.key: f
+    for f in [
+        Fixture(
+            "long",
+            read_aei_long,
+            "aei_2025_08",
+            "aei_raw.csv",
+            LONG_HEADER,
+            aug_rows(),
+            "cluster_name",
+        ),
+        Fixture(
+            "long_nov",
+            read_aei_long,
+            "aei_2025_11",
+            "aei_raw_nov.csv",
+            LONG_HEADER,
+            country_state_rows(NOV, FREE_PRO_MAX),
+            "geography",
+        ),
+        Fixture(
+            "wide",
+            read_aei_wide,
+            "aei_2026_06_26",
+            "aei.csv",
+            WIDE_HEADER,
+            wide_rows(),
+            "node_external_id",
+        ),
+        Fixture(
+            "exposure",
+            read_job_exposure,
+            "job_exposure",
+            "job_exposure.csv",
             ["occ_code", "title", "observed_exposure"],
-            [["11-1011", CEO, "0.0333"], ["15-1252", "Software Developers", "0.288"],
-             ["29-1022", "Oral and Maxillofacial Surgeons", "0.0"]], "observed_exposure"),
-    Fixture("penetration", read_task_penetration, "task_penetration", "task_penetration.csv",
-            ["task", "penetration"], [["Accept and check containers of mail from large volume "
-                                       "mailers, couriers, and contractors.", "0.0"],
-                                      [BUDGETS.capitalize(), "0.4215"]], "penetration"),
-    Fixture("aei_tasks", read_aei_task_statements, "aei_task_statements",
-            "onet_task_statements.csv", [*TASK_HEADER, "soc_major_group"],
-            [["11-1011.00", CEO, "8831", APPOINT, "Core", "87.0", "07/2014", "Incumbent", "11"],
-             ["11-1031.00", "Legislators", "15287", HEAD_COUNTS, "", "", "06/2006", "Analyst",
-              "11"]], "soc_major_group"),
-    Fixture("onet_tasks", read_onet_task_statements, "onet_task_statements",
-            "Task Statements.txt", TASK_HEADER,
-            [["11-1011.00", CEO, "8827", BUDGETS.capitalize(), "Core", "95.0", "08/2023",
-              "Incumbent"],
-             ["11-1011.00", CEO, "8831", APPOINT, "Core", "95.0", "08/2023", "Incumbent"]],
-            "Task ID", "\t"),
-    Fixture("occupations", read_onet_occupations, "onet_occupations", "Occupation Data.txt",
+            [
+                ["11-1011", CEO, "0.0333"],
+                ["15-1252", "Software Developers", "0.288"],
+                ["29-1022", "Oral and Maxillofacial Surgeons", "0.0"],
+            ],
+            "observed_exposure",
+        ),
+        Fixture(
+            "penetration",
+            read_task_penetration,
+            "task_penetration",
+            "task_penetration.csv",
+            ["task", "penetration"],
+            [
+                [
+                    "Accept and check containers of mail from large volume "
+                    "mailers, couriers, and contractors.",
+                    "0.0",
+                ],
+                [BUDGETS.capitalize(), "0.4215"],
+            ],
+            "penetration",
+        ),
+        Fixture(
+            "aei_tasks",
+            read_aei_task_statements,
+            "aei_task_statements",
+            "onet_task_statements.csv",
+            [*TASK_HEADER, "soc_major_group"],
+            [
+                ["11-1011.00", CEO, "8831", APPOINT, "Core", "87.0", "07/2014", "Incumbent", "11"],
+                [
+                    "11-1031.00",
+                    "Legislators",
+                    "15287",
+                    HEAD_COUNTS,
+                    "",
+                    "",
+                    "06/2006",
+                    "Analyst",
+                    "11",
+                ],
+            ],
+            "soc_major_group",
+        ),
+        Fixture(
+            "onet_tasks",
+            read_onet_task_statements,
+            "onet_task_statements",
+            "Task Statements.txt",
+            TASK_HEADER,
+            [
+                [
+                    "11-1011.00",
+                    CEO,
+                    "8827",
+                    BUDGETS.capitalize(),
+                    "Core",
+                    "95.0",
+                    "08/2023",
+                    "Incumbent",
+                ],
+                ["11-1011.00", CEO, "8831", APPOINT, "Core", "95.0", "08/2023", "Incumbent"],
+            ],
+            "Task ID",
+            "\t",
+        ),
+        Fixture(
+            "occupations",
+            read_onet_occupations,
+            "onet_occupations",
+            "Occupation Data.txt",
             ["O*NET-SOC Code", "Title", "Description"],
-            [["11-1011.00", CEO, "Determine and formulate policies and provide overall "
-              "direction of companies or private and public sector organizations."],
-             ["11-1011.03", CSO, "Communicate and coordinate with management, shareholders, "
-              "customers, and employees."]], "Description", "\t"),
-    Fixture("crosswalk", read_onet_crosswalk, "onet_crosswalk_2010_2019",
-            "2010_to_2019_Crosswalk.csv", ["O*NET-SOC 2010 Code", "O*NET-SOC 2010 Title",
-                                           "O*NET-SOC 2019 Code", "O*NET-SOC 2019 Title"],
-            [["11-1011.00", CEO, "11-1011.00", CEO],
-             ["15-1132.00", SWD, "15-1252.00", "Software Developers"],
-             ["15-1132.00", SWD, "15-1253.00", "Software Quality Assurance Analysts and "
-              "Testers"]], "O*NET-SOC 2019 Code"),
-    Fixture("soc", read_soc_structure, "soc_structure", "soc_structure.csv",
-            ["Major Group", "Minor Group", "Broad Occupation", "Detailed Occupation",
-             "Detailed O*NET-SOC", "SOC or O*NET-SOC 2019 Title", "soc_major_group"],
-            [["11-0000", "", "", "", "", "Management Occupations", "11"],
-             ["", "11-1000", "", "", "", "Top Executives", ""],
-             ["", "", "11-1010", "", "", CEO, ""], ["", "", "", "11-1011", "", CEO, ""],
-             ["", "", "", "", "11-1011.03", CSO, ""]], "Broad Occupation"),
-    Fixture("population", read_working_age_population, "working_age_population",
-            "working_age_pop_2024_us_state.csv", ["state", "working_age_pop", "state_code"],
-            [["Alabama", "3262439", "AL"], ["District of Columbia", "491070", "DC"],
-             ["Wyoming", "366535", "WY"]], "state_code"),
-    Fixture("gdp", read_state_gdp, "state_gdp", "gdp_2024_us_state.csv",
+            [
+                [
+                    "11-1011.00",
+                    CEO,
+                    "Determine and formulate policies and provide overall "
+                    "direction of companies or private and public sector organizations.",
+                ],
+                [
+                    "11-1011.03",
+                    CSO,
+                    "Communicate and coordinate with management, shareholders, "
+                    "customers, and employees.",
+                ],
+            ],
+            "Description",
+            "\t",
+        ),
+        Fixture(
+            "crosswalk",
+            read_onet_crosswalk,
+            "onet_crosswalk_2010_2019",
+            "2010_to_2019_Crosswalk.csv",
+            [
+                "O*NET-SOC 2010 Code",
+                "O*NET-SOC 2010 Title",
+                "O*NET-SOC 2019 Code",
+                "O*NET-SOC 2019 Title",
+            ],
+            [
+                ["11-1011.00", CEO, "11-1011.00", CEO],
+                ["15-1132.00", SWD, "15-1252.00", "Software Developers"],
+                [
+                    "15-1132.00",
+                    SWD,
+                    "15-1253.00",
+                    "Software Quality Assurance Analysts and Testers",
+                ],
+            ],
+            "O*NET-SOC 2019 Code",
+        ),
+        Fixture(
+            "soc",
+            read_soc_structure,
+            "soc_structure",
+            "soc_structure.csv",
+            [
+                "Major Group",
+                "Minor Group",
+                "Broad Occupation",
+                "Detailed Occupation",
+                "Detailed O*NET-SOC",
+                "SOC or O*NET-SOC 2019 Title",
+                "soc_major_group",
+            ],
+            [
+                ["11-0000", "", "", "", "", "Management Occupations", "11"],
+                ["", "11-1000", "", "", "", "Top Executives", ""],
+                ["", "", "11-1010", "", "", CEO, ""],
+                ["", "", "", "11-1011", "", CEO, ""],
+                ["", "", "", "", "11-1011.03", CSO, ""],
+            ],
+            "Broad Occupation",
+        ),
+        Fixture(
+            "population",
+            read_working_age_population,
+            "working_age_population",
+            "working_age_pop_2024_us_state.csv",
+            ["state", "working_age_pop", "state_code"],
+            [
+                ["Alabama", "3262439", "AL"],
+                ["District of Columbia", "491070", "DC"],
+                ["Wyoming", "366535", "WY"],
+            ],
+            "state_code",
+        ),
+        Fixture(
+            "gdp",
+            read_state_gdp,
+            "state_gdp",
+            "gdp_2024_us_state.csv",
             ["state_code", "state_name", "gdp_total", "gdp_millions", "year"],
-            [["AL", "Alabama", "321237600000.0", "321237.6", "2024"],
-             ["IN", "Indiana", "513423400000.0", "513423.4", "2024"],
-             ["WY", "Wyoming", "52946100000.0", "52946.1", "2024"]], "gdp_total"),
-]}
+            [
+                ["AL", "Alabama", "321237600000.0", "321237.6", "2024"],
+                ["IN", "Indiana", "513423400000.0", "513423.4", "2024"],
+                ["WY", "Wyoming", "52946100000.0", "52946.1", "2024"],
+            ],
+            "gdp_total",
+        ),
+    ]
+}
 ALL = sorted(FIXTURES)
 
 
@@ -215,24 +411,45 @@ def rejects(call, *args) -> SourceFormatError:
 def test_aei_long_2025_08_state_us(tmp_path):
     reading = read_fixture(tmp_path, "long")
     table = reading.table
-    assert table.columns == ["wave", "date_start", "date_end", "platform", "geo_level", "state",
-                             "is_territory", "facet", "level", "variable", "cluster_name",
-                             "value", "source_line", "state_fips", "state_name"]
+    assert table.columns == [
+        "wave",
+        "date_start",
+        "date_end",
+        "platform",
+        "geo_level",
+        "state",
+        "is_territory",
+        "facet",
+        "level",
+        "variable",
+        "cluster_name",
+        "value",
+        "source_line",
+        "state_fips",
+        "state_name",
+    ]
     assert (table.schema["level"], table.schema["value"]) == (pl.Int8, pl.Float64)
     assert set(table["wave"]) == {"2025-08"} and set(table["platform"]) == {FREE_PRO}
     usage = table.filter(pl.col("variable") == "usage_count")
     assert set(usage["facet"]) == {"usage"}  # state_us and country renamed
     assert usage.select("geo_level", "state", "state_fips", "state_name", "value").rows() == [
-        ("nation", "US", None, None, 77000.0), ("state", "AK", "02", "Alaska", 199.0),
-        ("state", "IN", "18", "Indiana", 1234.0)]
+        ("nation", "US", None, None, 77000.0),
+        ("state", "AK", "02", "Alaska", 199.0),
+        ("state", "IN", "18", "Indiana", 1234.0),
+    ]
     request = table.filter(pl.col("facet") == "request")
     assert request.select("cluster_name", "level", "source_line").rows() == [(EDIT_DOCS, 2, 8)]
     assert (reading.report.rows_in_file, reading.report.rows_kept) == (12, 9)
 
 
-@pytest.mark.parametrize(("source_id", "dates", "platform"), [
-    ("aei_2025_11", NOV, FREE_PRO), ("aei_2025_11", NOV, FREE_PRO_MAX),
-    ("aei_2026_02", FEB, FREE_PRO_MAX)])
+@pytest.mark.parametrize(
+    ("source_id", "dates", "platform"),
+    [
+        ("aei_2025_11", NOV, FREE_PRO),
+        ("aei_2025_11", NOV, FREE_PRO_MAX),
+        ("aei_2026_02", FEB, FREE_PRO_MAX),
+    ],
+)
 def test_aei_long_country_state(tmp_path, source_id, dates, platform):
     path = write_rows(tmp_path / "aei.csv", LONG_HEADER, country_state_rows(dates, platform))
     if "," in platform:
@@ -241,8 +458,11 @@ def test_aei_long_country_state(tmp_path, source_id, dates, platform):
     assert set(table["platform"]) == {platform}
     assert sorted(set(table["facet"])) == ["request", "usage"]  # country-state -> usage
     assert table.select("state", "state_fips", "state_name", "is_territory").unique(
-        maintain_order=True).rows() == [("IN", "18", "Indiana", False),
-                                        ("PR", "72", "Puerto Rico", True)]  # GB-ENG dropped
+        maintain_order=True
+    ).rows() == [
+        ("IN", "18", "Indiana", False),
+        ("PR", "72", "Puerto Rico", True),
+    ]  # GB-ENG dropped
 
 
 def test_aei_long_na_is_namibia_and_is_dropped(tmp_path):
@@ -260,9 +480,13 @@ def test_aei_long_partial_file_reports_what_is_absent(tmp_path):
     assert set(reading.table["facet"]) == {"usage"} and reading.table.height == 3
     absent = reading.report.absent
     assert absent["state facet variables"] == [
-        "onet_task/onet_task_count", "onet_task/onet_task_pct",
-        "collaboration/collaboration_count", "collaboration/collaboration_pct",
-        "request/request_count", "request/request_pct"]
+        "onet_task/onet_task_count",
+        "onet_task/onet_task_pct",
+        "collaboration/collaboration_count",
+        "collaboration/collaboration_pct",
+        "request/request_count",
+        "request/request_pct",
+    ]
     assert absent["state request levels"] == ["0", "1", "2"]
     assert absent["geographies"] == ["nation (country US) rows"]
 
@@ -270,33 +494,60 @@ def test_aei_long_partial_file_reports_what_is_absent(tmp_path):
 def test_aei_wide_states_nation_waves_and_units(tmp_path):
     reading = read_fixture(tmp_path, "wide")
     table = reading.table
-    assert table.columns == ["wave", "date_start", "date_end_exclusive", "geo_level", "state",
-                             "is_territory", "category", "hierarchy_level", "metric_id",
-                             "value", "unit", "node_name", "node_id", "source_line",
-                             "state_fips", "state_name"]
+    assert table.columns == [
+        "wave",
+        "date_start",
+        "date_end_exclusive",
+        "geo_level",
+        "state",
+        "is_territory",
+        "category",
+        "hierarchy_level",
+        "metric_id",
+        "value",
+        "unit",
+        "node_name",
+        "node_id",
+        "source_line",
+        "state_fips",
+        "state_name",
+    ]
     assert (table.schema["hierarchy_level"], table.schema["value"]) == (pl.Int8, pl.Float64)
     usage = table.filter(pl.col("metric_id") == "usage_pct")
-    assert usage.select("wave", "date_end_exclusive", "geo_level", "state", "state_fips",
-                        "state_name", "value").rows() == [
+    assert usage.select(
+        "wave", "date_end_exclusive", "geo_level", "state", "state_fips", "state_name", "value"
+    ).rows() == [
         ("2026-04", "2026-05-01", "nation", "US", None, None, 41.2),
         ("2026-04", "2026-05-01", "state", "IN", "18", "Indiana", 1.92),
-        ("2026-05", "2026-06-01", "state", "IN", "18", "Indiana", 2.01)]
+        ("2026-05", "2026-06-01", "state", "IN", "18", "Indiana", 2.01),
+    ]
     units = dict(table.select("metric_id", "unit").unique().rows())
     assert (units["human_only_time_mean"], units["human_with_ai_time_mean"], units["pct"]) == (
-        "hours", "minutes", "percent")
+        "hours",
+        "minutes",
+        "percent",
+    )
     soc = table.filter(pl.col("category") == "soc_occupation")
     assert soc.select("node_name", "node_id", "hierarchy_level").rows() == [(ARTS, "27", 1)]
     assert table.filter(pl.col("category") == "request")["node_id"].to_list() == [UUID]
     assert (reading.report.rows_in_file, reading.report.rows_kept) == (10, 8)
     assert reading.report.absent["state category metrics"] == [
         "overall/collaboration_bucket_automation_pct",
-        "overall/collaboration_bucket_augmentation_pct", "onet/pct"]
+        "overall/collaboration_bucket_augmentation_pct",
+        "onet/pct",
+    ]
 
 
 def test_job_exposure(tmp_path):
     table = read_fixture(tmp_path, "exposure").table
-    assert table.schema == pl.Schema({"soc_code": pl.String, "title": pl.String,
-                                      "observed_exposure": pl.Float64, "source_line": pl.Int32})
+    assert table.schema == pl.Schema(
+        {
+            "soc_code": pl.String,
+            "title": pl.String,
+            "observed_exposure": pl.Float64,
+            "source_line": pl.Int32,
+        }
+    )
     assert table.row(1) == ("15-1252", "Software Developers", 0.288, 3)
 
 
@@ -305,32 +556,51 @@ def test_task_penetration_collapses_verbatim_repeats(tmp_path):
     reading = fixture.read(fixture.write(tmp_path, [*fixture.rows, fixture.rows[0]]))
     assert reading.report.warnings == ["dropped 1 verbatim repeated row(s) at lines [4]"]
     assert reading.table.select("task_lower", "penetration").rows() == [
-        ("accept and check containers of mail from large volume mailers, couriers, and "
-         "contractors.", 0.0), (BUDGETS, 0.4215)]
+        (
+            "accept and check containers of mail from large volume mailers, couriers, and "
+            "contractors.",
+            0.0,
+        ),
+        (BUDGETS, 0.4215),
+    ]
 
 
 def test_aei_task_statements(tmp_path):
     table = read_fixture(tmp_path, "aei_tasks").table
-    assert table.columns == ["onet_soc_2010", "occupation_title", "task_id", "task",
-                             "task_lower", "task_type", "soc_major_group", "source_line"]
+    assert table.columns == [
+        "onet_soc_2010",
+        "occupation_title",
+        "task_id",
+        "task",
+        "task_lower",
+        "task_type",
+        "soc_major_group",
+        "source_line",
+    ]
     assert table.schema["task_id"] == pl.Int32
     assert table.select("onet_soc_2010", "task_id", "task_type").rows() == [
-        ("11-1011.00", 8831, "Core"), ("11-1031.00", 15287, "")]
+        ("11-1011.00", 8831, "Core"),
+        ("11-1031.00", 15287, ""),
+    ]
     assert table["task_lower"][1] == HEAD_COUNTS.lower()  # CSV quotes undone
 
 
 def test_onet_task_statements_tab_separated(tmp_path):
     table = read_fixture(tmp_path, "onet_tasks").table
     assert table.select("onet_soc_2019", "occupation_title", "task_id").rows() == [
-        ("11-1011.00", CEO, 8827), ("11-1011.00", CEO, 8831)]
+        ("11-1011.00", CEO, 8827),
+        ("11-1011.00", CEO, 8831),
+    ]
     assert table["task_lower"][0] == BUDGETS  # the key AEI onet_task clusters match on
 
 
 def test_onet_task_statements_undoes_csv_style_quotes(tmp_path):
     path = tmp_path / "Task Statements.txt"
-    path.write_text("\t".join(TASK_HEADER) + "\n11-1031.00\tLegislators\t15287\t\"Conduct "
-                    '""head counts"" to help predict the outcome of upcoming votes."\t\t\t'
-                    "06/2006\tAnalyst\n")  # verbatim upstream line
+    path.write_text(
+        "\t".join(TASK_HEADER) + '\n11-1031.00\tLegislators\t15287\t"Conduct '
+        '""head counts"" to help predict the outcome of upcoming votes."\t\t\t'
+        "06/2006\tAnalyst\n"
+    )  # verbatim upstream line
     table = read_onet_task_statements(path, SOURCES_BY_ID["onet_task_statements"]).table
     assert table["task_lower"].to_list() == [HEAD_COUNTS.lower()]
 
@@ -345,22 +615,29 @@ def test_onet_crosswalk_one_to_many(tmp_path):
     table = read_fixture(tmp_path, "crosswalk").table
     split = table.filter(pl.col("onet_soc_2010") == "15-1132.00")
     assert split.select("title_2010", "onet_soc_2019").rows() == [
-        (SWD, "15-1252.00"), (SWD, "15-1253.00")]
+        (SWD, "15-1252.00"),
+        (SWD, "15-1253.00"),
+    ]
 
 
 def test_soc_structure_levels(tmp_path):
     assert read_fixture(tmp_path, "soc").table.rows() == [
         ("11-0000", "major", "Management Occupations", "11"),
-        ("11-1000", "minor", "Top Executives", "11"), ("11-1010", "broad", CEO, "11"),
-        ("11-1011", "detailed", CEO, "11"), ("11-1011.03", "onet_soc", CSO, "11")]
+        ("11-1000", "minor", "Top Executives", "11"),
+        ("11-1010", "broad", CEO, "11"),
+        ("11-1011", "detailed", CEO, "11"),
+        ("11-1011.03", "onet_soc", CSO, "11"),
+    ]
 
 
 def test_working_age_population(tmp_path):
     reading = read_fixture(tmp_path, "population")
     assert reading.table.schema["working_age_pop"] == pl.Int64
-    assert reading.table.select("state", "state_fips", "state_name", "working_age_pop").rows() \
-        == [("AL", "01", "Alabama", 3262439), ("DC", "11", "District of Columbia", 491070),
-            ("WY", "56", "Wyoming", 366535)]
+    assert reading.table.select("state", "state_fips", "state_name", "working_age_pop").rows() == [
+        ("AL", "01", "Alabama", 3262439),
+        ("DC", "11", "District of Columbia", 491070),
+        ("WY", "56", "Wyoming", 366535),
+    ]
     assert len(reading.report.absent["states"]) == 48  # a partial file says what it lacks
 
 
@@ -368,8 +645,8 @@ def test_state_gdp(tmp_path):
     table = read_fixture(tmp_path, "gdp").table
     assert table.schema["year"] == pl.Int16
     assert table.filter(pl.col("state") == "IN").select(
-        "state_fips", "state_name", "gdp_usd", "year").rows() == [("18", "Indiana", 5.134234e11,
-                                                                   2024)]
+        "state_fips", "state_name", "gdp_usd", "year"
+    ).rows() == [("18", "Indiana", 5.134234e11, 2024)]
 
 
 # --- malformed cells and rows ------------------------------------------------------------
@@ -399,8 +676,15 @@ BAD_CELLS = {  # case: fixture, row index, column, new value, line, message[, co
     "onet task id": ("onet_tasks", 1, "Task ID", "88x", 3, "'88x' is not a"),
     "occupation code": ("occupations", 0, "O*NET-SOC Code", "11-1011", 2, "not an O*NET-SOC"),
     "crosswalk code": ("crosswalk", 2, "O*NET-SOC 2019 Code", "15-1253", 4, "not an O*NET-SOC"),
-    "soc two codes": ("soc", 2, "Detailed Occupation", "11-1011", 4, "exactly one code column",
-                      "Major Group"),
+    "soc two codes": (
+        "soc",
+        2,
+        "Detailed Occupation",
+        "11-1011",
+        4,
+        "exactly one code column",
+        "Major Group",
+    ),
     "population ZZ": ("population", 1, "state_code", "ZZ", 3, "unknown US state or territory"),
     "population NA": ("population", 1, "state_code", "NA", 3, "state or territory 'NA'"),
     "population commas": ("population", 1, "working_age_pop", "3,262,439", 3, "not a Int64"),
@@ -449,8 +733,12 @@ def test_duplicate_key_is_rejected(tmp_path, key):
 def test_missing_column(tmp_path, key):
     fixture = FIXTURES[key]
     keep = [i for i, name in enumerate(fixture.header) if name != fixture.drop]
-    path = write_rows(tmp_path / fixture.name, [fixture.header[i] for i in keep],
-                      [[row[i] for i in keep] for row in fixture.rows], sep=fixture.sep)
+    path = write_rows(
+        tmp_path / fixture.name,
+        [fixture.header[i] for i in keep],
+        [[row[i] for i in keep] for row in fixture.rows],
+        sep=fixture.sep,
+    )
     error = rejects(fixture.read, path)
     assert (error.line, error.column) == (1, fixture.drop) and "missing column" in str(error)
 
@@ -459,8 +747,12 @@ def test_missing_column(tmp_path, key):
 def test_extra_column_is_accepted_with_a_warning(tmp_path, key):
     fixture = FIXTURES[key]
     plain = fixture.read(fixture.write(tmp_path))
-    path = write_rows(tmp_path / f"extra_{fixture.name}", [*fixture.header, "notes"],
-                      [[*row, "x"] for row in fixture.rows], sep=fixture.sep)
+    path = write_rows(
+        tmp_path / f"extra_{fixture.name}",
+        [*fixture.header, "notes"],
+        [[*row, "x"] for row in fixture.rows],
+        sep=fixture.sep,
+    )
     reading = fixture.read(path)
     assert reading.table.equals(plain.table)
     assert any("'notes'" in warning for warning in reading.report.warnings)
@@ -470,8 +762,14 @@ def test_extra_column_is_accepted_with_a_warning(tmp_path, key):
 def test_bom_and_crlf_are_accepted(tmp_path, key):
     fixture = FIXTURES[key]
     plain = fixture.read(fixture.write(tmp_path))
-    path = write_rows(tmp_path / f"crlf_{fixture.name}", fixture.header, fixture.rows,
-                      sep=fixture.sep, crlf=True, bom=True)
+    path = write_rows(
+        tmp_path / f"crlf_{fixture.name}",
+        fixture.header,
+        fixture.rows,
+        sep=fixture.sep,
+        crlf=True,
+        bom=True,
+    )
     assert path.read_bytes().startswith(b"\xef\xbb\xbf") and b"\r\n" in path.read_bytes()
     assert fixture.read(path).table.equals(plain.table)
 
@@ -481,7 +779,7 @@ def _truncated(data: bytes) -> tuple[bytes, int]:
     body = data.rstrip(b"\n")
     start = body.rfind(b"\n") + 1
     second = min(i for i in (body.find(b",", start), body.find(b"\t", start)) if i > 0)
-    return body[:second + 3], body.count(b"\n") + 1
+    return body[: second + 3], body.count(b"\n") + 1
 
 
 def _not_utf8(data: bytes) -> tuple[bytes, int]:
@@ -539,37 +837,62 @@ OEWS_DATA = [
     (sid("S", "7200000", "000000", "01"), "713490", ""),  # line 12
 ]
 OEWS_CODE_LISTS = {
-    "area": (["state_code", "area_code", "areatype_code", "area_name"],
-             [["00", "0000000", "N", "National"], ["18", "1800000", "S", "Indiana"],
-              ["18", "0026900", "M", "Indianapolis-Carmel-Greenwood, IN"],
-              ["72", "7200000", "S", "Puerto Rico"]]),
-    "occupation": (["occupation_code", "occupation_name", "display_level", "selectable",
-                    "sort_sequence"],
-                   [["000000", "All Occupations", 0, "T", 1], ["111011", CEO, 3, "T", 4],
-                    ["151252", "Software Developers", 3, "T", 107],
-                    ["291022", "Oral and Maxillofacial Surgeons", 3, "T", 416]]),
-    "datatype": (["datatype_code", "datatype_name"],
-                 [["01", "Employment"], ["03", "Hourly mean wage"], ["04", "Annual mean wage"],
-                  ["13", "Annual median wage"]]),
-    "footnote": (["footnote_code", "footnote_text"],
-                 [["4", "Wages for some occupations that do not generally work year-round, "
-                   "full time, are reported either as hourly wages or annual salaries "
-                   "depending on how they are typically paid."],
-                  ["5", "This wage is equal to or greater than $115.00 per hour or $239,200 "
-                   "per year."], ["8", "Estimate not released."]]),
+    "area": (
+        ["state_code", "area_code", "areatype_code", "area_name"],
+        [
+            ["00", "0000000", "N", "National"],
+            ["18", "1800000", "S", "Indiana"],
+            ["18", "0026900", "M", "Indianapolis-Carmel-Greenwood, IN"],
+            ["72", "7200000", "S", "Puerto Rico"],
+        ],
+    ),
+    "occupation": (
+        ["occupation_code", "occupation_name", "display_level", "selectable", "sort_sequence"],
+        [
+            ["000000", "All Occupations", 0, "T", 1],
+            ["111011", CEO, 3, "T", 4],
+            ["151252", "Software Developers", 3, "T", 107],
+            ["291022", "Oral and Maxillofacial Surgeons", 3, "T", 416],
+        ],
+    ),
+    "datatype": (
+        ["datatype_code", "datatype_name"],
+        [
+            ["01", "Employment"],
+            ["03", "Hourly mean wage"],
+            ["04", "Annual mean wage"],
+            ["13", "Annual median wage"],
+        ],
+    ),
+    "footnote": (
+        ["footnote_code", "footnote_text"],
+        [
+            [
+                "4",
+                "Wages for some occupations that do not generally work year-round, "
+                "full time, are reported either as hourly wages or annual salaries "
+                "depending on how they are typically paid.",
+            ],
+            ["5", "This wage is equal to or greater than $115.00 per hour or $239,200 per year."],
+            ["8", "Estimate not released."],
+        ],
+    ),
 }
 
 
 def write_oews(directory: Path, data=OEWS_DATA, *, crlf=False, bom=False) -> dict[str, Path]:
     """The five time.series files; the data file padded with spaces as BLS pads it."""
     end = "\r\n" if crlf else "\n"
-    lines = ["series_id                     \tyear\tperiod\t       value\tfootnote_codes",
-             *(f"{s:<30}\t2025\tA01\t{v:>12}\t{f}" for s, v, f in data)]
+    lines = [
+        "series_id                     \tyear\tperiod\t       value\tfootnote_codes",
+        *(f"{s:<30}\t2025\tA01\t{v:>12}\t{f}" for s, v, f in data),
+    ]
     paths = {"data": directory / "oe.data.0.Current"}
     paths["data"].write_text(("\ufeff" if bom else "") + end.join(lines) + end)
     for role, (header, rows) in OEWS_CODE_LISTS.items():
-        paths[role] = write_rows(directory / f"oe.{role}", header, rows, sep="\t", crlf=crlf,
-                                 bom=bom)
+        paths[role] = write_rows(
+            directory / f"oe.{role}", header, rows, sep="\t", crlf=crlf, bom=bom
+        )
     return paths
 
 
@@ -577,19 +900,30 @@ def test_oews_states_nation_and_statuses(tmp_path):
     reading = read_oews(write_oews(tmp_path), {})
     table = reading.table
     assert (table.schema["value"], table.schema["year"]) == (pl.Float64, pl.Int16)
-    cell = table.filter((pl.col("state") == "IN") & (pl.col("soc_code") == "00-0000")
-                        & (pl.col("datatype_code") == "01")).row(0, named=True)
+    cell = table.filter(
+        (pl.col("state") == "IN")
+        & (pl.col("soc_code") == "00-0000")
+        & (pl.col("datatype_code") == "01")
+    ).row(0, named=True)
     assert (cell["value"], cell["state_fips"], cell["state_name"], cell["area_name"]) == (
-        3201220.0, "18", "Indiana", "Indiana")
+        3201220.0,
+        "18",
+        "Indiana",
+        "Indiana",
+    )
     assert (cell["occupation_level"], cell["status"], cell["source_line"]) == (
-        "total", "published", 3)
+        "total",
+        "published",
+        3,
+    )
     nation = table.filter(pl.col("geo_level") == "nation")
     assert nation.select("state", "value").rows() == [("US", 155495730.0)]
     hidden = table.filter(pl.col("status") != "published").sort("soc_code", "datatype_code")
-    assert hidden.select("soc_code", "datatype_code", "value", "status", "lower_bound").rows() \
-        == [("11-1011", "01", None, "not released", None),
-            ("29-1022", "04", None, "top-coded", 239200.0),
-            ("29-1022", "13", None, "top-coded", 239200.0)]
+    assert hidden.select("soc_code", "datatype_code", "value", "status", "lower_bound").rows() == [
+        ("11-1011", "01", None, "not released", None),
+        ("29-1022", "04", None, "top-coded", 239200.0),
+        ("29-1022", "13", None, "top-coded", 239200.0),
+    ]
     assert hidden["footnote_text"].cast(pl.String)[0] == "Estimate not released."
     assert table.filter(pl.col("is_territory"))["state"].to_list() == ["PR"]
     # metro area, industry detail and the unused hourly datatype dropped
@@ -602,13 +936,16 @@ def test_oews_bom_and_crlf_are_accepted(tmp_path):
     assert read_oews(write_oews(tmp_path / "crlf", crlf=True, bom=True), {}).table.equals(plain)
 
 
-@pytest.mark.parametrize(("row", "message"), [
-    ((sid("S", "1800000", "000000", "01"), "3,201,220", ""), "neither a number nor '-'"),
-    ((sid("S", "1800000", "999999", "01"), "5", ""), "occupation_code '999999'"),
-    ((sid("S", "1800000", "000000", "99"), "5", ""), "datatype_code '99'"),
-    ((sid("S", "9900000", "000000", "01"), "5", ""), "area_code '9900000'"),
-    ((sid("S", "1800000", "000000", "01"), "3201221", ""), "repeat the key"),
-])
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ((sid("S", "1800000", "000000", "01"), "3,201,220", ""), "neither a number nor '-'"),
+        ((sid("S", "1800000", "999999", "01"), "5", ""), "occupation_code '999999'"),
+        ((sid("S", "1800000", "000000", "99"), "5", ""), "datatype_code '99'"),
+        ((sid("S", "9900000", "000000", "01"), "5", ""), "area_code '9900000'"),
+        ((sid("S", "1800000", "000000", "01"), "3201221", ""), "repeat the key"),
+    ],
+)
 def test_oews_rejects_bad_data_rows(tmp_path, row, message):
     paths = write_oews(tmp_path, [*OEWS_DATA, row])
     error = rejects(read_oews, paths, {})
@@ -616,9 +953,14 @@ def test_oews_rejects_bad_data_rows(tmp_path, row, message):
     assert error.line == (3 if message == "repeat the key" else 13)
 
 
-@pytest.mark.parametrize(("body", "message"), [
-    ("", "empty"), (HTML.decode(), "HTML"),
-    ("series_id\tyear\tperiod\tvalue\tfootnotes\n", "footnote_codes")])
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("", "empty"),
+        (HTML.decode(), "HTML"),
+        ("series_id\tyear\tperiod\tvalue\tfootnotes\n", "footnote_codes"),
+    ],
+)
 def test_oews_rejects_empty_html_and_missing_columns(tmp_path, body, message):
     paths = write_oews(tmp_path)
     paths["data"].write_text(body)
@@ -636,8 +978,7 @@ def test_oews_damaged_data_file(tmp_path, damage):
 
 @pytest.mark.parametrize("key", ["aei_tasks", "onet_tasks", "gdp", "oews"])
 def test_genuine_upstream_headers_raise_no_warning(tmp_path, key):
-    reading = read_oews(write_oews(tmp_path), {}) if key == "oews" else read_fixture(tmp_path,
-                                                                                     key)
+    reading = read_oews(write_oews(tmp_path), {}) if key == "oews" else read_fixture(tmp_path, key)
     assert reading.report.warnings == []
 
 

@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 from dashboard import data as dashboard_data
 
 pytestmark = pytest.mark.integration
-FUZZ = settings(max_examples=150, deadline=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture])
+FUZZ = settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 
 @pytest.fixture(scope="module")
@@ -26,16 +27,30 @@ def app_client(built):
     dashboard_data._marts = previous
 
 
-@pytest.mark.parametrize("url, status", [
-    ("/", 200), ("/state/IN", 200), ("/state/in", 200), ("/compare?states=IN,OH", 200),
-    ("/methodology", 200), ("/?metric=automation&wave=2025-08", 200),
-    ("/state/ZZ", 404), ("/state/Indiana", 404), ("/no/such/page", 404),
-    ("/?metric=bogus", 400), ("/?wave=1999-01", 400), ("/state/IN?wave=2099-01", 400),
-    ("/state/IN?level=weird", 400), ("/compare?states=IN,OH,MI,WI,IL", 400),
-    ("/compare?states=IN,ZZ", 404), ("/?metric=cluster&cluster=nope", 400),
-    ("/?metric=%3Cscript%3Ealert(1)%3C/script%3E", 400), ("/?" + "x=1&" * 600, 414),
-    ("/?" + "x=1&" * 200, 400),
-])
+@pytest.mark.parametrize(
+    "url, status",
+    [
+        ("/", 200),
+        ("/state/IN", 200),
+        ("/state/in", 200),
+        ("/compare?states=IN,OH", 200),
+        ("/methodology", 200),
+        ("/?metric=automation&wave=2025-08", 200),
+        ("/state/ZZ", 404),
+        ("/state/Indiana", 404),
+        ("/no/such/page", 404),
+        ("/?metric=bogus", 400),
+        ("/?wave=1999-01", 400),
+        ("/state/IN?wave=2099-01", 400),
+        ("/state/IN?level=weird", 400),
+        ("/compare?states=IN,OH,MI,WI,IL", 400),
+        ("/compare?states=IN,ZZ", 404),
+        ("/?metric=cluster&cluster=nope", 400),
+        ("/?metric=%3Cscript%3Ealert(1)%3C/script%3E", 400),
+        ("/?" + "x=1&" * 600, 414),
+        ("/?" + "x=1&" * 200, 400),
+    ],
+)
 def test_page_urls_get_the_right_status_and_a_friendly_page(app_client, url, status):
     _, client = app_client
     response = client.get(url)
@@ -46,12 +61,20 @@ def test_page_urls_get_the_right_status_and_a_friendly_page(app_client, url, sta
         assert "Back to the map" in body
 
 
-@pytest.mark.parametrize("url", [
-    "/assets/../etc/passwd", "/assets/%2e%2e/%2e%2e/etc/passwd", "/assets/../pyproject.toml",
-    "/download/mart/..%2f..%2fetc%2fpasswd.csv", "/download/mart/../../pyproject.toml.csv",
-    "/_dash-component-suites/../../../etc/passwd", "/_dash-component-suites/dash/../../x.js",
-    "/static/../dashboard/app.py", "/briefing/..%2f..%2fetc.pdf",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/assets/../etc/passwd",
+        "/assets/%2e%2e/%2e%2e/etc/passwd",
+        "/assets/../pyproject.toml",
+        "/download/mart/..%2f..%2fetc%2fpasswd.csv",
+        "/download/mart/../../pyproject.toml.csv",
+        "/_dash-component-suites/../../../etc/passwd",
+        "/_dash-component-suites/dash/../../x.js",
+        "/static/../dashboard/app.py",
+        "/briefing/..%2f..%2fetc.pdf",
+    ],
+)
 def test_no_request_reaches_a_file_outside_the_app(app_client, url):
     _, client = app_client
     response = client.get(url)
@@ -75,8 +98,7 @@ def test_frame_ancestors_is_configurable(app_client, monkeypatch):
 
     app, _ = app_client
     monkeypatch.setenv("AIEI_FRAME_ANCESTORS", "'self' https://legislature.example.gov")
-    assert "frame-ancestors 'self' https://legislature.example.gov" in \
-        content_security_policy(app)
+    assert "frame-ancestors 'self' https://legislature.example.gov" in content_security_policy(app)
 
 
 def test_debug_is_off_in_production(app_client):
@@ -95,61 +117,97 @@ def _dependency(app_client, output_fragment: str) -> dict:
 
 
 def _payload(dependency: dict, values: list, changed: int) -> str:
-    outputs = [{"id": o.rsplit(".", 1)[0], "property": o.rsplit(".", 1)[1].split("@")[0]}
-               for o in dependency["output"].strip(".").split("...")]
+    outputs = [
+        {"id": o.rsplit(".", 1)[0], "property": o.rsplit(".", 1)[1].split("@")[0]}
+        for o in dependency["output"].strip(".").split("...")
+    ]
     if not dependency["output"].startswith(".."):  # a single output is sent as an object
         outputs = outputs[0]
-    inputs = [{"id": i["id"], "property": i["property"], "value": v}
-              for i, v in zip(dependency["inputs"], values, strict=False)]
-    state = [{"id": s["id"], "property": s["property"], "value": "IN"}
-             for s in dependency["state"]]
+    inputs = [
+        {"id": i["id"], "property": i["property"], "value": v}
+        for i, v in zip(dependency["inputs"], values, strict=False)
+    ]
+    state = [{"id": s["id"], "property": s["property"], "value": "IN"} for s in dependency["state"]]
     changed_id = inputs[changed % len(inputs)]
-    return json.dumps({"output": dependency["output"], "outputs": outputs, "inputs": inputs,
-                       "state": state, "changedPropIds": [
-                           f"{changed_id['id']}.{changed_id['property']}"]})
+    return json.dumps(
+        {
+            "output": dependency["output"],
+            "outputs": outputs,
+            "inputs": inputs,
+            "state": state,
+            "changedPropIds": [f"{changed_id['id']}.{changed_id['property']}"],
+        }
+    )
 
 
-ANY_VALUE = st.one_of(st.none(), st.text(max_size=80), st.integers(), st.booleans(),
-                      st.lists(st.text(max_size=5), max_size=6),
-                      st.dictionaries(st.text(max_size=5), st.text(max_size=5), max_size=3))
+ANY_VALUE = st.one_of(
+    st.none(),
+    st.text(max_size=80),
+    st.integers(),
+    st.booleans(),
+    st.lists(st.text(max_size=5), max_size=6),
+    st.dictionaries(st.text(max_size=5), st.text(max_size=5), max_size=3),
+)
 
 
-@pytest.mark.parametrize("output", ["map.figure", "state-body.children", "compare-body.children",
-                                    "page.children", "ranking-sort.data"])
+@pytest.mark.parametrize(
+    "output",
+    [
+        "map.figure",
+        "state-body.children",
+        "compare-body.children",
+        "page.children",
+        "ranking-sort.data",
+    ],
+)
 @FUZZ
 @given(values=st.lists(ANY_VALUE, min_size=6, max_size=6), changed=st.integers(0, 5))
 def test_fuzzed_callback_inputs_never_give_500(app_client, output, values, changed):
     _, client = app_client
     payload = _payload(_dependency(app_client, output), values, changed)
-    response = client.post("/_dash-update-component", data=payload,
-                           headers={"Content-Type": "application/json"})
+    response = client.post(
+        "/_dash-update-component", data=payload, headers={"Content-Type": "application/json"}
+    )
     assert response.status_code in (200, 204), response.data[:300]
 
 
 @FUZZ
-@given(body=st.one_of(st.binary(max_size=300), st.text(max_size=300).map(str.encode),
-                      st.dictionaries(st.text(max_size=8), ANY_VALUE, max_size=4)
-                      .map(lambda d: json.dumps(d).encode())))
+@given(
+    body=st.one_of(
+        st.binary(max_size=300),
+        st.text(max_size=300).map(str.encode),
+        st.dictionaries(st.text(max_size=8), ANY_VALUE, max_size=4).map(
+            lambda d: json.dumps(d).encode()
+        ),
+    )
+)
 def test_malformed_callback_requests_are_400_not_500(app_client, body):
     _, client = app_client
-    response = client.post("/_dash-update-component", data=body,
-                           headers={"Content-Type": "application/json"})
+    response = client.post(
+        "/_dash-update-component", data=body, headers={"Content-Type": "application/json"}
+    )
     assert response.status_code in (400, 413)
 
 
 @FUZZ
-@given(query=st.text(max_size=120), path=st.sampled_from(["/", "/state/IN", "/compare",
-                                                          "/methodology"]))
+@given(
+    query=st.text(max_size=120),
+    path=st.sampled_from(["/", "/state/IN", "/compare", "/methodology"]),
+)
 def test_fuzzed_query_strings_never_give_500(app_client, query, path):
     _, client = app_client
-    response = client.get(path, query_string=query.encode("utf-8", "surrogatepass")
-                          .decode("utf-8", "ignore"))
+    response = client.get(
+        path, query_string=query.encode("utf-8", "surrogatepass").decode("utf-8", "ignore")
+    )
     assert response.status_code in (200, 400, 404, 414)
     assert b"Traceback" not in response.data
 
 
 def test_oversized_callback_request_is_refused(app_client):
     _, client = app_client
-    response = client.post("/_dash-update-component", data=b"{" + b" " * 70_000 + b"}",
-                           headers={"Content-Type": "application/json"})
+    response = client.post(
+        "/_dash-update-component",
+        data=b"{" + b" " * 70_000 + b"}",
+        headers={"Content-Type": "application/json"},
+    )
     assert response.status_code == 413

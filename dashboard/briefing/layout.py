@@ -21,8 +21,12 @@ PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 TOPOJSON = (PROJECT_ROOT / "assets" / "topojson").as_uri() + "/"
 PAGE_WIDTH_PX, PAGE_HEIGHT_PX = 816, 1056  # 8.5 x 11 in at 96 px per inch
 
-STYLE = (Path(__file__).with_name("briefing.css").read_text(encoding="utf-8")
-         .replace("__FONT__", FONT.replace("'", '"')))
+STYLE = (
+    Path(__file__)
+    .with_name("briefing.css")
+    .read_text(encoding="utf-8")
+    .replace("__FONT__", FONT.replace("'", '"'))
+)
 
 SHELL = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>State AI Economic Index briefing</title>
@@ -44,36 +48,59 @@ FIGURE_SIZES = {"locator": (190, 112), "uses": (350, 285), "groups": (716, 175)}
 
 
 def shell_html() -> str:
-    return (SHELL.replace("__STYLE__", STYLE).replace("__PLOTLY__", PLOTLY_JS.as_uri())
-            .replace("__TOPOJSON__", TOPOJSON))
+    return (
+        SHELL.replace("__STYLE__", STYLE)
+        .replace("__PLOTLY__", PLOTLY_JS.as_uri())
+        .replace("__TOPOJSON__", TOPOJSON)
+    )
 
 
 def _sized(name: str, figure: go.Figure) -> dict:
     width, height = FIGURE_SIZES[name]
     figure = go.Figure(figure)
-    figure.update_layout(width=width, height=height, font={"size": 9.5},
-                         legend={"font": {"size": 9}, "orientation": "h", "x": 0, "y": 1,
-                                 "xanchor": "left", "yanchor": "bottom"},
-                         margin={"t": 18 if name == "groups" else 0},
-                         showlegend=name == "groups")
+    figure.update_layout(
+        width=width,
+        height=height,
+        font={"size": 9.5},
+        legend={
+            "font": {"size": 9},
+            "orientation": "h",
+            "x": 0,
+            "y": 1,
+            "xanchor": "left",
+            "yanchor": "bottom",
+        },
+        margin={"t": 18 if name == "groups" else 0},
+        showlegend=name == "groups",
+    )
     return json.loads(figure.to_json())
 
 
 def _table(rows: list[list[str]]) -> str:
-    head = ("<tr><th>Occupation</th><th class='num'>Jobs</th><th class='num'>Median wage</th>"
-            "<th class='num'>AI exposure</th></tr>")
-    body = "".join("<tr><td>" + html.escape(r[0]) + "</td>"
-                   + "".join(f"<td class='num'>{html.escape(c)}</td>" for c in r[1:]) + "</tr>"
-                   for r in rows)
+    head = (
+        "<tr><th>Occupation</th><th class='num'>Jobs</th><th class='num'>Median wage</th>"
+        "<th class='num'>AI exposure</th></tr>"
+    )
+    body = "".join(
+        "<tr><td>"
+        + html.escape(r[0])
+        + "</td>"
+        + "".join(f"<td class='num'>{html.escape(c)}</td>" for c in r[1:])
+        + "</tr>"
+        for r in rows
+    )
     return f"<table>{head}{body}</table>"
 
 
 def page(b: Briefing) -> tuple[str, dict[str, dict]]:
     """(body HTML, {element id: figure JSON}) for one state's briefing."""
     e = html.escape
-    tiles = "".join(f"<div class='tile'><div class='label'>{e(t.label)}</div>"
-                    f"<div class='value'>{e(t.value)}</div><div class='cmp'>{e(t.comparison)}"
-                    "</div></div>" for t in b.tiles)
+    tiles = "".join(
+        f"<div class='tile'><div class='label'>{e(t.label)}</div>"
+        f"<div class='value'>{e(t.value)}</div><div class='cmp'>{e(t.comparison)}"
+        "</div></div>"
+        for t in b.tiles
+    )
     caveats = " ".join(e(c) for c in b.caveats)
     body = f"""
 <div class="sheet">

@@ -17,9 +17,15 @@ from dashboard.briefing.layout import PAGE_HEIGHT_PX, PAGE_WIDTH_PX, page, shell
 from dashboard.data import Marts
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--no-first-run", "--disable-sync",
-               "--allow-file-access-from-files"]  # the shell loads plotly.js from disk
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--allow-file-access-from-files",
+]  # the shell loads plotly.js from disk
 FORMATS = ("pdf", "png")
 PNG_SCALE = 2  # 1632 x 2112 px: crisp when printed
 
@@ -35,20 +41,30 @@ def file_name(state: str, wave: str, fmt: str) -> str:
     return f"aiei_briefing_{state}_{wave}.{fmt}"
 
 
-def render_briefings(data: Marts, states: Iterable[str], wave: str, out_dir: Path,
-                     formats: Iterable[str] = FORMATS,
-                     log: Callable[[str], None] = lambda _: None) -> list[Rendered]:
+def render_briefings(
+    data: Marts,
+    states: Iterable[str],
+    wave: str,
+    out_dir: Path,
+    formats: Iterable[str] = FORMATS,
+    log: Callable[[str], None] = lambda _: None,
+) -> list[Rendered]:
     """Write each state's briefing into out_dir (atomically); one browser for all.
 
     Playwright's sync API refuses a thread with a running asyncio loop (a web server's, a
     test's browser), so the work runs in a thread of its own."""
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="briefing") as pool:
-        return pool.submit(_render, data, list(states), wave, out_dir, tuple(formats),
-                           log).result()
+        return pool.submit(_render, data, list(states), wave, out_dir, tuple(formats), log).result()
 
 
-def _render(data: Marts, states: list[str], wave: str, out_dir: Path,
-            formats: tuple[str, ...], log: Callable[[str], None]) -> list[Rendered]:
+def _render(
+    data: Marts,
+    states: list[str],
+    wave: str,
+    out_dir: Path,
+    formats: tuple[str, ...],
+    log: Callable[[str], None],
+) -> list[Rendered]:
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
@@ -61,11 +77,11 @@ def _render(data: Marts, states: list[str], wave: str, out_dir: Path,
         shell.write_text(shell_html(), encoding="utf-8")
         try:
             with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=CHROMIUM,
-                                                     args=LAUNCH_ARGS)
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
                 context = browser.new_context(
                     viewport={"width": PAGE_WIDTH_PX, "height": PAGE_HEIGHT_PX},
-                    device_scale_factor=PNG_SCALE)
+                    device_scale_factor=PNG_SCALE,
+                )
                 sheet = context.new_page()
                 sheet.goto(shell.as_uri())
                 for state in states:
@@ -73,22 +89,29 @@ def _render(data: Marts, states: list[str], wave: str, out_dir: Path,
                     body, figures = page(briefing(data, state, wave))
                     overflow = sheet.evaluate("([b, f]) => showBriefing(b, f)", [body, figures])
                     if overflow > 1:
-                        raise BriefingError(f"{state}: the briefing is {overflow} px too long "
-                                            "for one page")
+                        raise BriefingError(
+                            f"{state}: the briefing is {overflow} px too long for one page"
+                        )
                     paths = {}
                     for fmt in formats:
                         target = out_dir / file_name(state, wave, fmt)
                         temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
                         if fmt == "pdf":
-                            sheet.pdf(path=str(temp), format="Letter", print_background=True,
-                                      prefer_css_page_size=True)
+                            sheet.pdf(
+                                path=str(temp),
+                                format="Letter",
+                                print_background=True,
+                                prefer_css_page_size=True,
+                            )
                         else:
                             sheet.screenshot(path=str(temp), type="png", full_page=False)
                         os.replace(temp, target)
                         paths[fmt] = target
                     rendered.append(Rendered(state, paths, time.perf_counter() - started))
-                    log(f"  {state}: {', '.join(p.name for p in paths.values())} "
-                        f"[{rendered[-1].seconds:.2f} s]")
+                    log(
+                        f"  {state}: {', '.join(p.name for p in paths.values())} "
+                        f"[{rendered[-1].seconds:.2f} s]"
+                    )
                 browser.close()
         except PlaywrightError as exc:
             raise BriefingError(f"the browser failed: {exc}") from exc

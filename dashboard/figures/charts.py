@@ -39,34 +39,63 @@ def _axis(**kw: object) -> dict:
     return {"gridcolor": GRID, "zeroline": False, "automargin": True, **kw}
 
 
-def state_vs_us_bars(rows: Sequence[ShareRow], state_name: str, unit: str = "% of conversations",
-                     empty: str = "Not published for this wave.", width: int = 40) -> go.Figure:
+def state_vs_us_bars(
+    rows: Sequence[ShareRow],
+    state_name: str,
+    unit: str = "% of conversations",
+    empty: str = "Not published for this wave.",
+    width: int = 40,
+) -> go.Figure:
     """Horizontal bars, largest first: the state's share beside the US share, with the
     specialization (state ÷ US) written at the end of each bar."""
     if not rows:
         return empty_figure(empty)
     rows = list(rows)[::-1]  # plotly draws the first category at the bottom
     labels = [wrap(r.label, width) for r in rows]
-    notes = [f"{r.specialization:.2f}× US" if r.specialization is not None else ""
-             for r in rows]
-    figure = go.Figure([
-        go.Bar(y=labels, x=[r.us_pct for r in rows], orientation="h", name="United States",
-               marker_color=US_COLOUR,
-               hovertemplate="%{y}<br>US: %{x:.2f}" + f" {unit}<extra></extra>"),
-        go.Bar(y=labels, x=[r.state_pct for r in rows], orientation="h", name=state_name,
-               marker_color=STATE_COLOUR, text=notes, textposition="outside",
-               cliponaxis=False,
-               hovertemplate="%{y}<br>" + state_name + ": %{x:.2f}" + f" {unit}"
-                             "<br>%{text}<extra></extra>"),
-    ])
-    figure.update_layout(base_layout(
-        barmode="group", bargap=0.25, bargroupgap=0.05, showlegend=True,
-        legend={"orientation": "h", "y": 1.02, "x": 0, "yanchor": "bottom",
-                "traceorder": "reversed"},
-        height=60 + len(labels) * row_height(labels, 34),
-        xaxis=_axis(title=unit, ticksuffix="%"),
-        yaxis=_axis(), margin={"l": 8, "r": 56, "t": 28, "b": 8},
-    ))
+    notes = [f"{r.specialization:.2f}× US" if r.specialization is not None else "" for r in rows]
+    figure = go.Figure(
+        [
+            go.Bar(
+                y=labels,
+                x=[r.us_pct for r in rows],
+                orientation="h",
+                name="United States",
+                marker_color=US_COLOUR,
+                hovertemplate="%{y}<br>US: %{x:.2f}" + f" {unit}<extra></extra>",
+            ),
+            go.Bar(
+                y=labels,
+                x=[r.state_pct for r in rows],
+                orientation="h",
+                name=state_name,
+                marker_color=STATE_COLOUR,
+                text=notes,
+                textposition="outside",
+                cliponaxis=False,
+                hovertemplate="%{y}<br>" + state_name + ": %{x:.2f}" + f" {unit}"
+                "<br>%{text}<extra></extra>",
+            ),
+        ]
+    )
+    figure.update_layout(
+        base_layout(
+            barmode="group",
+            bargap=0.25,
+            bargroupgap=0.05,
+            showlegend=True,
+            legend={
+                "orientation": "h",
+                "y": 1.02,
+                "x": 0,
+                "yanchor": "bottom",
+                "traceorder": "reversed",
+            },
+            height=60 + len(labels) * row_height(labels, 34),
+            xaxis=_axis(title=unit, ticksuffix="%"),
+            yaxis=_axis(),
+            margin={"l": 8, "r": 56, "t": 28, "b": 8},
+        )
+    )
     return figure
 
 
@@ -84,20 +113,35 @@ def occupations_bars(rows: Sequence[OccupationRow], width: int = 36) -> go.Figur
         return empty_figure("No occupation data.")
     rows = list(rows)[::-1]
     labels = [wrap(r.title, width) for r in rows]
-    colours = [ACCENT if (r.exposure or 0) >= HIGH_EXPOSURE_THRESHOLD
-               else STATE_COLOUR if r.exposure is not None else US_COLOUR for r in rows]
-    notes = [f"exposure {r.exposure:.0%}" if r.exposure is not None else "no score"
-             for r in rows]
-    figure = go.Figure(go.Bar(
-        y=labels, x=[r.employment for r in rows], orientation="h",
-        marker_color=colours, text=notes, textposition="outside", cliponaxis=False,
-        hovertemplate="%{y}<br>%{x:,.0f} jobs<br>AI %{text}<extra></extra>",
-    ))
-    figure.update_layout(base_layout(
-        height=50 + len(rows) * row_height(labels, 26),
-        xaxis=_axis(title="jobs (OEWS May 2025)", tickformat=","),
-        yaxis=_axis(), margin={"l": 8, "r": 90, "t": 8, "b": 8},
-    ))
+    colours = [
+        ACCENT
+        if (r.exposure or 0) >= HIGH_EXPOSURE_THRESHOLD
+        else STATE_COLOUR
+        if r.exposure is not None
+        else US_COLOUR
+        for r in rows
+    ]
+    notes = [f"exposure {r.exposure:.0%}" if r.exposure is not None else "no score" for r in rows]
+    figure = go.Figure(
+        go.Bar(
+            y=labels,
+            x=[r.employment for r in rows],
+            orientation="h",
+            marker_color=colours,
+            text=notes,
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}<br>%{x:,.0f} jobs<br>AI %{text}<extra></extra>",
+        )
+    )
+    figure.update_layout(
+        base_layout(
+            height=50 + len(rows) * row_height(labels, 26),
+            xaxis=_axis(title="jobs (OEWS May 2025)", tickformat=","),
+            yaxis=_axis(),
+            margin={"l": 8, "r": 90, "t": 8, "b": 8},
+        )
+    )
     return figure
 
 
@@ -115,22 +159,44 @@ def usage_vs_jobs_bars(rows: Sequence[GroupRow], state_name: str, width: int = 3
         return empty_figure("AI usage by occupation group is not published for this wave.")
     rows = rows[::-1]
     labels = [wrap(r.label.removesuffix(" Occupations"), width) for r in rows]
-    figure = go.Figure([
-        go.Bar(y=labels, x=[r.employment_share_pct for r in rows], orientation="h",
-               name=f"share of {state_name} jobs", marker_color=US_COLOUR,
-               hovertemplate="%{y}<br>%{x:.1f}% of jobs<extra></extra>"),
-        go.Bar(y=labels, x=[r.usage_share_pct for r in rows], orientation="h",
-               name="share of AI usage", marker_color=STATE_COLOUR,
-               hovertemplate="%{y}<br>%{x:.1f}% of AI usage<extra></extra>"),
-    ])
-    figure.update_layout(base_layout(
-        barmode="group", showlegend=True, bargap=0.25,
-        legend={"orientation": "h", "y": 1.02, "x": 0, "yanchor": "bottom",
-                "traceorder": "reversed"},
-        height=60 + len(labels) * row_height(labels, 30),
-        xaxis=_axis(ticksuffix="%"), yaxis=_axis(),
-        margin={"l": 8, "r": 16, "t": 28, "b": 8},
-    ))
+    figure = go.Figure(
+        [
+            go.Bar(
+                y=labels,
+                x=[r.employment_share_pct for r in rows],
+                orientation="h",
+                name=f"share of {state_name} jobs",
+                marker_color=US_COLOUR,
+                hovertemplate="%{y}<br>%{x:.1f}% of jobs<extra></extra>",
+            ),
+            go.Bar(
+                y=labels,
+                x=[r.usage_share_pct for r in rows],
+                orientation="h",
+                name="share of AI usage",
+                marker_color=STATE_COLOUR,
+                hovertemplate="%{y}<br>%{x:.1f}% of AI usage<extra></extra>",
+            ),
+        ]
+    )
+    figure.update_layout(
+        base_layout(
+            barmode="group",
+            showlegend=True,
+            bargap=0.25,
+            legend={
+                "orientation": "h",
+                "y": 1.02,
+                "x": 0,
+                "yanchor": "bottom",
+                "traceorder": "reversed",
+            },
+            height=60 + len(labels) * row_height(labels, 30),
+            xaxis=_axis(ticksuffix="%"),
+            yaxis=_axis(),
+            margin={"l": 8, "r": 16, "t": 28, "b": 8},
+        )
+    )
     return figure
 
 
@@ -141,41 +207,86 @@ class TrendPoint:
     note: str = ""  # e.g. "computed from counts" / "published"
 
 
-def trend_lines(series: dict[str, Sequence[TrendPoint]], title: str, unit: str,
-                breaks: Sequence[tuple[str, str]] = (), reference: float | None = None
-                ) -> go.Figure:
+def trend_lines(
+    series: dict[str, Sequence[TrendPoint]],
+    title: str,
+    unit: str,
+    breaks: Sequence[tuple[str, str]] = (),
+    reference: float | None = None,
+) -> go.Figure:
     """One line per geography across waves; dotted verticals mark release breaks
     (new platform, new taxonomy, weekly -> monthly windows)."""
     if not any(p.value is not None for points in series.values() for p in points):
         return empty_figure("No values across waves.")
     figure = go.Figure()
     for index, (name, points) in enumerate(series.items()):
-        colour = COMPARE_COLOURS[index % len(COMPARE_COLOURS)] if name != "United States" \
-            else US_COLOUR
-        figure.add_trace(go.Scatter(
-            x=[p.wave for p in points], y=[p.value for p in points], name=name,
-            mode="lines+markers", line={"color": colour, "width": 2.5},
-            customdata=[p.note for p in points], connectgaps=False,
-            hovertemplate=f"{name}<br>%{{x}}: %{{y:.2f}} {unit}<br>%{{customdata}}"
-                          "<extra></extra>",
-        ))
+        colour = (
+            COMPARE_COLOURS[index % len(COMPARE_COLOURS)] if name != "United States" else US_COLOUR
+        )
+        figure.add_trace(
+            go.Scatter(
+                x=[p.wave for p in points],
+                y=[p.value for p in points],
+                name=name,
+                mode="lines+markers",
+                line={"color": colour, "width": 2.5},
+                customdata=[p.note for p in points],
+                connectgaps=False,
+                hovertemplate=f"{name}<br>%{{x}}: %{{y:.2f}} {unit}<br>%{{customdata}}"
+                "<extra></extra>",
+            )
+        )
     shapes, annotations = [], []
     for wave, label in breaks:
-        shapes.append({"type": "line", "x0": wave, "x1": wave, "yref": "paper", "y0": 0,
-                       "y1": 1, "line": {"color": MUTED, "dash": "dot", "width": 1}})
-        annotations.append({"x": wave, "y": 1, "yref": "paper", "text": label,
-                            "showarrow": False, "font": {"size": 10, "color": MUTED},
-                            "xanchor": "left", "yanchor": "top", "textangle": 0})
+        shapes.append(
+            {
+                "type": "line",
+                "x0": wave,
+                "x1": wave,
+                "yref": "paper",
+                "y0": 0,
+                "y1": 1,
+                "line": {"color": MUTED, "dash": "dot", "width": 1},
+            }
+        )
+        annotations.append(
+            {
+                "x": wave,
+                "y": 1,
+                "yref": "paper",
+                "text": label,
+                "showarrow": False,
+                "font": {"size": 10, "color": MUTED},
+                "xanchor": "left",
+                "yanchor": "top",
+                "textangle": 0,
+            }
+        )
     if reference is not None:
-        shapes.append({"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": reference,
-                       "y1": reference, "line": {"color": US_COLOUR, "width": 1}})
-    figure.update_layout(base_layout(
-        height=280, showlegend=True, shapes=shapes, annotations=annotations,
-        legend={"orientation": "h", "y": -0.2, "x": 0},
-        xaxis=_axis(type="category", title=None), yaxis=_axis(title=unit),
-        title={"text": title, "font": {"size": 14}, "x": 0.01},
-        margin={"l": 8, "r": 8, "t": 36, "b": 8},
-    ))
+        shapes.append(
+            {
+                "type": "line",
+                "xref": "paper",
+                "x0": 0,
+                "x1": 1,
+                "y0": reference,
+                "y1": reference,
+                "line": {"color": US_COLOUR, "width": 1},
+            }
+        )
+    figure.update_layout(
+        base_layout(
+            height=280,
+            showlegend=True,
+            shapes=shapes,
+            annotations=annotations,
+            legend={"orientation": "h", "y": -0.2, "x": 0},
+            xaxis=_axis(type="category", title=None),
+            yaxis=_axis(title=unit),
+            title={"text": title, "font": {"size": 14}, "x": 0.01},
+            margin={"l": 8, "r": 8, "t": 36, "b": 8},
+        )
+    )
     return figure
 
 
@@ -192,42 +303,94 @@ def automation_bars(rows: Sequence[SplitRow]) -> go.Figure:
         return empty_figure("Collaboration patterns are not published for this wave.")
     rows = rows[::-1]
     labels = [r.label for r in rows]
-    figure = go.Figure([
-        go.Bar(y=labels, x=[r.automation for r in rows], orientation="h", name="automation",
-               marker_color=ACCENT, texttemplate="%{x:.1f}%", textposition="inside",
-               hovertemplate="%{y}: %{x:.1f}% automation<extra></extra>"),
-        go.Bar(y=labels, x=[100 - r.automation for r in rows], orientation="h",
-               name="augmentation", marker_color=STATE_COLOUR, texttemplate="%{x:.1f}%",
-               textposition="inside",
-               hovertemplate="%{y}: %{x:.1f}% augmentation<extra></extra>"),
-    ])
-    figure.update_layout(base_layout(
-        barmode="stack", showlegend=True, height=80 + 40 * len(rows),
-        legend={"orientation": "h", "y": 1.02, "x": 0, "yanchor": "bottom"},
-        xaxis=_axis(range=[0, 100], ticksuffix="%"), yaxis=_axis(),
-        margin={"l": 8, "r": 8, "t": 28, "b": 8},
-    ))
+    figure = go.Figure(
+        [
+            go.Bar(
+                y=labels,
+                x=[r.automation for r in rows],
+                orientation="h",
+                name="automation",
+                marker_color=ACCENT,
+                texttemplate="%{x:.1f}%",
+                textposition="inside",
+                hovertemplate="%{y}: %{x:.1f}% automation<extra></extra>",
+            ),
+            go.Bar(
+                y=labels,
+                x=[100 - r.automation for r in rows],
+                orientation="h",
+                name="augmentation",
+                marker_color=STATE_COLOUR,
+                texttemplate="%{x:.1f}%",
+                textposition="inside",
+                hovertemplate="%{y}: %{x:.1f}% augmentation<extra></extra>",
+            ),
+        ]
+    )
+    figure.update_layout(
+        base_layout(
+            barmode="stack",
+            showlegend=True,
+            height=80 + 40 * len(rows),
+            legend={"orientation": "h", "y": 1.02, "x": 0, "yanchor": "bottom"},
+            xaxis=_axis(range=[0, 100], ticksuffix="%"),
+            yaxis=_axis(),
+            margin={"l": 8, "r": 8, "t": 28, "b": 8},
+        )
+    )
     return figure
 
 
-def compare_bars(values: dict[str, float | None], title: str, unit: str,
-                 reference: float | None = None, decimals: int = 2) -> go.Figure:
+def compare_bars(
+    values: dict[str, float | None],
+    title: str,
+    unit: str,
+    reference: float | None = None,
+    decimals: int = 2,
+) -> go.Figure:
     """One bar per geography for one metric; unpublished ones say so."""
     names = list(values)
     shown = [values[n] if values[n] is not None else 0 for n in names]
-    text = [f"{values[n]:,.{decimals}f}" if values[n] is not None else "not published"
-            for n in names]
-    figure = go.Figure(go.Bar(
-        x=names, y=shown, text=text, textposition="outside", cliponaxis=False,
-        marker_color=[COMPARE_COLOURS[i % 4] if n != "United States" else US_COLOUR
-                      for i, n in enumerate(names)],
-        hovertemplate="%{x}: %{text}" + f" {unit}<extra></extra>",
-    ))
-    shapes = [] if reference is None else [{
-        "type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": reference, "y1": reference,
-        "line": {"color": MUTED, "dash": "dot", "width": 1}}]
-    figure.update_layout(base_layout(
-        height=260, shapes=shapes, title={"text": title, "font": {"size": 14}, "x": 0.01},
-        xaxis=_axis(), yaxis=_axis(title=unit), margin={"l": 8, "r": 8, "t": 40, "b": 8},
-    ))
+    text = [
+        f"{values[n]:,.{decimals}f}" if values[n] is not None else "not published" for n in names
+    ]
+    figure = go.Figure(
+        go.Bar(
+            x=names,
+            y=shown,
+            text=text,
+            textposition="outside",
+            cliponaxis=False,
+            marker_color=[
+                COMPARE_COLOURS[i % 4] if n != "United States" else US_COLOUR
+                for i, n in enumerate(names)
+            ],
+            hovertemplate="%{x}: %{text}" + f" {unit}<extra></extra>",
+        )
+    )
+    shapes = (
+        []
+        if reference is None
+        else [
+            {
+                "type": "line",
+                "xref": "paper",
+                "x0": 0,
+                "x1": 1,
+                "y0": reference,
+                "y1": reference,
+                "line": {"color": MUTED, "dash": "dot", "width": 1},
+            }
+        ]
+    )
+    figure.update_layout(
+        base_layout(
+            height=260,
+            shapes=shapes,
+            title={"text": title, "font": {"size": 14}, "x": 0.01},
+            xaxis=_axis(),
+            yaxis=_axis(title=unit),
+            margin={"l": 8, "r": 8, "t": 40, "b": 8},
+        )
+    )
     return figure

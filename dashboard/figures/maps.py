@@ -20,9 +20,15 @@ from dashboard.figures.style import (
 from dashboard.metrics import Metric
 
 SMALL_STATES = frozenset({"DC", "RI", "DE"})
-GEO = {"scope": "usa", "projection": {"type": "albers usa"}, "showlakes": False,
-       "bgcolor": "rgba(0,0,0,0)", "showland": True, "landcolor": "white",
-       "subunitcolor": "white"}
+GEO = {
+    "scope": "usa",
+    "projection": {"type": "albers usa"},
+    "showlakes": False,
+    "bgcolor": "rgba(0,0,0,0)",
+    "showland": True,
+    "landcolor": "white",
+    "subunitcolor": "white",
+}
 
 
 @dataclass(frozen=True)
@@ -40,8 +46,13 @@ def _ratio_ticks(low: float, high: float) -> tuple[list[float], list[str]]:
     return [math.log10(c) for c in chosen], [f"{c:g}" for c in chosen]
 
 
-def choropleth(rows: Sequence[MapRow], metric: Metric, us_value: float | None,
-               title: str = "", height: int = 460) -> go.Figure:
+def choropleth(
+    rows: Sequence[MapRow],
+    metric: Metric,
+    us_value: float | None,
+    title: str = "",
+    height: int = 460,
+) -> go.Figure:
     """States coloured by the metric; unpublished states grey and labelled, never zero.
 
     Ratios (AUI) use a diverging scale on log10, centred on 1, so 0.5 and 2 are equally far
@@ -61,40 +72,79 @@ def choropleth(rows: Sequence[MapRow], metric: Metric, us_value: float | None,
         z = [math.log10(v) for v in values]
         reach = max(abs(min(z)), abs(max(z)), 0.05)
         tickvals, ticktext = _ratio_ticks(min(values), max(values))
-        colour = {"colorscale": DIVERGING, "zmid": 0, "zmin": -reach, "zmax": reach,
-                  "colorbar": {"tickvals": tickvals, "ticktext": ticktext}}
+        colour = {
+            "colorscale": DIVERGING,
+            "zmid": 0,
+            "zmin": -reach,
+            "zmax": reach,
+            "colorbar": {"tickvals": tickvals, "ticktext": ticktext},
+        }
     else:
         z = values
-        colour = {"colorscale": SEQUENTIAL, "colorbar": {"ticksuffix": "%" if metric.percent
-                                                         else ""}}
+        colour = {
+            "colorscale": SEQUENTIAL,
+            "colorbar": {"ticksuffix": "%" if metric.percent else ""},
+        }
         if metric.id == "exposure":
             colour["colorbar"] = {"tickformat": ".0%"}
-    colour["colorbar"] |= {"title": {"text": metric.short, "side": "right"}, "thickness": 12,
-                           "len": 0.75, "outlinewidth": 0}
-    figure = go.Figure(go.Choropleth(
-        locationmode="USA-states", locations=[r.state for r in published], z=z,
-        customdata=[r.state for r in published], text=hover, hoverinfo="text",
-        marker={"line": {"color": "white", "width": 0.8}}, name=metric.short, **colour,
-    ))
+    colour["colorbar"] |= {
+        "title": {"text": metric.short, "side": "right"},
+        "thickness": 12,
+        "len": 0.75,
+        "outlinewidth": 0,
+    }
+    figure = go.Figure(
+        go.Choropleth(
+            locationmode="USA-states",
+            locations=[r.state for r in published],
+            z=z,
+            customdata=[r.state for r in published],
+            text=hover,
+            hoverinfo="text",
+            marker={"line": {"color": "white", "width": 0.8}},
+            name=metric.short,
+            **colour,
+        )
+    )
     if missing:
-        figure.add_trace(go.Choropleth(
-            locationmode="USA-states", locations=[r.state for r in missing],
-            z=[0] * len(missing), customdata=[r.state for r in missing],
-            colorscale=[[0, NOT_PUBLISHED], [1, NOT_PUBLISHED]], showscale=False,
-            text=[f"<b>{r.name}</b><br>{metric.short}: not published" for r in missing],
-            hoverinfo="text", marker={"line": {"color": "white", "width": 0.8}},
-            name="not published",
-        ))
+        figure.add_trace(
+            go.Choropleth(
+                locationmode="USA-states",
+                locations=[r.state for r in missing],
+                z=[0] * len(missing),
+                customdata=[r.state for r in missing],
+                colorscale=[[0, NOT_PUBLISHED], [1, NOT_PUBLISHED]],
+                showscale=False,
+                text=[f"<b>{r.name}</b><br>{metric.short}: not published" for r in missing],
+                hoverinfo="text",
+                marker={"line": {"color": "white", "width": 0.8}},
+                name="not published",
+            )
+        )
     annotations = []
     if missing:
-        annotations.append({"text": f"Grey: not published ({len(missing)})", "x": 0.01,
-                            "y": 0.02, "xref": "paper", "yref": "paper", "showarrow": False,
-                            "font": {"size": 11, "color": MUTED}, "xanchor": "left"})
-    figure.update_layout(base_layout(
-        geo=GEO, height=height, dragmode=False, annotations=annotations,
-        title={"text": title, "font": {"size": 15}, "x": 0.01} if title else None,
-        margin={"l": 0, "r": 0, "t": 36 if title else 0, "b": 0},
-    ))
+        annotations.append(
+            {
+                "text": f"Grey: not published ({len(missing)})",
+                "x": 0.01,
+                "y": 0.02,
+                "xref": "paper",
+                "yref": "paper",
+                "showarrow": False,
+                "font": {"size": 11, "color": MUTED},
+                "xanchor": "left",
+            }
+        )
+    figure.update_layout(
+        base_layout(
+            geo=GEO,
+            height=height,
+            dragmode=False,
+            annotations=annotations,
+            title={"text": title, "font": {"size": 15}, "x": 0.01} if title else None,
+            margin={"l": 0, "r": 0, "t": 36 if title else 0, "b": 0},
+        )
+    )
     return figure
 
 
@@ -103,20 +153,45 @@ def locator(state: str, height: int = 170) -> go.Figure:
     from etl.geo import US_51
 
     others = [s for s in US_51 if s != state]
-    figure = go.Figure([
-        go.Choropleth(locationmode="USA-states", locations=others, z=[0] * len(others),
-                      colorscale=[[0, "#eef1f4"], [1, "#eef1f4"]], showscale=False,
-                      hoverinfo="skip", marker={"line": {"color": "white", "width": 0.6}}),
-        go.Choropleth(locationmode="USA-states", locations=[state], z=[1],
-                      colorscale=[[0, STATE_COLOUR], [1, STATE_COLOUR]], showscale=False,
-                      hoverinfo="skip", marker={"line": {"color": "white", "width": 0.6}}),
-    ])
+    figure = go.Figure(
+        [
+            go.Choropleth(
+                locationmode="USA-states",
+                locations=others,
+                z=[0] * len(others),
+                colorscale=[[0, "#eef1f4"], [1, "#eef1f4"]],
+                showscale=False,
+                hoverinfo="skip",
+                marker={"line": {"color": "white", "width": 0.6}},
+            ),
+            go.Choropleth(
+                locationmode="USA-states",
+                locations=[state],
+                z=[1],
+                colorscale=[[0, STATE_COLOUR], [1, STATE_COLOUR]],
+                showscale=False,
+                hoverinfo="skip",
+                marker={"line": {"color": "white", "width": 0.6}},
+            ),
+        ]
+    )
     if state in SMALL_STATES:  # too small to see filled: ring it
-        figure.add_trace(go.Scattergeo(
-            locationmode="USA-states", locations=[state], mode="markers", hoverinfo="skip",
-            marker={"size": 14, "color": "rgba(0,0,0,0)",
-                    "line": {"color": STATE_COLOUR, "width": 2.5}}))
-    figure.update_layout(base_layout(geo=GEO, height=height, margin={"l": 0, "r": 0, "t": 0,
-                                                                       "b": 0},
-                                     font={"family": FONT}))
+        figure.add_trace(
+            go.Scattergeo(
+                locationmode="USA-states",
+                locations=[state],
+                mode="markers",
+                hoverinfo="skip",
+                marker={
+                    "size": 14,
+                    "color": "rgba(0,0,0,0)",
+                    "line": {"color": STATE_COLOUR, "width": 2.5},
+                },
+            )
+        )
+    figure.update_layout(
+        base_layout(
+            geo=GEO, height=height, margin={"l": 0, "r": 0, "t": 0, "b": 0}, font={"family": FONT}
+        )
+    )
     return figure

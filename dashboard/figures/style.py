@@ -35,11 +35,24 @@ def base_layout(**overrides: object) -> go.Layout:
 
 def empty_figure(message: str) -> go.Figure:
     """A figure that says why it is empty (never a blank box)."""
-    return go.Figure(layout=base_layout(
-        xaxis={"visible": False}, yaxis={"visible": False}, height=160,
-        annotations=[{"text": message, "showarrow": False, "font": {"size": 14, "color": MUTED},
-                      "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5}],
-    ))
+    return go.Figure(
+        layout=base_layout(
+            xaxis={"visible": False},
+            yaxis={"visible": False},
+            height=160,
+            annotations=[
+                {
+                    "text": message,
+                    "showarrow": False,
+                    "font": {"size": 14, "color": MUTED},
+                    "xref": "paper",
+                    "yref": "paper",
+                    "x": 0.5,
+                    "y": 0.5,
+                }
+            ],
+        )
+    )
 
 
 def wrap(text: str, width: int = 38) -> str:

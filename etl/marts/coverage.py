@@ -16,38 +16,47 @@ def _summary(values: pl.Series) -> dict[str, float | None]:
     values = values.drop_nulls()
     if values.is_empty():
         return {"min": None, "median": None, "max": None}
-    return {"min": round(values.min(), 2), "median": round(values.median(), 2),
-            "max": round(values.max(), 2)}
+    return {
+        "min": round(values.min(), 2),
+        "median": round(values.median(), 2),
+        "max": round(values.max(), 2),
+    }
 
 
 def measure_coverage(marts: dict[str, pl.DataFrame]) -> dict:
     occupations = marts["state_occupations"]
     in_51 = pl.col("state").is_in(US_51)
 
-    exposure = occupations.filter(pl.col("observed_exposure").is_not_null()).group_by(
-        "state").agg(pl.col("employment_share_pct").sum().alias("pct"))
+    exposure = (
+        occupations.filter(pl.col("observed_exposure").is_not_null())
+        .group_by("state")
+        .agg(pl.col("employment_share_pct").sum().alias("pct"))
+    )
     # Usage attributed to an occupation the state's OEWS does not list, or lists without
     # employment, does not reach; a state with task data and no reach counts as 0 %.
     tasks = marts["state_tasks"]
     latest = tasks.filter(pl.col("wave") == tasks["wave"].max()) if tasks.height else tasks
     with_tasks = pl.DataFrame({"state": [*latest["state"].unique().sort(), "US"]})
     reached = with_tasks.join(
-        occupations.filter(pl.col("employment").is_not_null()).group_by("state").agg(
-            pl.col("usage_share_pct").sum().alias("pct")), on="state", how="left",
+        occupations.filter(pl.col("employment").is_not_null())
+        .group_by("state")
+        .agg(pl.col("usage_share_pct").sum().alias("pct")),
+        on="state",
+        how="left",
     ).with_columns(pl.col("pct").fill_null(0.0))
 
     by_method = _task_usage_by_match(marts)
     return {
         "employment_with_exposure_pct": {
             "definition": "share of the state's all-occupations employment in detailed "
-                          "occupations with an observed_exposure score",
+            "occupations with an observed_exposure score",
             "US": _value(exposure, "US"),
             "states": _summary(exposure.filter(in_51)["pct"]),
             "by_state": dict(exposure.filter(in_51).sort("state").rows()),
         },
         "task_usage_reaching_employment_pct": {
             "definition": "share of the state's classified O*NET task usage attributed to an "
-                          "OEWS occupation with published employment in that state",
+            "OEWS occupation with published employment in that state",
             "US": _value(reached, "US"),
             "states": _summary(reached.filter(in_51)["pct"]),
             "states_with_task_data": reached.filter(in_51).height,
@@ -68,18 +77,29 @@ def _task_usage_by_match(marts: dict[str, pl.DataFrame]) -> dict:
     if tasks.is_empty():
         return {}
     latest = tasks["wave"].max()
-    national = tasks.filter(pl.col("wave") == latest).select(
-        "taxonomy", "task_key", "us_pct").unique()
-    joined = national.join(marts["task_occupation_map"], on=["taxonomy", "task_key"],
-                           how="left").with_columns(
+    national = (
+        tasks.filter(pl.col("wave") == latest).select("taxonomy", "task_key", "us_pct").unique()
+    )
+    joined = national.join(
+        marts["task_occupation_map"], on=["taxonomy", "task_key"], how="left"
+    ).with_columns(
         pl.col("match").fill_null("task not in the statements file"),
-        (pl.col("us_pct") * pl.col("weight").fill_null(1)).alias("part"))
+        (pl.col("us_pct") * pl.col("weight").fill_null(1)).alias("part"),
+    )
     total = national["us_pct"].sum()
     shares = joined.group_by("match").agg(pl.col("part").sum() / total * 100).sort("match")
-    unmatched = joined.filter(pl.col("oews_code").is_null()).group_by("soc_code").agg(
-        (pl.col("part").sum() / total * 100).alias("pct")).sort("pct", descending=True)
-    combined = joined.filter(pl.col("match") == "combined OEWS code").select(
-        "soc_code", "oews_code").unique().sort("soc_code")
+    unmatched = (
+        joined.filter(pl.col("oews_code").is_null())
+        .group_by("soc_code")
+        .agg((pl.col("part").sum() / total * 100).alias("pct"))
+        .sort("pct", descending=True)
+    )
+    combined = (
+        joined.filter(pl.col("match") == "combined OEWS code")
+        .select("soc_code", "oews_code")
+        .unique()
+        .sort("soc_code")
+    )
     return {
         "wave": latest,
         "shares": {m: round(p, 3) for m, p in shares.rows()},

@@ -28,10 +28,14 @@ def _long_requests(long: pl.DataFrame) -> pl.DataFrame:
         return pl.DataFrame()
     return (
         rows.with_columns(pl.col("variable").str.replace("request_", ""))
-        .pivot("variable", index=["wave", "geo_level", "state", "level", "cluster_name"],
-               values="value")
-        .rename({"cluster_name": "cluster", "pct": "state_pct", "count": "state_count"},
-                strict=False)
+        .pivot(
+            "variable",
+            index=["wave", "geo_level", "state", "level", "cluster_name"],
+            values="value",
+        )
+        .rename(
+            {"cluster_name": "cluster", "pct": "state_pct", "count": "state_count"}, strict=False
+        )
         .with_columns(pl.col("cluster").alias("cluster_id"))
     )
 
@@ -41,8 +45,12 @@ def _wide_requests(wide: pl.DataFrame) -> pl.DataFrame:
     if rows.is_empty():
         return pl.DataFrame()
     return rows.select(
-        "wave", "geo_level", "state", pl.col("hierarchy_level").alias("level"),
-        pl.col("node_name").alias("cluster"), pl.col("node_id").alias("cluster_id"),
+        "wave",
+        "geo_level",
+        "state",
+        pl.col("hierarchy_level").alias("level"),
+        pl.col("node_name").alias("cluster"),
+        pl.col("node_id").alias("cluster_id"),
         pl.col("value").alias("state_pct"),
     )
 
@@ -55,19 +63,27 @@ def with_us_baseline(rows: pl.DataFrame, weights: pl.DataFrame, keys: list[str])
     """
     group = ["wave", *[k for k in keys if k != "cluster_id"]]
     national = rows.filter(pl.col("geo_level") == "nation").select(
-        "wave", *keys, pl.col("state_pct").alias("us_pct_national"))
-    states = rows.filter(pl.col("geo_level") == "state").join(weights, on=["wave", "state"],
-                                                              how="left")
+        "wave", *keys, pl.col("state_pct").alias("us_pct_national")
+    )
+    states = rows.filter(pl.col("geo_level") == "state").join(
+        weights, on=["wave", "state"], how="left"
+    )
     publishing = states.filter(pl.col("w").is_not_null()).select(*group, "state", "w").unique()
     weight_total = publishing.group_by(group).agg(stable_sum(pl.col("w")).alias("w_total"))
     rebuilt = (
         states.filter(pl.col("w").is_not_null())
         .group_by("wave", *keys)
-        .agg(stable_sum(pl.col("state_pct") * pl.col("w")).alias("weighted"),
-             pl.col("state").n_unique().alias("states_publishing"))
+        .agg(
+            stable_sum(pl.col("state_pct") * pl.col("w")).alias("weighted"),
+            pl.col("state").n_unique().alias("states_publishing"),
+        )
         .join(weight_total, on=group)
-        .select("wave", *keys, "states_publishing",
-                (pl.col("weighted") / pl.col("w_total")).alias("us_pct_rebuilt"))
+        .select(
+            "wave",
+            *keys,
+            "states_publishing",
+            (pl.col("weighted") / pl.col("w_total")).alias("us_pct_rebuilt"),
+        )
     )
     return (
         states.drop("w")
@@ -75,8 +91,10 @@ def with_us_baseline(rows: pl.DataFrame, weights: pl.DataFrame, keys: list[str])
         .join(national, on=["wave", *keys], how="left")
         .with_columns(
             pl.coalesce("us_pct_national", "us_pct_rebuilt").alias("us_pct"),
-            pl.when(pl.col("us_pct_national").is_not_null()).then(pl.lit("published national"))
-            .otherwise(pl.lit("usage-weighted mean of published states")).alias("us_pct_source"),
+            pl.when(pl.col("us_pct_national").is_not_null())
+            .then(pl.lit("published national"))
+            .otherwise(pl.lit("usage-weighted mean of published states"))
+            .alias("us_pct_source"),
         )
         .drop("us_pct_national", "us_pct_rebuilt")
     )
@@ -85,7 +103,8 @@ def with_us_baseline(rows: pl.DataFrame, weights: pl.DataFrame, keys: list[str])
 def usage_weights(usage: pl.DataFrame) -> pl.DataFrame:
     """Per wave and state: conversations where counted, else the usage share."""
     return usage.filter(~pl.col("is_territory")).select(
-        "wave", "state", pl.coalesce("usage_count", "usage_share_pct").alias("w"))
+        "wave", "state", pl.coalesce("usage_count", "usage_share_pct").alias("w")
+    )
 
 
 def with_specialization_and_rank(frame: pl.DataFrame, cell: list[str]) -> pl.DataFrame:
@@ -94,23 +113,45 @@ def with_specialization_and_rank(frame: pl.DataFrame, cell: list[str]) -> pl.Dat
     return frame.with_columns(
         classified.alias("is_classified"),
         pl.when(classified & (pl.col("us_pct") > 0))
-        .then(pl.col("state_pct") / pl.col("us_pct")).alias("specialization"),
-    ).pipe(rank_within, ["wave", "state", *cell], "state_pct", "rank_in_state",
-           tiebreak="cluster_id", where=pl.col("is_classified"))
+        .then(pl.col("state_pct") / pl.col("us_pct"))
+        .alias("specialization"),
+    ).pipe(
+        rank_within,
+        ["wave", "state", *cell],
+        "state_pct",
+        "rank_in_state",
+        tiebreak="cluster_id",
+        where=pl.col("is_classified"),
+    )
 
 
 def build_state_requests(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
     usage = inputs["state_usage"]
-    parts = [p for p in (_long_requests(inputs["aei_long"]), _wide_requests(inputs["aei_wide"]))
-             if not p.is_empty()]
-    schema_columns = ["wave", "geo_level", "state", "level", "cluster", "cluster_id",
-                      "state_pct", "state_count"]
-    rows = pl.concat(parts, how="diagonal_relaxed") if parts else pl.DataFrame(
-        schema=dict.fromkeys(schema_columns, pl.String))
+    parts = [
+        p
+        for p in (_long_requests(inputs["aei_long"]), _wide_requests(inputs["aei_wide"]))
+        if not p.is_empty()
+    ]
+    schema_columns = [
+        "wave",
+        "geo_level",
+        "state",
+        "level",
+        "cluster",
+        "cluster_id",
+        "state_pct",
+        "state_count",
+    ]
+    rows = (
+        pl.concat(parts, how="diagonal_relaxed")
+        if parts
+        else pl.DataFrame(schema=dict.fromkeys(schema_columns, pl.String))
+    )
     if "state_count" not in rows.columns:
         rows = rows.with_columns(pl.lit(None, pl.Float64).alias("state_count"))
     rows = rows.with_columns(
-        pl.col("level").cast(pl.Int8).replace_strict(LEVEL_NAMES, return_dtype=pl.String))
+        pl.col("level").cast(pl.Int8).replace_strict(LEVEL_NAMES, return_dtype=pl.String)
+    )
     counted = with_us_baseline(rows, usage_weights(usage), ["level", "cluster_id"])
     meta = usage.select("wave", "state", "state_name", "release").unique()
     return (
@@ -123,38 +164,96 @@ def build_state_requests(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
 STATE_REQUESTS = Mart(
     name="state_requests",
     description="What people in each state use Claude for: each request cluster's share of "
-                "the state's conversations, the US share, and the specialization index.",
+    "the state's conversations, the US share, and the specialization index.",
     key=("wave", "state", "level", "cluster_id"),
     columns=(
-        WAVE, STATE, STATE_NAME, RELEASE,
-        col("taxonomy", pl.String, "", "The request taxonomy the clusters belong to (each "
-            "release has its own): compare clusters only within one taxonomy."),
-        col("level", pl.String, "", "Granularity: detailed (leaf), minor, major (coarsest). "
+        WAVE,
+        STATE,
+        STATE_NAME,
+        RELEASE,
+        col(
+            "taxonomy",
+            pl.String,
+            "",
+            "The request taxonomy the clusters belong to (each "
+            "release has its own): compare clusters only within one taxonomy.",
+        ),
+        col(
+            "level",
+            pl.String,
+            "",
+            "Granularity: detailed (leaf), minor, major (coarsest). "
             "Long schema level 0/1/2 and wide hierarchy_level 0/1/2 both count from the leaf.",
-            "AEI level / hierarchy_level"),
-        col("cluster", pl.String, "", "Request cluster name as published.",
-            "AEI cluster_name / node_name"),
-        col("cluster_id", pl.String, "", "Stable id within the taxonomy: the name in the long "
+            "AEI level / hierarchy_level",
+        ),
+        col(
+            "cluster",
+            pl.String,
+            "",
+            "Request cluster name as published.",
+            "AEI cluster_name / node_name",
+        ),
+        col(
+            "cluster_id",
+            pl.String,
+            "",
+            "Stable id within the taxonomy: the name in the long "
             "schema, node_external_id in the wide one (names repeat there).",
-            "AEI cluster_name / node_external_id"),
-        col("is_classified", pl.Boolean, "", "False for not_classified and none, which are "
-            "excluded from specialization and ranks."),
-        col("state_pct", pl.Float64, "% of the state's conversations", "Share of the state's "
-            "conversations in this cluster at this level, as published.",
-            "AEI request_pct / pct"),
-        col("state_count", pl.Float64, "conversations", "Conversations in the cluster, where "
-            "published.", "AEI request_count"),
-        col("us_pct", pl.Float64, "% of US conversations", "US share of the cluster: national "
+            "AEI cluster_name / node_external_id",
+        ),
+        col(
+            "is_classified",
+            pl.Boolean,
+            "",
+            "False for not_classified and none, which are excluded from specialization and ranks.",
+        ),
+        col(
+            "state_pct",
+            pl.Float64,
+            "% of the state's conversations",
+            "Share of the state's conversations in this cluster at this level, as published.",
+            "AEI request_pct / pct",
+        ),
+        col(
+            "state_count",
+            pl.Float64,
+            "conversations",
+            "Conversations in the cluster, where published.",
+            "AEI request_count",
+        ),
+        col(
+            "us_pct",
+            pl.Float64,
+            "% of US conversations",
+            "US share of the cluster: national "
             "rows where published, else Σ_s w_s·pct_s ÷ Σ_s w_s over the states publishing "
-            "the level (w = usage_count, or usage share without counts)."),
-        col("us_pct_source", pl.String, "", "'published national' or 'usage-weighted mean of "
-            "published states'."),
-        col("states_publishing", pl.UInt32, "count", "States with a published value for this "
-            "cluster."),
-        col("specialization", pl.Float64, "ratio", "state_pct ÷ us_pct (not renormalised); "
-            "> 1 means over-represented in the state. Null for unclassified clusters."),
-        col("rank_in_state", pl.Int16, "rank", "1 = the state's largest classified cluster at "
-            "this level."),
+            "the level (w = usage_count, or usage share without counts).",
+        ),
+        col(
+            "us_pct_source",
+            pl.String,
+            "",
+            "'published national' or 'usage-weighted mean of published states'.",
+        ),
+        col(
+            "states_publishing",
+            pl.UInt32,
+            "count",
+            "States with a published value for this cluster.",
+        ),
+        col(
+            "specialization",
+            pl.Float64,
+            "ratio",
+            "state_pct ÷ us_pct (not renormalised); "
+            "> 1 means over-represented in the state. Null for unclassified clusters.",
+        ),
+        col(
+            "rank_in_state",
+            pl.Int16,
+            "rank",
+            "1 = the state's largest classified cluster at this level.",
+        ),
     ),
     staging=("aei_long", "aei_wide"),
     marts=("state_usage",),

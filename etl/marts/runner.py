@@ -34,12 +34,22 @@ from etl.marts.usage import STATE_USAGE, check_published_aui
 from etl.staging import Staging
 
 # In dependency order: each mart reads only staging tables and marts listed before it.
-MARTS: tuple[Mart, ...] = (STATES, STATE_USAGE, TASK_OCCUPATION_MAP, STATE_REQUESTS,
-                           STATE_TASKS, STATE_OCCUPATIONS, STATE_OCCUPATION_GROUPS,
-                           STATE_SUMMARY)
-CODE = [*sorted((Path(__file__).parent).glob("*.py")), PROJECT_ROOT / "etl" / "geo.py",
-        PROJECT_ROOT / "etl" / "sources" / "registry.py",
-        PROJECT_ROOT / "assets" / "geo" / "states-albers-10m.json"]
+MARTS: tuple[Mart, ...] = (
+    STATES,
+    STATE_USAGE,
+    TASK_OCCUPATION_MAP,
+    STATE_REQUESTS,
+    STATE_TASKS,
+    STATE_OCCUPATIONS,
+    STATE_OCCUPATION_GROUPS,
+    STATE_SUMMARY,
+)
+CODE = [
+    *sorted((Path(__file__).parent).glob("*.py")),
+    PROJECT_ROOT / "etl" / "geo.py",
+    PROJECT_ROOT / "etl" / "sources" / "registry.py",
+    PROJECT_ROOT / "assets" / "geo" / "states-albers-10m.json",
+]
 MART_WORKERS = 2
 PACKAGES = ("polars", "pyarrow", "requests", "plotly", "dash")
 
@@ -76,10 +86,16 @@ def _write_table(frame: pl.DataFrame, directory: Path, name: str) -> str:
 
 
 def data_dictionary() -> pl.DataFrame:
-    rows = [(m.name, c.name, str(c.dtype), c.unit, c.definition, c.source, c.name in m.key)
-            for m in MARTS for c in m.columns]
-    return pl.DataFrame(rows, schema=["table", "column", "type", "unit", "definition", "source",
-                                      "is_key"], orient="row")
+    rows = [
+        (m.name, c.name, str(c.dtype), c.unit, c.definition, c.source, c.name in m.key)
+        for m in MARTS
+        for c in m.columns
+    ]
+    return pl.DataFrame(
+        rows,
+        schema=["table", "column", "type", "unit", "definition", "source", "is_key"],
+        orient="row",
+    )
 
 
 def _build_environment() -> dict:
@@ -89,9 +105,13 @@ def _build_environment() -> dict:
     from importlib import metadata
 
     try:
-        found = subprocess.run(["git", "-C", str(PROJECT_ROOT), "describe", "--always",
-                                "--dirty", "--abbrev=40"], capture_output=True, text=True,
-                               timeout=5, check=True)
+        found = subprocess.run(
+            ["git", "-C", str(PROJECT_ROOT), "describe", "--always", "--dirty", "--abbrev=40"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
+        )
         commit = found.stdout.strip() or None
     except (OSError, subprocess.SubprocessError):
         commit = None
@@ -109,8 +129,11 @@ def _fingerprints(code: str, staging_manifest: dict) -> dict[str, str]:
     fingerprints. Known before anything is built, so reuse is decided up front."""
     fingerprints: dict[str, str] = {}
     for mart in MARTS:
-        parts = [code] + [f"{t}={staging_manifest['tables'][t]['fingerprint']}"
-                          for t in mart.staging] + [f"{m}={fingerprints[m]}" for m in mart.marts]
+        parts = (
+            [code]
+            + [f"{t}={staging_manifest['tables'][t]['fingerprint']}" for t in mart.staging]
+            + [f"{m}={fingerprints[m]}" for m in mart.marts]
+        )
         fingerprints[mart.name] = hashlib.sha256(";".join(parts).encode()).hexdigest()
     return fingerprints
 
@@ -119,21 +142,26 @@ def _prepare(mart: Mart, inputs: dict[str, pl.DataFrame]) -> dict[str, pl.DataFr
     return mart.prepare(inputs) if mart.prepare else {}
 
 
-def _build_one(mart: Mart, inputs: dict[str, pl.DataFrame],
-               prepared: Future[dict[str, pl.DataFrame]] | None) -> pl.DataFrame:
+def _build_one(
+    mart: Mart, inputs: dict[str, pl.DataFrame], prepared: Future[dict[str, pl.DataFrame]] | None
+) -> pl.DataFrame:
     try:
         extra = prepared.result() if prepared else _prepare(mart, inputs)
         return mart.conform(mart.build(inputs | extra))
     except (pl.exceptions.PolarsError, ValueError, KeyError) as exc:
-        raise MartError(f"mart {mart.name!r} failed: {exc.__class__.__name__}: {exc}"
-                        "\n  fix: nothing was replaced; the previous data/processed is "
-                        "intact. This is a bug or an upstream change: report it with this "
-                        "message.") from exc
+        raise MartError(
+            f"mart {mart.name!r} failed: {exc.__class__.__name__}: {exc}"
+            "\n  fix: nothing was replaced; the previous data/processed is "
+            "intact. This is a bug or an upstream change: report it with this "
+            "message."
+        ) from exc
 
 
-def _in_dependency_order(marts: list[Mart],
-                         inputs_of: Callable[[Mart, bool], dict[str, pl.DataFrame]],
-                         built: dict[str, pl.DataFrame]) -> Iterator[tuple[Mart, pl.DataFrame]]:
+def _in_dependency_order(
+    marts: list[Mart],
+    inputs_of: Callable[[Mart, bool], dict[str, pl.DataFrame]],
+    built: dict[str, pl.DataFrame],
+) -> Iterator[tuple[Mart, pl.DataFrame]]:
     """Build `marts`, each as soon as the marts it reads are in `built`, two at a time
     (independent marts share the two cores); yield each as it is done. A mart waiting for
     others has its `prepare` step run meanwhile."""
@@ -144,8 +172,11 @@ def _in_dependency_order(marts: list[Mart],
             while pending or running:
                 for mart in [m for m in pending if all(d in built for d in m.marts)]:
                     pending.remove(mart)
-                    running[pool.submit(_build_one, mart, inputs_of(mart, True),
-                                        prepared.get(mart.name))] = mart
+                    running[
+                        pool.submit(
+                            _build_one, mart, inputs_of(mart, True), prepared.get(mart.name)
+                        )
+                    ] = mart
                 # Queued after the marts ready now (the pool is first in, first out), and
                 # before the builds that will wait for them: no deadlock.
                 for mart in pending:
@@ -161,20 +192,30 @@ def _in_dependency_order(marts: list[Mart],
                 future.cancel()
 
 
-def build_marts(staging_dir: Path, processed_dir: Path, *, force: bool = False,
-                log: Callable[[str], None] = print, staged: Staging | None = None
-                ) -> MartsResult:
+def build_marts(
+    staging_dir: Path,
+    processed_dir: Path,
+    *,
+    force: bool = False,
+    log: Callable[[str], None] = print,
+    staged: Staging | None = None,
+) -> MartsResult:
     """Build the marts whose inputs changed. `staged` hands over the staging tables read in
     this run (in memory) and their manifest; without it both are read from `staging_dir`."""
-    staging_manifest = (staged.manifest if staged
-                        else json.loads((staging_dir / "manifest.json").read_text()))
+    staging_manifest = (
+        staged.manifest if staged else json.loads((staging_dir / "manifest.json").read_text())
+    )
     previous_path = processed_dir / "manifest.json"
     previous = json.loads(previous_path.read_text()) if previous_path.is_file() else {}
     old_marts = previous.get("tables", {})
     fingerprints = _fingerprints(_code_fingerprint(), staging_manifest)
-    reused = [m for m in MARTS if not force
-              and old_marts.get(m.name, {}).get("fingerprint") == fingerprints[m.name]
-              and (processed_dir / f"{m.name}.parquet").is_file()]
+    reused = [
+        m
+        for m in MARTS
+        if not force
+        and old_marts.get(m.name, {}).get("fingerprint") == fingerprints[m.name]
+        and (processed_dir / f"{m.name}.parquet").is_file()
+    ]
     result = MartsResult(reused=[m.name for m in reused])
     if len(reused) == len(MARTS) and previous_path.is_file():
         result.rows = {m.name: old_marts[m.name]["rows"] for m in MARTS}
@@ -198,8 +239,9 @@ def build_marts(staging_dir: Path, processed_dir: Path, *, force: bool = False,
         return frames[name]
 
     def inputs_of(mart: Mart, with_marts: bool) -> dict[str, pl.DataFrame]:
-        return ({t: load(t, staging_dir) for t in mart.staging}
-                | ({m: load(m, temp) for m in mart.marts} if with_marts else {}))
+        return {t: load(t, staging_dir) for t in mart.staging} | (
+            {m: load(m, temp) for m in mart.marts} if with_marts else {}
+        )
 
     # Marts are written in the background while the next ones are built.
     writer = ThreadPoolExecutor(max_workers=2)
@@ -207,13 +249,18 @@ def build_marts(staging_dir: Path, processed_dir: Path, *, force: bool = False,
     writes: dict[str, Future[str]] = {}
     try:
         built = {m.name: load(m.name, temp) for m in reused}
-        for mart, frame in _in_dependency_order([m for m in MARTS if m not in reused],
-                                                inputs_of, built):
+        for mart, frame in _in_dependency_order(
+            [m for m in MARTS if m not in reused], inputs_of, built
+        ):
             writes[mart.name] = writer.submit(_write_table, frame, temp, mart.name)
             frames[mart.name] = frame
-            entries[mart.name] = {"fingerprint": fingerprints[mart.name],
-                                  "rows": frame.height, "columns": frame.width,
-                                  "key": list(mart.key), "description": mart.description}
+            entries[mart.name] = {
+                "fingerprint": fingerprints[mart.name],
+                "rows": frame.height,
+                "columns": frame.width,
+                "key": list(mart.key),
+                "description": mart.description,
+            }
             result.rebuilt.append(mart.name)
             log(f"  mart {mart.name:<26} {frame.height:>8,} rows")
         result.rebuilt = [m.name for m in MARTS if m.name in result.rebuilt]  # finish order varies
@@ -235,8 +282,9 @@ def build_marts(staging_dir: Path, processed_dir: Path, *, force: bool = False,
             "warnings": warnings,
             "sources": staging_manifest["sources"],
         }
-        write_text_atomically(temp / "manifest.json",
-                              json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+        write_text_atomically(
+            temp / "manifest.json", json.dumps(manifest, indent=2, sort_keys=True) + "\n"
+        )
         swap_in(temp, processed_dir)
         result.swapped = True
         return result

@@ -34,7 +34,8 @@ def neighbours(path: Path = STATE_SHAPES) -> pl.DataFrame:
     pairs = {(a, b) for states in owners.values() for a in states for b in states if a != b}
     return (
         pl.DataFrame(sorted(pairs), schema=["state_fips", "neighbour"], orient="row")
-        .group_by("state_fips").agg(pl.col("neighbour").sort())
+        .group_by("state_fips")
+        .agg(pl.col("neighbour").sort())
     )
 
 
@@ -44,12 +45,16 @@ def build_states(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
     reference = state_table()
     fips_to_usps = dict(reference.select("state_fips", "state").rows())
     borders = neighbours().with_columns(
-        pl.col("neighbour").list.eval(pl.element().replace_strict(fips_to_usps))
-        .list.sort().list.join(",").alias("neighbours")
+        pl.col("neighbour")
+        .list.eval(pl.element().replace_strict(fips_to_usps))
+        .list.sort()
+        .list.join(",")
+        .alias("neighbours")
     )
     in_oews = inputs["oews"]["state"].unique().cast(pl.String)  # few values: unique first
-    geographies = reference.filter(~pl.col("is_territory")
-                                   | pl.col("state").is_in(in_oews.implode()))
+    geographies = reference.filter(
+        ~pl.col("is_territory") | pl.col("state").is_in(in_oews.implode())
+    )
     return (
         geographies.join(population, on="state", how="left")
         .join(gdp, on="state", how="left")
@@ -64,25 +69,43 @@ def build_states(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
 STATES = Mart(
     name="states",
     description="One row per geography: the 50 states and DC, plus the territories that "
-                "appear in the sources (flagged, never counted in US totals).",
+    "appear in the sources (flagged, never counted in US totals).",
     key=("state",),
     columns=(
         STATE,
         col("state_fips", pl.String, "FIPS code", "Two-digit state FIPS code.", "etl/geo.py"),
         STATE_NAME,
         IS_TERRITORY,
-        col("working_age_pop", pl.Int64, "persons", "Population aged 15-64, 2024: the AUI "
-            "denominator.", "AEI working_age_pop_2024_us_state.csv (Census)"),
-        col("gdp_usd", pl.Float64, "current US dollars", "Gross domestic product, 2024.",
-            "AEI gdp_2024_us_state.csv (BEA)"),
+        col(
+            "working_age_pop",
+            pl.Int64,
+            "persons",
+            "Population aged 15-64, 2024: the AUI denominator.",
+            "AEI working_age_pop_2024_us_state.csv (Census)",
+        ),
+        col(
+            "gdp_usd",
+            pl.Float64,
+            "current US dollars",
+            "Gross domestic product, 2024.",
+            "AEI gdp_2024_us_state.csv (BEA)",
+        ),
         col("gdp_year", pl.Int16, "year", "Year of gdp_usd.", "AEI gdp_2024_us_state.csv"),
-        col("gdp_per_working_age_person", pl.Float64, "US dollars per person",
-            "gdp_usd / working_age_pop."),
-        col("neighbours", pl.String, "USPS codes, comma-separated",
+        col(
+            "gdp_per_working_age_person",
+            pl.Float64,
+            "US dollars per person",
+            "gdp_usd / working_age_pop.",
+        ),
+        col(
+            "neighbours",
+            pl.String,
+            "USPS codes, comma-separated",
             "States sharing a border line (not a single point) with this one: a shared arc "
             "of the state outlines.",
             "npm us-atlas@3.0.1 states-albers-10m.json (Census boundaries); checked against "
-            "geopandas"),
+            "geopandas",
+        ),
     ),
     staging=("working_age_population", "state_gdp", "oews"),
     marts=(),

@@ -32,26 +32,33 @@ def exposure_by_state(occupations: pl.DataFrame) -> pl.DataFrame:
     scored = occupations.filter(pl.col("employment").is_not_null())
     both = pl.col("observed_exposure").is_not_null()
     return scored.group_by("state").agg(
-        (stable_sum((pl.col("employment") * pl.col("observed_exposure")).filter(both))
-         / pl.col("employment").filter(both).sum()).alias("exposure_weighted_employment"),
-        stable_sum((pl.col("employment") * pl.col("observed_exposure")).filter(both))
-        .alias("exposure_weighted_jobs"),
-        pl.col("employment").filter(both & (pl.col("observed_exposure")
-                                            >= HIGH_EXPOSURE_THRESHOLD)).sum()
+        (
+            stable_sum((pl.col("employment") * pl.col("observed_exposure")).filter(both))
+            / pl.col("employment").filter(both).sum()
+        ).alias("exposure_weighted_employment"),
+        stable_sum((pl.col("employment") * pl.col("observed_exposure")).filter(both)).alias(
+            "exposure_weighted_jobs"
+        ),
+        pl.col("employment")
+        .filter(both & (pl.col("observed_exposure") >= HIGH_EXPOSURE_THRESHOLD))
+        .sum()
         .alias("jobs_high_exposure"),
-        stable_sum(pl.col("employment_share_pct").filter(both))
-        .alias("employment_with_exposure_pct"),
+        stable_sum(pl.col("employment_share_pct").filter(both)).alias(
+            "employment_with_exposure_pct"
+        ),
     )
 
 
-def _spread(frame: pl.DataFrame, by: list[str], rank: str, fields: dict[str, str],
-            prefix: str) -> pl.DataFrame:
+def _spread(
+    frame: pl.DataFrame, by: list[str], rank: str, fields: dict[str, str], prefix: str
+) -> pl.DataFrame:
     """Top-N rows per group as flat columns prefix_1_field, prefix_2_field, ..."""
     top = frame.filter(pl.col(rank) <= TOP_N)
     wide = None
     for n in range(1, TOP_N + 1):
         part = top.filter(pl.col(rank) == n).select(
-            *by, *[pl.col(src).alias(f"{prefix}_{n}_{dst}") for src, dst in fields.items()])
+            *by, *[pl.col(src).alias(f"{prefix}_{n}_{dst}") for src, dst in fields.items()]
+        )
         wide = part if wide is None else wide.join(part, on=by, how="full", coalesce=True)
     return wide
 
@@ -60,17 +67,19 @@ def _top_uses(requests: pl.DataFrame) -> pl.DataFrame:
     major = requests.filter((pl.col("level") == TOP_USE_LEVEL) & pl.col("is_classified"))
     fields = {"cluster": "name", "state_pct": "pct", "specialization": "specialization"}
     states = _spread(major, ["wave", "state"], "rank_in_state", fields, "top_use")
-    national = (major.select("wave", "cluster", "us_pct").unique(["wave", "cluster"])
-                .with_columns(pl.lit(1.0).alias("specialization"), pl.lit("US").alias("state"))
-                .rename({"us_pct": "state_pct"})
-                .pipe(rank_within, ["wave"], "state_pct", "rank", tiebreak="cluster"))
+    national = (
+        major.select("wave", "cluster", "us_pct")
+        .unique(["wave", "cluster"])
+        .with_columns(pl.lit(1.0).alias("specialization"), pl.lit("US").alias("state"))
+        .rename({"us_pct": "state_pct"})
+        .pipe(rank_within, ["wave"], "state_pct", "rank", tiebreak="cluster")
+    )
     us = _spread(national, ["wave", "state"], "rank", fields, "top_use")
     return pl.concat([states, us], how="diagonal_relaxed")
 
 
 def _largest_occupations(occupations: pl.DataFrame) -> pl.DataFrame:
-    fields = {"title": "title", "employment": "employment",
-              "observed_exposure": "exposure"}
+    fields = {"title": "title", "employment": "employment", "observed_exposure": "exposure"}
     return _spread(occupations, ["state"], "rank_by_employment", fields, "largest_occupation")
 
 
@@ -79,35 +88,61 @@ def _us_usage(usage: pl.DataFrame) -> pl.DataFrame:
     states = usage.filter(~pl.col("is_territory"))
     weight = pl.coalesce("usage_count", "usage_share_pct")
     automation = pl.col("automation_share_pct")
-    return states.group_by("wave", "release").agg(
-        pl.col("usage_count").sum().alias("usage_count")
-        .pipe(lambda e: pl.when(pl.col("usage_count").is_not_null().any()).then(e)),
-        pl.lit(100.0).alias("usage_share_pct"),
-        pl.lit(1.0).alias("aui"),
-        (stable_sum((automation * weight).filter(automation.is_not_null()))
-         / stable_sum(weight.filter(automation.is_not_null()))).alias("automation_share_pct"),
-    ).with_columns(pl.lit("US").alias("state"), pl.lit("United States").alias("state_name"),
-                   pl.lit(False).alias("is_territory"))
+    return (
+        states.group_by("wave", "release")
+        .agg(
+            pl.col("usage_count")
+            .sum()
+            .alias("usage_count")
+            .pipe(lambda e: pl.when(pl.col("usage_count").is_not_null().any()).then(e)),
+            pl.lit(100.0).alias("usage_share_pct"),
+            pl.lit(1.0).alias("aui"),
+            (
+                stable_sum((automation * weight).filter(automation.is_not_null()))
+                / stable_sum(weight.filter(automation.is_not_null()))
+            ).alias("automation_share_pct"),
+        )
+        .with_columns(
+            pl.lit("US").alias("state"),
+            pl.lit("United States").alias("state_name"),
+            pl.lit(False).alias("is_territory"),
+        )
+    )
 
 
 def build_state_summary(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
     usage = inputs["state_usage"]
-    head = usage.select("wave", "release", "state", "state_name", "is_territory", "aui",
-                        "aui_rank", "states_ranked", "usage_tier_name", "usage_share_pct",
-                        "usage_count", "automation_share_pct", "caveat")
+    head = usage.select(
+        "wave",
+        "release",
+        "state",
+        "state_name",
+        "is_territory",
+        "aui",
+        "aui_rank",
+        "states_ranked",
+        "usage_tier_name",
+        "usage_share_pct",
+        "usage_count",
+        "automation_share_pct",
+        "caveat",
+    )
     rows = pl.concat([head, _us_usage(usage)], how="diagonal_relaxed")
     exposure = exposure_by_state(inputs["state_occupations"])
-    totals = inputs["oews"].filter((pl.col("soc_code") == "00-0000")
-                                   & (pl.col("datatype_code") == "01")).select(
-        pl.col("state").cast(pl.String), pl.col("value").alias("total_employment"))
+    totals = (
+        inputs["oews"]
+        .filter((pl.col("soc_code") == "00-0000") & (pl.col("datatype_code") == "01"))
+        .select(pl.col("state").cast(pl.String), pl.col("value").alias("total_employment"))
+    )
     return (
         rows.join(exposure, on="state", how="left")
         .join(totals, on="state", how="left")
         .join(_top_uses(inputs["state_requests"]), on=["wave", "state"], how="left")
         .join(_largest_occupations(inputs["state_occupations"]), on="state", how="left")
         .with_columns(
-            (pl.col("jobs_high_exposure") / pl.col("total_employment") * 100)
-            .alias("jobs_high_exposure_pct"),
+            (pl.col("jobs_high_exposure") / pl.col("total_employment") * 100).alias(
+                "jobs_high_exposure_pct"
+            ),
             pl.lit(TOP_USE_LEVEL).alias("top_use_level"),
             pl.col("caveat").fill_null(""),
         )
@@ -118,21 +153,51 @@ def _top_columns() -> list:
     columns = []
     for n in range(1, TOP_N + 1):
         columns += [
-            col(f"top_use_{n}_name", pl.String, "", f"The state's #{n} request cluster at "
-                "top_use_level, by share of conversations.", "state_requests"),
-            col(f"top_use_{n}_pct", pl.Float64, "% of conversations", f"Share of #{n}.",
-                "state_requests.state_pct"),
-            col(f"top_use_{n}_specialization", pl.Float64, "ratio", f"#{n}'s state share ÷ US "
-                "share.", "state_requests.specialization"),
+            col(
+                f"top_use_{n}_name",
+                pl.String,
+                "",
+                f"The state's #{n} request cluster at top_use_level, by share of conversations.",
+                "state_requests",
+            ),
+            col(
+                f"top_use_{n}_pct",
+                pl.Float64,
+                "% of conversations",
+                f"Share of #{n}.",
+                "state_requests.state_pct",
+            ),
+            col(
+                f"top_use_{n}_specialization",
+                pl.Float64,
+                "ratio",
+                f"#{n}'s state share ÷ US share.",
+                "state_requests.specialization",
+            ),
         ]
     for n in range(1, TOP_N + 1):
         columns += [
-            col(f"largest_occupation_{n}_title", pl.String, "", f"The state's #{n} occupation "
-                "by OEWS employment.", "state_occupations"),
-            col(f"largest_occupation_{n}_employment", pl.Float64, "jobs", f"Employment of #{n}.",
-                "BLS OEWS"),
-            col(f"largest_occupation_{n}_exposure", pl.Float64, "share 0-1",
-                f"observed_exposure of #{n}.", "AEI job_exposure.csv"),
+            col(
+                f"largest_occupation_{n}_title",
+                pl.String,
+                "",
+                f"The state's #{n} occupation by OEWS employment.",
+                "state_occupations",
+            ),
+            col(
+                f"largest_occupation_{n}_employment",
+                pl.Float64,
+                "jobs",
+                f"Employment of #{n}.",
+                "BLS OEWS",
+            ),
+            col(
+                f"largest_occupation_{n}_exposure",
+                pl.Float64,
+                "share 0-1",
+                f"observed_exposure of #{n}.",
+                "AEI job_exposure.csv",
+            ),
         ]
     return columns
 
@@ -140,41 +205,99 @@ def _top_columns() -> list:
 STATE_SUMMARY = Mart(
     name="state_summary",
     description="Headline numbers per state and wave (with US rows): AUI and rank, usage "
-                "share, automation share, exposure of the state's jobs, top uses of AI, "
-                "largest occupations.",
+    "share, automation share, exposure of the state's jobs, top uses of AI, "
+    "largest occupations.",
     key=("wave", "state"),
     columns=(
-        WAVE, STATE, STATE_NAME, IS_TERRITORY, RELEASE,
-        col("aui", pl.Float64, "index", "Anthropic AI Usage Index (US = 1 by definition).",
-            "state_usage.aui"),
+        WAVE,
+        STATE,
+        STATE_NAME,
+        IS_TERRITORY,
+        RELEASE,
+        col(
+            "aui",
+            pl.Float64,
+            "index",
+            "Anthropic AI Usage Index (US = 1 by definition).",
+            "state_usage.aui",
+        ),
         col("aui_rank", pl.Int16, "rank", "1 = highest AUI of the 51.", "state_usage"),
         col("states_ranked", pl.Int16, "count", "States with an AUI this wave.", "state_usage"),
         col("usage_tier_name", pl.String, "", "AUI quartile tier.", "state_usage"),
-        col("usage_share_pct", pl.Float64, "% of the 51", "Share of US conversations "
-            "(US = 100).", "state_usage"),
-        col("usage_count", pl.Float64, "conversations", "Conversations in the sample (US = sum "
-            "over the 51).", "state_usage"),
-        col("automation_share_pct", pl.Float64, "% of classified collaboration", "Automation "
-            "share; US row = usage-weighted mean of the states'.", "state_usage"),
-        col("exposure_weighted_employment", pl.Float64, "share 0-1", "Σ_occ employment × "
+        col(
+            "usage_share_pct",
+            pl.Float64,
+            "% of the 51",
+            "Share of US conversations (US = 100).",
+            "state_usage",
+        ),
+        col(
+            "usage_count",
+            pl.Float64,
+            "conversations",
+            "Conversations in the sample (US = sum over the 51).",
+            "state_usage",
+        ),
+        col(
+            "automation_share_pct",
+            pl.Float64,
+            "% of classified collaboration",
+            "Automation share; US row = usage-weighted mean of the states'.",
+            "state_usage",
+        ),
+        col(
+            "exposure_weighted_employment",
+            pl.Float64,
+            "share 0-1",
+            "Σ_occ employment × "
             "observed_exposure ÷ Σ_occ employment over detailed occupations with both: the "
-            "average AI exposure of the state's jobs.", "BLS OEWS; AEI job_exposure.csv"),
-        col("exposure_weighted_jobs", pl.Float64, "job equivalents", "Σ_occ employment × "
-            "observed_exposure."),
-        col("employment_with_exposure_pct", pl.Float64, "% of state jobs", "Coverage: share of "
+            "average AI exposure of the state's jobs.",
+            "BLS OEWS; AEI job_exposure.csv",
+        ),
+        col(
+            "exposure_weighted_jobs",
+            pl.Float64,
+            "job equivalents",
+            "Σ_occ employment × observed_exposure.",
+        ),
+        col(
+            "employment_with_exposure_pct",
+            pl.Float64,
+            "% of state jobs",
+            "Coverage: share of "
             "the state's all-occupations employment in detailed occupations with an exposure "
-            "score (the rest is suppressed by BLS or has no score)."),
-        col("jobs_high_exposure", pl.Float64, "jobs", "Employment in occupations with "
+            "score (the rest is suppressed by BLS or has no score).",
+        ),
+        col(
+            "jobs_high_exposure",
+            pl.Float64,
+            "jobs",
+            "Employment in occupations with "
             f"observed_exposure ≥ {HIGH_EXPOSURE_THRESHOLD} (at least a quarter of the "
-            "occupation's task time covered by observed AI use)."),
-        col("jobs_high_exposure_pct", pl.Float64, "% of state jobs", "jobs_high_exposure ÷ "
-            "all-occupations employment × 100."),
-        col("total_employment", pl.Float64, "jobs", "All-occupations employment, May 2025.",
-            "BLS OEWS 00-0000 datatype 01"),
+            "occupation's task time covered by observed AI use).",
+        ),
+        col(
+            "jobs_high_exposure_pct",
+            pl.Float64,
+            "% of state jobs",
+            "jobs_high_exposure ÷ all-occupations employment × 100.",
+        ),
+        col(
+            "total_employment",
+            pl.Float64,
+            "jobs",
+            "All-occupations employment, May 2025.",
+            "BLS OEWS 00-0000 datatype 01",
+        ),
         col("top_use_level", pl.String, "", "Request level of the top uses."),
         *_top_columns(),
-        col("caveat", pl.String, "", "Publisher's caveat for this state-wave, else empty.",
-            "state_usage"),
+        col(
+            "caveat",
+            pl.String,
+            "",
+            "Publisher's caveat for this state-wave, else empty.",
+            "state_usage",
+        ),
     ),
     staging=("oews",),
     marts=("state_usage", "state_requests", "state_occupations"),

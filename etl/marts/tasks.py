@@ -29,12 +29,14 @@ def oews_occupations(oews: pl.DataFrame) -> pl.DataFrame:
     return (
         oews.filter((pl.col("geo_level") == "nation") & (pl.col("occupation_level") == "detailed"))
         .select("soc_code", pl.col("occupation_name").cast(pl.String).alias("oews_title"))
-        .unique().sort("soc_code")
+        .unique()
+        .sort("soc_code")
     )
 
 
-def soc_to_oews(soc_codes: pl.Series, oews_codes: pl.DataFrame,
-                soc_detailed: set[str]) -> pl.DataFrame:
+def soc_to_oews(
+    soc_codes: pl.Series, oews_codes: pl.DataFrame, soc_detailed: set[str]
+) -> pl.DataFrame:
     """soc_code -> oews_code and match method ('direct', 'combined OEWS code', unmatched)."""
     published = set(oews_codes["soc_code"])
     combined_by_broad: dict[str, list[str]] = {}
@@ -54,35 +56,49 @@ def soc_to_oews(soc_codes: pl.Series, oews_codes: pl.DataFrame,
 def build_task_occupation_map(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
     # Only the tasks the usage files name: the map explains numbers that exist.
     used = _task_keys(inputs)
-    tasks_2010 = inputs["aei_task_statements"].filter(pl.col("task_lower").is_in(
-        used.filter(pl.col("taxonomy") == TAXONOMY_2010)["task_key"].implode()))
+    tasks_2010 = inputs["aei_task_statements"].filter(
+        pl.col("task_lower").is_in(
+            used.filter(pl.col("taxonomy") == TAXONOMY_2010)["task_key"].implode()
+        )
+    )
     crosswalk = inputs["onet_crosswalk"]
-    tasks_2019 = inputs["onet_task_statements"].filter(pl.col("task_id").cast(pl.String).is_in(
-        used.filter(pl.col("taxonomy") == TAXONOMY_2019)["task_key"].implode()))
+    tasks_2019 = inputs["onet_task_statements"].filter(
+        pl.col("task_id")
+        .cast(pl.String)
+        .is_in(used.filter(pl.col("taxonomy") == TAXONOMY_2019)["task_key"].implode())
+    )
     soc_detailed = set(inputs["soc_structure"].filter(pl.col("level") == "detailed")["code"])
     oews_codes = oews_occupations(inputs["oews"])
 
     by_text = (
         tasks_2010.group_by("task_lower", "onet_soc_2010")
         .agg(pl.col("task").first(), pl.col("task_id").min())
-        .with_columns((1 / pl.col("onet_soc_2010").n_unique().over("task_lower"))
-                      .alias("w_text"))
+        .with_columns((1 / pl.col("onet_soc_2010").n_unique().over("task_lower")).alias("w_text"))
     )
-    fanout = crosswalk.with_columns(
-        (1 / pl.len().over("onet_soc_2010")).alias("w_crosswalk"))
-    long_path = (
-        by_text.join(fanout.select("onet_soc_2010", "onet_soc_2019", "w_crosswalk"),
-                     on="onet_soc_2010", how="left")
-        .select(pl.lit(TAXONOMY_2010).alias("taxonomy"),
-                pl.col("task_lower").alias("task_key"), "task", "task_id", "onet_soc_2010",
-                "onet_soc_2019",
-                (pl.col("w_text") * pl.col("w_crosswalk").fill_null(1)).alias("weight"),
-                pl.col("onet_soc_2019").is_null().alias("no_crosswalk"))
+    fanout = crosswalk.with_columns((1 / pl.len().over("onet_soc_2010")).alias("w_crosswalk"))
+    long_path = by_text.join(
+        fanout.select("onet_soc_2010", "onet_soc_2019", "w_crosswalk"),
+        on="onet_soc_2010",
+        how="left",
+    ).select(
+        pl.lit(TAXONOMY_2010).alias("taxonomy"),
+        pl.col("task_lower").alias("task_key"),
+        "task",
+        "task_id",
+        "onet_soc_2010",
+        "onet_soc_2019",
+        (pl.col("w_text") * pl.col("w_crosswalk").fill_null(1)).alias("weight"),
+        pl.col("onet_soc_2019").is_null().alias("no_crosswalk"),
     )
     wide_path = tasks_2019.select(
-        pl.lit(TAXONOMY_2019).alias("taxonomy"), pl.col("task_id").cast(pl.String)
-        .alias("task_key"), "task", "task_id", pl.lit("").alias("onet_soc_2010"),
-        "onet_soc_2019", pl.lit(1.0).alias("weight"), pl.lit(False).alias("no_crosswalk"),
+        pl.lit(TAXONOMY_2019).alias("taxonomy"),
+        pl.col("task_id").cast(pl.String).alias("task_key"),
+        "task",
+        "task_id",
+        pl.lit("").alias("onet_soc_2010"),
+        "onet_soc_2019",
+        pl.lit(1.0).alias("weight"),
+        pl.lit(False).alias("no_crosswalk"),
     )
     path = pl.concat([long_path, wide_path]).with_columns(
         pl.col("onet_soc_2019").str.slice(0, 7).alias("soc_code"),
@@ -93,8 +109,10 @@ def build_task_occupation_map(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
         path.join(matched, on="soc_code", how="left")
         .join(oews_codes.rename({"soc_code": "oews_code"}), on="oews_code", how="left")
         .with_columns(
-            pl.when(pl.col("no_crosswalk")).then(pl.lit("no crosswalk entry"))
-            .otherwise(pl.col("match")).alias("match"),
+            pl.when(pl.col("no_crosswalk"))
+            .then(pl.lit("no crosswalk entry"))
+            .otherwise(pl.col("match"))
+            .alias("match"),
             pl.col("onet_soc_2019").fill_null(""),
         )
         .drop("no_crosswalk")
@@ -104,34 +122,86 @@ def build_task_occupation_map(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
 TASK_OCCUPATION_MAP = Mart(
     name="task_occupation_map",
     description="How the AI usage of each O*NET task in the usage files is attributed to "
-                "OEWS occupations: every hop, its weight and how it matched.",
+    "OEWS occupations: every hop, its weight and how it matched.",
     key=("taxonomy", "task_key", "onet_soc_2010", "onet_soc_2019"),
     columns=(
-        col("taxonomy", pl.String, "", "Which task list the key belongs to: the AEI O*NET 20.1 "
-            "statements (2025 waves) or O*NET 29.3 task ids (2026 wide release)."),
-        col("task_key", pl.String, "", "Task statement in lower case (2025 waves, AEI's "
-            "cluster_name) or O*NET task id (2026).", "AEI onet_task / onet node ids"),
-        col("task", pl.String, "", "Task statement as O*NET writes it.",
-            "AEI onet_task_statements.csv; O*NET 29.3 Task Statements.txt"),
-        col("task_id", pl.Int32, "", "O*NET task id (the smallest, where one statement has "
-            "several).", "O*NET"),
-        col("onet_soc_2010", pl.String, "O*NET-SOC 2010", "Occupation the statement belongs "
-            "to in O*NET 20.1 (empty for the 2026 taxonomy).", "AEI onet_task_statements.csv"),
-        col("onet_soc_2019", pl.String, "O*NET-SOC 2019", "Occupation after O*NET's 2010->2019 "
-            "crosswalk (empty if the crosswalk has no entry).",
-            "O*NET 2010_to_2019_Crosswalk.csv; O*NET 29.3"),
-        col("weight", pl.Float64, "share of the task", "Share of the task's usage given to "
+        col(
+            "taxonomy",
+            pl.String,
+            "",
+            "Which task list the key belongs to: the AEI O*NET 20.1 "
+            "statements (2025 waves) or O*NET 29.3 task ids (2026 wide release).",
+        ),
+        col(
+            "task_key",
+            pl.String,
+            "",
+            "Task statement in lower case (2025 waves, AEI's "
+            "cluster_name) or O*NET task id (2026).",
+            "AEI onet_task / onet node ids",
+        ),
+        col(
+            "task",
+            pl.String,
+            "",
+            "Task statement as O*NET writes it.",
+            "AEI onet_task_statements.csv; O*NET 29.3 Task Statements.txt",
+        ),
+        col(
+            "task_id",
+            pl.Int32,
+            "",
+            "O*NET task id (the smallest, where one statement has several).",
+            "O*NET",
+        ),
+        col(
+            "onet_soc_2010",
+            pl.String,
+            "O*NET-SOC 2010",
+            "Occupation the statement belongs to in O*NET 20.1 (empty for the 2026 taxonomy).",
+            "AEI onet_task_statements.csv",
+        ),
+        col(
+            "onet_soc_2019",
+            pl.String,
+            "O*NET-SOC 2019",
+            "Occupation after O*NET's 2010->2019 crosswalk (empty if the crosswalk has no entry).",
+            "O*NET 2010_to_2019_Crosswalk.csv; O*NET 29.3",
+        ),
+        col(
+            "weight",
+            pl.Float64,
+            "share of the task",
+            "Share of the task's usage given to "
             "this row: 1/n over the n occupations sharing the statement × 1/m over the m "
-            "2019 codes a 2010 code splits into."),
+            "2019 codes a 2010 code splits into.",
+        ),
         col("soc_code", pl.String, "SOC 2018", "Six-digit SOC code (O*NET-SOC without .xx)."),
-        col("oews_code", pl.String, "SOC 2018 (OEWS)", "OEWS detailed occupation receiving "
-            "the usage.", "BLS OEWS oe.occupation"),
+        col(
+            "oews_code",
+            pl.String,
+            "SOC 2018 (OEWS)",
+            "OEWS detailed occupation receiving the usage.",
+            "BLS OEWS oe.occupation",
+        ),
         col("oews_title", pl.String, "", "OEWS occupation title.", "BLS OEWS oe.occupation"),
-        col("match", pl.String, "", "direct; combined OEWS code (the only OEWS-only code of the "
-            "SOC broad group); no OEWS occupation; no crosswalk entry."),
+        col(
+            "match",
+            pl.String,
+            "",
+            "direct; combined OEWS code (the only OEWS-only code of the "
+            "SOC broad group); no OEWS occupation; no crosswalk entry.",
+        ),
     ),
-    staging=("aei_task_statements", "onet_crosswalk", "onet_task_statements", "soc_structure",
-             "oews", "aei_long", "aei_wide"),
+    staging=(
+        "aei_task_statements",
+        "onet_crosswalk",
+        "onet_task_statements",
+        "soc_structure",
+        "oews",
+        "aei_long",
+        "aei_wide",
+    ),
     marts=(),
     build=build_task_occupation_map,
 )
@@ -148,24 +218,41 @@ def _task_rows(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
     if not long.is_empty():
         parts.append(
             long.with_columns(pl.col("variable").str.replace("onet_task_", ""))
-            .pivot("variable", index=["wave", "geo_level", "state", "cluster_name"],
-                   values="value")
-            .rename({"cluster_name": "task_key", "pct": "state_pct", "count": "state_count"},
-                    strict=False)
+            .pivot("variable", index=["wave", "geo_level", "state", "cluster_name"], values="value")
+            .rename(
+                {"cluster_name": "task_key", "pct": "state_pct", "count": "state_count"},
+                strict=False,
+            )
             .with_columns(pl.lit(TAXONOMY_2010).alias("taxonomy"))
         )
-    wide = inputs["aei_wide"].filter((pl.col("category") == "onet")
-                                     & (pl.col("hierarchy_level") == 0)
-                                     & (pl.col("metric_id") == "pct"))
+    wide = inputs["aei_wide"].filter(
+        (pl.col("category") == "onet")
+        & (pl.col("hierarchy_level") == 0)
+        & (pl.col("metric_id") == "pct")
+    )
     if not wide.is_empty():
-        parts.append(wide.select("wave", "geo_level", "state", pl.col("node_id").alias(
-            "task_key"), pl.col("value").alias("state_pct"),
-            pl.lit(TAXONOMY_2019).alias("taxonomy")))
+        parts.append(
+            wide.select(
+                "wave",
+                "geo_level",
+                "state",
+                pl.col("node_id").alias("task_key"),
+                pl.col("value").alias("state_pct"),
+                pl.lit(TAXONOMY_2019).alias("taxonomy"),
+            )
+        )
     if not parts:
-        return pl.DataFrame(schema={"wave": pl.String, "geo_level": pl.String,
-                                    "state": pl.String, "task_key": pl.String,
-                                    "state_pct": pl.Float64, "state_count": pl.Float64,
-                                    "taxonomy": pl.String})
+        return pl.DataFrame(
+            schema={
+                "wave": pl.String,
+                "geo_level": pl.String,
+                "state": pl.String,
+                "task_key": pl.String,
+                "state_pct": pl.Float64,
+                "state_count": pl.Float64,
+                "taxonomy": pl.String,
+            }
+        )
     rows = pl.concat(parts, how="diagonal_relaxed")
     if "state_count" not in rows.columns:
         rows = rows.with_columns(pl.lit(None, pl.Float64).alias("state_count"))
@@ -175,18 +262,22 @@ def _task_rows(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
 def build_state_tasks(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
     usage = inputs["state_usage"]
     mapping = inputs["task_occupation_map"]
-    rows = _task_rows(inputs).with_columns(pl.col("task_key").alias("cluster_id"),
-                                           pl.col("task_key").alias("cluster"))
+    rows = _task_rows(inputs).with_columns(
+        pl.col("task_key").alias("cluster_id"), pl.col("task_key").alias("cluster")
+    )
     with_us = with_us_baseline(rows, usage_weights(usage), ["taxonomy", "cluster_id"])
     occupations = mapping.group_by("taxonomy", "task_key").agg(
-        pl.col("task").first(), pl.col("task_id").min(),
+        pl.col("task").first(),
+        pl.col("task_id").min(),
         pl.col("oews_title").drop_nulls().unique().sort().str.join("; ").alias("occupations"),
         pl.col("oews_code").drop_nulls().unique().sort().str.join(",").alias("oews_codes"),
     )
     # Upstream lists a few statements twice with different capitalisation: one value each.
-    penetration = inputs["task_penetration"].group_by(
-        pl.col("task_lower").alias("penetration_key")).agg(
-        stable_sum(pl.col("penetration")) / pl.len())
+    penetration = (
+        inputs["task_penetration"]
+        .group_by(pl.col("task_lower").alias("penetration_key"))
+        .agg(stable_sum(pl.col("penetration")) / pl.len())
+    )
     meta = usage.select("wave", "state", "state_name", "release").unique()
     return (
         with_specialization_and_rank(with_us, ["taxonomy"])
@@ -200,35 +291,71 @@ def build_state_tasks(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
 STATE_TASKS = Mart(
     name="state_tasks",
     description="O*NET tasks people in each state use Claude for: share of the state's "
-                "conversations, US share, specialization, and the occupations each task "
-                "belongs to.",
+    "conversations, US share, specialization, and the occupations each task "
+    "belongs to.",
     key=("wave", "state", "task_key"),
     columns=(
-        WAVE, STATE, STATE_NAME, RELEASE,
+        WAVE,
+        STATE,
+        STATE_NAME,
+        RELEASE,
         col("taxonomy", pl.String, "", "Task list of the key (see task_occupation_map)."),
-        col("task_key", pl.String, "", "Task statement in lower case (2025) or O*NET task id "
-            "(2026).", "AEI onet_task cluster_name / onet node id"),
+        col(
+            "task_key",
+            pl.String,
+            "",
+            "Task statement in lower case (2025) or O*NET task id (2026).",
+            "AEI onet_task cluster_name / onet node id",
+        ),
         col("task", pl.String, "", "Task statement.", "O*NET via AEI"),
         col("task_id", pl.Int32, "", "O*NET task id (smallest where shared).", "O*NET"),
-        col("state_pct", pl.Float64, "% of the state's conversations", "Share of the state's "
-            "conversations classified to this task, as published.", "AEI onet_task_pct"),
-        col("state_count", pl.Float64, "conversations", "Conversations classified to the task, "
-            "where published.", "AEI onet_task_count"),
-        col("us_pct", pl.Float64, "% of US conversations", "US share: Σ_s count ÷ Σ_s "
+        col(
+            "state_pct",
+            pl.Float64,
+            "% of the state's conversations",
+            "Share of the state's conversations classified to this task, as published.",
+            "AEI onet_task_pct",
+        ),
+        col(
+            "state_count",
+            pl.Float64,
+            "conversations",
+            "Conversations classified to the task, where published.",
+            "AEI onet_task_count",
+        ),
+        col(
+            "us_pct",
+            pl.Float64,
+            "% of US conversations",
+            "US share: Σ_s count ÷ Σ_s "
             "conversations over the states publishing tasks (usage-weighted mean of state "
-            "shares), or the national row where published."),
-        col("us_pct_source", pl.String, "", "'published national' or 'usage-weighted mean of "
-            "published states'."),
-        col("states_publishing", pl.UInt32, "count", "States with a published value for the "
-            "task."),
+            "shares), or the national row where published.",
+        ),
+        col(
+            "us_pct_source",
+            pl.String,
+            "",
+            "'published national' or 'usage-weighted mean of published states'.",
+        ),
+        col("states_publishing", pl.UInt32, "count", "States with a published value for the task."),
         col("is_classified", pl.Boolean, "", "False for none / not_classified."),
         col("specialization", pl.Float64, "ratio", "state_pct ÷ us_pct; > 1 = over-represented."),
         col("rank_in_state", pl.Int16, "rank", "1 = the state's most used task."),
-        col("occupations", pl.String, "OEWS titles, '; '-separated", "OEWS occupations the task "
-            "belongs to (see task_occupation_map).", "O*NET; BLS OEWS"),
+        col(
+            "occupations",
+            pl.String,
+            "OEWS titles, '; '-separated",
+            "OEWS occupations the task belongs to (see task_occupation_map).",
+            "O*NET; BLS OEWS",
+        ),
         col("oews_codes", pl.String, "SOC codes, comma-separated", "Their OEWS codes."),
-        col("penetration", pl.Float64, "share 0-1", "AEI's observed penetration of the task "
-            "statement (matched on the statement text).", "AEI task_penetration.csv"),
+        col(
+            "penetration",
+            pl.Float64,
+            "share 0-1",
+            "AEI's observed penetration of the task statement (matched on the statement text).",
+            "AEI task_penetration.csv",
+        ),
     ),
     staging=("aei_long", "aei_wide", "task_penetration"),
     marts=("state_usage", "task_occupation_map"),

@@ -18,8 +18,13 @@ AUGMENTATION = ("task iteration", "learning", "validation")
 TIER_NAMES = {4: "Leading", 3: "Upper middle", 2: "Lower middle", 1: "Emerging", 0: "Minimal"}
 # Published AUI is rounded to 2 dp; a larger gap to our recomputation means a real disagreement.
 AUI_TOLERANCE = 0.005 + 1e-9
-OPTIONAL_FIELDS = ("usage_count", "usage_share_published_pct", "aui_computed", "aui_published",
-                   "automation_share_pct")
+OPTIONAL_FIELDS = (
+    "usage_count",
+    "usage_share_published_pct",
+    "aui_computed",
+    "aui_published",
+    "automation_share_pct",
+)
 
 
 def wave_metadata() -> pl.DataFrame:
@@ -28,12 +33,17 @@ def wave_metadata() -> pl.DataFrame:
     for wave, source in aei_wave_sources().items():
         start, end = source.waves[wave]
         rows.append((wave, source.release, start, end, source.reader == "aei_wide"))
-    frame = pl.DataFrame(rows, schema=["wave", "release", "window_start", "end", "exclusive"],
-                         orient="row")
+    frame = pl.DataFrame(
+        rows, schema=["wave", "release", "window_start", "end", "exclusive"], orient="row"
+    )
     end = pl.col("end").str.to_date()
     return frame.select(
-        "wave", "release", pl.col("window_start").str.to_date(),
-        pl.when(pl.col("exclusive")).then(end - pl.duration(days=1)).otherwise(end)
+        "wave",
+        "release",
+        pl.col("window_start").str.to_date(),
+        pl.when(pl.col("exclusive"))
+        .then(end - pl.duration(days=1))
+        .otherwise(end)
         .alias("window_end"),
     )
 
@@ -47,14 +57,25 @@ def _long_usage(long: pl.DataFrame) -> pl.DataFrame:
 
 def _long_automation(long: pl.DataFrame) -> pl.DataFrame:
     """(directive + feedback loop) / the five classified patterns, from collaboration_pct."""
-    collab = long.filter((pl.col("geo_level") == "state") & (pl.col("facet") == "collaboration")
-                         & (pl.col("variable") == "collaboration_pct")
-                         & pl.col("cluster_name").is_in([*AUTOMATION, *AUGMENTATION]))
-    return collab.group_by("wave", "state").agg(
-        (stable_sum(pl.col("value").filter(pl.col("cluster_name").is_in(AUTOMATION)))
-         / stable_sum(pl.col("value")) * 100).alias("automation_share_pct"),
-        pl.col("cluster_name").n_unique().alias("patterns"),
-    ).filter(pl.col("patterns") == len(AUTOMATION) + len(AUGMENTATION)).drop("patterns")
+    collab = long.filter(
+        (pl.col("geo_level") == "state")
+        & (pl.col("facet") == "collaboration")
+        & (pl.col("variable") == "collaboration_pct")
+        & pl.col("cluster_name").is_in([*AUTOMATION, *AUGMENTATION])
+    )
+    return (
+        collab.group_by("wave", "state")
+        .agg(
+            (
+                stable_sum(pl.col("value").filter(pl.col("cluster_name").is_in(AUTOMATION)))
+                / stable_sum(pl.col("value"))
+                * 100
+            ).alias("automation_share_pct"),
+            pl.col("cluster_name").n_unique().alias("patterns"),
+        )
+        .filter(pl.col("patterns") == len(AUTOMATION) + len(AUGMENTATION))
+        .drop("patterns")
+    )
 
 
 def _wide_usage(wide: pl.DataFrame) -> pl.DataFrame:
@@ -87,14 +108,19 @@ def _with_shares(frame: pl.DataFrame, population: pl.DataFrame) -> pl.DataFrame:
         share_from_counts.alias("share_from_counts"),
         aui_computed.alias("aui_computed"),
     ).with_columns(
-        pl.coalesce("share_from_counts", pl.when(in_51).then("usage_share_published_pct"))
-        .alias("usage_share_pct"),
-        pl.when(pl.col("share_from_counts").is_not_null()).then(pl.lit("computed from counts"))
+        pl.coalesce("share_from_counts", pl.when(in_51).then("usage_share_published_pct")).alias(
+            "usage_share_pct"
+        ),
+        pl.when(pl.col("share_from_counts").is_not_null())
+        .then(pl.lit("computed from counts"))
         .when(in_51 & pl.col("usage_share_published_pct").is_not_null())
-        .then(pl.lit("published")).alias("usage_share_source"),
+        .then(pl.lit("published"))
+        .alias("usage_share_source"),
         pl.coalesce("aui_published", "aui_computed").alias("aui"),
-        pl.when(pl.col("aui_published").is_not_null()).then(pl.lit("published"))
-        .when(pl.col("aui_computed").is_not_null()).then(pl.lit("computed from counts"))
+        pl.when(pl.col("aui_published").is_not_null())
+        .then(pl.lit("published"))
+        .when(pl.col("aui_computed").is_not_null())
+        .then(pl.lit("computed from counts"))
         .alias("aui_source"),
         (pl.col("aui_published") - pl.col("aui_computed")).alias("aui_published_minus_computed"),
     )
@@ -103,8 +129,7 @@ def _with_shares(frame: pl.DataFrame, population: pl.DataFrame) -> pl.DataFrame:
 def _with_rank_and_tier(frame: pl.DataFrame) -> pl.DataFrame:
     """Rank 1 = highest AUI among the 51; tiers are AUI quartiles across them."""
     ranked = pl.col("aui").is_not_null() & pl.col("state").is_in(US_51)
-    rank = pl.when(ranked).then(pl.col("aui").rank("min", descending=True).over(
-        "wave", ranked))
+    rank = pl.when(ranked).then(pl.col("aui").rank("min", descending=True).over("wave", ranked))
     n = pl.col("aui").filter(ranked).count().over("wave")
     ascending = pl.when(ranked).then(pl.col("aui").rank("min").over("wave", ranked))
     quartile = ((ascending - 1) * 4 / n).floor().cast(pl.Int8) + 1
@@ -114,7 +139,8 @@ def _with_rank_and_tier(frame: pl.DataFrame) -> pl.DataFrame:
         pl.when(ranked).then(n).cast(pl.Int16).alias("states_ranked"),
         tier.alias("usage_tier"),
     ).with_columns(
-        pl.col("usage_tier").replace_strict(TIER_NAMES, default=None, return_dtype=pl.String)
+        pl.col("usage_tier")
+        .replace_strict(TIER_NAMES, default=None, return_dtype=pl.String)
         .alias("usage_tier_name")
     )
 
@@ -128,14 +154,20 @@ def build_state_usage(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
         _wide_usage(wide),
     ]
     usage = pl.concat(frames, how="diagonal_relaxed")
-    for column in ("usage_count", "usage_share_published_pct", "aui_published",
-                   "automation_share_pct"):
+    for column in (
+        "usage_count",
+        "usage_share_published_pct",
+        "aui_published",
+        "automation_share_pct",
+    ):
         if column not in usage.columns:
             usage = usage.with_columns(pl.lit(None, pl.Float64).alias(column))
     usage = _with_rank_and_tier(_with_shares(usage, population))
-    available = pl.concat_list(
-        [pl.when(pl.col(c).is_not_null()).then(pl.lit(c)) for c in OPTIONAL_FIELDS]
-    ).list.drop_nulls().list.join(", ")
+    available = (
+        pl.concat_list([pl.when(pl.col(c).is_not_null()).then(pl.lit(c)) for c in OPTIONAL_FIELDS])
+        .list.drop_nulls()
+        .list.join(", ")
+    )
     caveats = _caveats()
     return (
         usage.join(wave_metadata(), on="wave", how="left")
@@ -150,68 +182,161 @@ def build_state_usage(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
 
 
 def _caveats() -> pl.DataFrame:
-    rows = [(wave, state, text) for wave, source in aei_wave_sources().items()
-            for state, text in source.anomalies.get(wave, {}).items()]
+    rows = [
+        (wave, state, text)
+        for wave, source in aei_wave_sources().items()
+        for state, text in source.anomalies.get(wave, {}).items()
+    ]
     return pl.DataFrame(rows, schema=["wave", "state", "caveat"], orient="row")
 
 
 def check_published_aui(usage: pl.DataFrame) -> list[str]:
     """Warnings for waves where published and recomputed AUI disagree beyond rounding."""
     off = usage.filter(pl.col("aui_published_minus_computed").abs() > AUI_TOLERANCE)
-    return [f"{w} {s}: published AUI differs from the recomputed one by {d:+.4f}"
-            for w, s, d in off.select("wave", "state", "aui_published_minus_computed").rows()]
+    return [
+        f"{w} {s}: published AUI differs from the recomputed one by {d:+.4f}"
+        for w, s, d in off.select("wave", "state", "aui_published_minus_computed").rows()
+    ]
 
 
 STATE_USAGE = Mart(
     name="state_usage",
     description="How much each state uses Claude, per AEI wave: usage share, the Anthropic AI "
-                "Usage Index (AUI), its rank and tier, and the automation share.",
+    "Usage Index (AUI), its rank and tier, and the automation share.",
     key=("wave", "state"),
     columns=(
-        WAVE, STATE, STATE_NAME, IS_TERRITORY, RELEASE,
-        col("window_start", pl.Date, "date", "First day of the wave's sample window.",
-            "AEI file date_start"),
-        col("window_end", pl.Date, "date", "Last day of the window, inclusive (the wide "
-            "schema's exclusive date_end minus one day).", "AEI file date_end"),
-        col("usage_count", pl.Float64, "conversations", "Claude.ai conversations from the "
+        WAVE,
+        STATE,
+        STATE_NAME,
+        IS_TERRITORY,
+        RELEASE,
+        col(
+            "window_start",
+            pl.Date,
+            "date",
+            "First day of the wave's sample window.",
+            "AEI file date_start",
+        ),
+        col(
+            "window_end",
+            pl.Date,
+            "date",
+            "Last day of the window, inclusive (the wide "
+            "schema's exclusive date_end minus one day).",
+            "AEI file date_end",
+        ),
+        col(
+            "usage_count",
+            pl.Float64,
+            "conversations",
+            "Claude.ai conversations from the "
             "state in the sample (null where the release publishes no counts).",
-            "AEI usage_count"),
-        col("usage_share_pct", pl.Float64, "% of the 51",
+            "AEI usage_count",
+        ),
+        col(
+            "usage_share_pct",
+            pl.Float64,
+            "% of the 51",
             "State conversations ÷ conversations of the 50 states + DC × 100; from counts "
-            "where published, else the published share.", "AEI usage_count / usage_pct"),
+            "where published, else the published share.",
+            "AEI usage_count / usage_pct",
+        ),
         col("usage_share_source", pl.String, "", "'computed from counts' or 'published'."),
-        col("usage_share_published_pct", pl.Float64, "%", "The share as the release publishes "
+        col(
+            "usage_share_published_pct",
+            pl.Float64,
+            "%",
+            "The share as the release publishes "
             "it (2025-08: of all US conversations incl. unclassified location; 2026-04/05: of "
-            "the parent country).", "AEI usage_pct"),
-        col("working_age_pop", pl.Int64, "persons", "Population aged 15-64, 2024.",
-            "AEI working_age_pop_2024_us_state.csv"),
-        col("aui", pl.Float64, "index (1 = proportional)", "Anthropic AI Usage Index: usage "
+            "the parent country).",
+            "AEI usage_pct",
+        ),
+        col(
+            "working_age_pop",
+            pl.Int64,
+            "persons",
+            "Population aged 15-64, 2024.",
+            "AEI working_age_pop_2024_us_state.csv",
+        ),
+        col(
+            "aui",
+            pl.Float64,
+            "index (1 = proportional)",
+            "Anthropic AI Usage Index: usage "
             "share ÷ working-age population share, over the 51. Published value where "
-            "published, else aui_computed."),
+            "published, else aui_computed.",
+        ),
         col("aui_source", pl.String, "", "'published' or 'computed from counts'."),
-        col("aui_computed", pl.Float64, "index", "(count_s ÷ Σ count) ÷ (pop_s ÷ Σ pop), sums "
-            "over the 50 states + DC.", "AEI usage_count; working-age population"),
-        col("aui_published", pl.Float64, "index", "usage_per_capita_index as published "
-            "(2 dp).", "AEI usage_per_capita_index"),
-        col("aui_published_minus_computed", pl.Float64, "index", "aui_published − "
-            "aui_computed where both exist; the build warns beyond ±0.005 (rounding)."),
-        col("aui_rank", pl.Int16, "rank", "Rank by AUI among the states ranked (1 = highest; "
-            "ties share the best rank)."),
+        col(
+            "aui_computed",
+            pl.Float64,
+            "index",
+            "(count_s ÷ Σ count) ÷ (pop_s ÷ Σ pop), sums over the 50 states + DC.",
+            "AEI usage_count; working-age population",
+        ),
+        col(
+            "aui_published",
+            pl.Float64,
+            "index",
+            "usage_per_capita_index as published (2 dp).",
+            "AEI usage_per_capita_index",
+        ),
+        col(
+            "aui_published_minus_computed",
+            pl.Float64,
+            "index",
+            "aui_published − "
+            "aui_computed where both exist; the build warns beyond ±0.005 (rounding).",
+        ),
+        col(
+            "aui_rank",
+            pl.Int16,
+            "rank",
+            "Rank by AUI among the states ranked (1 = highest; ties share the best rank).",
+        ),
         col("states_ranked", pl.Int16, "count", "How many of the 51 have an AUI this wave."),
-        col("usage_tier", pl.Int8, "0-4", "AUI quartile among the 51: 4 = top quartile; "
-            "0 = no usage (Minimal). Quartile = floor((ascending rank − 1) × 4 ÷ n) + 1."),
-        col("usage_tier_name", pl.String, "", "Leading, Upper middle, Lower middle, Emerging, "
-            "Minimal."),
-        col("automation_share_pct", pl.Float64, "% of classified collaboration",
+        col(
+            "usage_tier",
+            pl.Int8,
+            "0-4",
+            "AUI quartile among the 51: 4 = top quartile; "
+            "0 = no usage (Minimal). Quartile = floor((ascending rank − 1) × 4 ÷ n) + 1.",
+        ),
+        col(
+            "usage_tier_name",
+            pl.String,
+            "",
+            "Leading, Upper middle, Lower middle, Emerging, Minimal.",
+        ),
+        col(
+            "automation_share_pct",
+            pl.Float64,
+            "% of classified collaboration",
             "(directive + feedback loop) ÷ (directive + feedback loop + task iteration + "
             "learning + validation) × 100; the wide release publishes it as "
-            "collaboration_bucket_automation_pct.", "AEI collaboration facet"),
-        col("augmentation_share_pct", pl.Float64, "% of classified collaboration",
-            "100 − automation_share_pct."),
-        col("fields_available", pl.String, "", "Which optional fields this state-wave has; "
-            "the rest are not published in the source (not zero)."),
-        col("caveat", pl.String, "", "Known anomaly flagged by the publisher, else empty.",
-            "etl/sources/registry.py anomalies"),
+            "collaboration_bucket_automation_pct.",
+            "AEI collaboration facet",
+        ),
+        col(
+            "augmentation_share_pct",
+            pl.Float64,
+            "% of classified collaboration",
+            "100 − automation_share_pct.",
+        ),
+        col(
+            "fields_available",
+            pl.String,
+            "",
+            "Which optional fields this state-wave has; "
+            "the rest are not published in the source (not zero).",
+        ),
+        col(
+            "caveat",
+            pl.String,
+            "",
+            "Known anomaly flagged by the publisher, else empty.",
+            "etl/sources/registry.py anomalies",
+        ),
     ),
     staging=("aei_long", "aei_wide"),
     marts=("states",),

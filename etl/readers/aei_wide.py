@@ -30,10 +30,28 @@ from etl.readers.table import (
 )
 from etl.sources.registry import Source
 
-COLUMNS = ("date_start", "date_end", "geo_id", "geo_level", "category_name", "hierarchy_level",
-           "metric_id", "value", "node_name", "node_external_id")
-KEY = ("date_start", "date_end", "geo_id", "geo_level", "category_name", "hierarchy_level",
-       "metric_id", "node_external_id")
+COLUMNS = (
+    "date_start",
+    "date_end",
+    "geo_id",
+    "geo_level",
+    "category_name",
+    "hierarchy_level",
+    "metric_id",
+    "value",
+    "node_name",
+    "node_external_id",
+)
+KEY = (
+    "date_start",
+    "date_end",
+    "geo_id",
+    "geo_level",
+    "category_name",
+    "hierarchy_level",
+    "metric_id",
+    "node_external_id",
+)
 GEO_LEVELS = ("global", "country", "subregion")
 CATEGORIES = ("overall", "onet", "request", "soc_occupation")
 UNITS = {
@@ -45,19 +63,39 @@ UNITS = {
     "human_with_ai_time_mean": "minutes",
 }
 KNOWN_METRICS = (
-    "usage_pct", "usage_per_capita_index", "pct", "multitasking_pct", "human_only_ability_pct",
-    "ai_autonomy_mean", "ai_education_years_mean", "human_education_years_mean",
-    "human_only_time_mean", "human_with_ai_time_mean", "use_case_work_pct",
-    "use_case_personal_pct", "use_case_coursework_pct", "collaboration_bucket_automation_pct",
-    "collaboration_bucket_augmentation_pct", "collaboration_directive_pct",
-    "collaboration_feedback_loop_pct", "collaboration_task_iteration_pct",
-    "collaboration_learning_pct", "collaboration_validation_pct", "collaboration_none_pct",
+    "usage_pct",
+    "usage_per_capita_index",
+    "pct",
+    "multitasking_pct",
+    "human_only_ability_pct",
+    "ai_autonomy_mean",
+    "ai_education_years_mean",
+    "human_education_years_mean",
+    "human_only_time_mean",
+    "human_with_ai_time_mean",
+    "use_case_work_pct",
+    "use_case_personal_pct",
+    "use_case_coursework_pct",
+    "collaboration_bucket_automation_pct",
+    "collaboration_bucket_augmentation_pct",
+    "collaboration_directive_pct",
+    "collaboration_feedback_loop_pct",
+    "collaboration_task_iteration_pct",
+    "collaboration_learning_pct",
+    "collaboration_validation_pct",
+    "collaboration_none_pct",
 )
 # What the marts read; the report lists which of these the file lacks for states.
 USED = {
-    "overall": ("usage_pct", "usage_per_capita_index", "collaboration_bucket_automation_pct",
-                "collaboration_bucket_augmentation_pct"),
-    "request": ("pct",), "onet": ("pct",), "soc_occupation": ("pct",),
+    "overall": (
+        "usage_pct",
+        "usage_per_capita_index",
+        "collaboration_bucket_automation_pct",
+        "collaboration_bucket_augmentation_pct",
+    ),
+    "request": ("pct",),
+    "onet": ("pct",),
+    "soc_occupation": ("pct",),
 }
 
 
@@ -70,10 +108,13 @@ def _waves(path: Path, frame: pl.DataFrame, source: Source) -> pl.Expr:
     if hit:
         line, row = hit
         raise SourceFormatError(
-            path, f"window {row['date_start']}..{row['date_end']} is not in the registry's "
-            f"windows for {source.id!r} ({source.window})", line=line, column="date_start",
+            path,
+            f"window {row['date_start']}..{row['date_end']} is not in the registry's "
+            f"windows for {source.id!r} ({source.window})",
+            line=line,
+            column="date_start",
             fix="a new month in the file: add it to `waves` of this source in "
-                "etl/sources/registry.py",
+            "etl/sources/registry.py",
         )
     return windows.replace_strict({f"{a}/{b}": w for (a, b), w in by_window.items()})
 
@@ -86,20 +127,27 @@ def read_aei_wide(path: Path, source: Source) -> Reading:
     frame = frame.select(LINE, *COLUMNS)
 
     check_allowed(path, frame, "geo_level", GEO_LEVELS)
-    check_allowed(path, frame, "category_name", (*CATEGORIES, *source.extra_facets),
-                  fix=f"if upstream added this category, declare it in extra_facets of "
-                      f"source {source.id!r} in etl/sources/registry.py")
+    check_allowed(
+        path,
+        frame,
+        "category_name",
+        (*CATEGORIES, *source.extra_facets),
+        fix=f"if upstream added this category, declare it in extra_facets of "
+        f"source {source.id!r} in etl/sources/registry.py",
+    )
     frame = frame.with_columns(
         _waves(path, frame, source).alias("wave"),
         to_number(path, frame, "hierarchy_level", pl.Int8),
         to_number(path, frame, "value", pl.Float64),
     )
     check_unique(path, frame, KEY)
-    new_metrics = sorted(set(frame["metric_id"].unique()) - set(KNOWN_METRICS)
-                         - {m for m in frame["metric_id"].unique() if m.startswith("artifact_")})
+    new_metrics = sorted(
+        set(frame["metric_id"].unique())
+        - set(KNOWN_METRICS)
+        - {m for m in frame["metric_id"].unique() if m.startswith("artifact_")}
+    )
     if new_metrics:
-        report.warnings.append(f"metrics not documented for this schema, kept as is: "
-                               f"{new_metrics}")
+        report.warnings.append(f"metrics not documented for this schema, kept as is: {new_metrics}")
 
     geo = pl.col("geo_id")
     is_state = (pl.col("geo_level") == "subregion") & geo.str.starts_with("US-")
@@ -110,35 +158,59 @@ def read_aei_wide(path: Path, source: Source) -> Reading:
     )
     hit = first_line(frame, pl.col("state").is_null())
     if hit:
-        raise SourceFormatError(path, f"unknown US subregion {hit[1]['geo_id']!r}",
-                                line=hit[0], column="geo_id")
-    check_range(path, frame.filter(pl.col("metric_id").str.ends_with("_pct")
-                                   | (pl.col("metric_id") == "pct")), "value", 0, 100.01)
+        raise SourceFormatError(
+            path, f"unknown US subregion {hit[1]['geo_id']!r}", line=hit[0], column="geo_id"
+        )
+    check_range(
+        path,
+        frame.filter(pl.col("metric_id").str.ends_with("_pct") | (pl.col("metric_id") == "pct")),
+        "value",
+        0,
+        100.01,
+    )
     check_range(path, frame, "value", 0, None)
 
     metric = pl.col("metric_id")
     tidy = frame.with_columns(
         pl.col("state").is_in(sorted(TERRITORIES)).alias("is_territory"),
-        pl.when(metric.str.ends_with("_pct") | (metric == "pct")).then(pl.lit("percent"))
-        .otherwise(metric.replace_strict(UNITS, default="as published")).alias("unit"),
+        pl.when(metric.str.ends_with("_pct") | (metric == "pct"))
+        .then(pl.lit("percent"))
+        .otherwise(metric.replace_strict(UNITS, default="as published"))
+        .alias("unit"),
         pl.col(LINE).cast(pl.Int32).alias("source_line"),
     ).select(
-        "wave", "date_start", pl.col("date_end").alias("date_end_exclusive"), "geo_level",
-        "state", "is_territory", pl.col("category_name").alias("category"), "hierarchy_level",
-        "metric_id", "value", "unit", "node_name", pl.col("node_external_id").alias("node_id"),
+        "wave",
+        "date_start",
+        pl.col("date_end").alias("date_end_exclusive"),
+        "geo_level",
+        "state",
+        "is_territory",
+        pl.col("category_name").alias("category"),
+        "hierarchy_level",
+        "metric_id",
+        "value",
+        "unit",
+        "node_name",
+        pl.col("node_external_id").alias("node_id"),
         "source_line",
     )
-    tidy = attach_state_names(tidy).sort("wave", "geo_level", "state", "category",
-                                         "hierarchy_level", "metric_id", "node_id")
+    tidy = attach_state_names(tidy).sort(
+        "wave", "geo_level", "state", "category", "hierarchy_level", "metric_id", "node_id"
+    )
     _describe(tidy, report)
     return Reading(tidy, report)
 
 
 def _describe(tidy: pl.DataFrame, report: ReadReport) -> None:
     report.rows_kept = tidy.height
-    combos = tidy.group_by("wave", "geo_level", "category", "hierarchy_level").agg(
-        pl.col("state").n_unique().alias("geos"), pl.col("metric_id").n_unique().alias("metrics")
-    ).sort("wave", "geo_level", "category", "hierarchy_level")
+    combos = (
+        tidy.group_by("wave", "geo_level", "category", "hierarchy_level")
+        .agg(
+            pl.col("state").n_unique().alias("geos"),
+            pl.col("metric_id").n_unique().alias("metrics"),
+        )
+        .sort("wave", "geo_level", "category", "hierarchy_level")
+    )
     report.present["wave:geo category/level (geos, metrics)"] = [
         f"{w}:{g} {c}/L{lvl} ({n}, {m})" for w, g, c, lvl, n, m in combos.rows()
     ]

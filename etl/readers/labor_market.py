@@ -34,7 +34,9 @@ def read_job_exposure(path: Path, source: Source) -> Reading:
     check_range(path, frame, "observed_exposure", 0, 1)
     check_unique(path, frame, ["occ_code"])
     tidy = frame.select(
-        pl.col("occ_code").alias("soc_code"), "title", "observed_exposure",
+        pl.col("occ_code").alias("soc_code"),
+        "title",
+        "observed_exposure",
         pl.col(LINE).cast(pl.Int32).alias("source_line"),
     ).sort("soc_code")
     report.rows_kept = tidy.height
@@ -52,8 +54,10 @@ def read_task_penetration(path: Path, source: Source) -> Reading:
     frame = collapse_identical_rows(frame, report)  # upstream repeats a few tasks verbatim
     check_unique(path, frame, ["task"])
     tidy = frame.select(
-        "task", pl.col("task").str.strip_chars().str.to_lowercase().alias("task_lower"),
-        "penetration", pl.col(LINE).cast(pl.Int32).alias("source_line"),
+        "task",
+        pl.col("task").str.strip_chars().str.to_lowercase().alias("task_lower"),
+        "penetration",
+        pl.col(LINE).cast(pl.Int32).alias("source_line"),
     ).sort("task")
     report.rows_kept = tidy.height
     return Reading(tidy, report)

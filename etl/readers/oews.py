@@ -46,8 +46,9 @@ SERIES_PREFIX, SERIES_LENGTH = 23, 25
 SERIES_PREFIX_PATTERN = r"^OEU[NS]\d{7}000000\d{6}$"
 
 
-def _code_list(path: Path, columns: tuple[str, ...], key: str, report: ReadReport,
-               known: tuple[str, ...] = ()) -> pl.DataFrame:
+def _code_list(
+    path: Path, columns: tuple[str, ...], key: str, report: ReadReport, known: tuple[str, ...] = ()
+) -> pl.DataFrame:
     frame = read_strings(path, separator="\t", quoting=False)
     frame = frame.with_columns(pl.col(pl.String).str.strip_chars())
     require_columns(path, frame, columns, report, known=known)
@@ -64,12 +65,24 @@ def _scan_data(path: Path) -> pl.LazyFrame:
     columns = [c.strip() for c in header.split("\t")]
     missing = [c for c in DATA_COLUMNS if c not in columns]
     if missing:
-        raise SourceFormatError(path, f"missing column(s) {missing}; the header has {columns}",
-                                line=1, column=missing[0])
+        raise SourceFormatError(
+            path,
+            f"missing column(s) {missing}; the header has {columns}",
+            line=1,
+            column=missing[0],
+        )
     check_last_line(path, "\t", len(columns))
-    return pl.scan_csv(path, separator="\t", infer_schema=False, quote_char=None,
-                       null_values=[], row_index_name=LINE, row_index_offset=2,
-                       new_columns=columns, has_header=True)
+    return pl.scan_csv(
+        path,
+        separator="\t",
+        infer_schema=False,
+        quote_char=None,
+        null_values=[],
+        row_index_name=LINE,
+        row_index_offset=2,
+        new_columns=columns,
+        has_header=True,
+    )
 
 
 def _observations(scan: pl.LazyFrame, unused_datatypes: list[str]) -> pl.LazyFrame:
@@ -78,9 +91,11 @@ def _observations(scan: pl.LazyFrame, unused_datatypes: list[str]) -> pl.LazyFra
     id, so the padding BLS puts after it is stripped only from the rows kept."""
     raw = pl.col("series_id")
     return (
-        scan.filter(raw.str.slice(3, 1).is_in(["N", "S"])
-                    & (raw.str.slice(11, 6) == CROSS_INDUSTRY)
-                    & ~raw.str.slice(23, 2).is_in(unused_datatypes))
+        scan.filter(
+            raw.str.slice(3, 1).is_in(["N", "S"])
+            & (raw.str.slice(11, 6) == CROSS_INDUSTRY)
+            & ~raw.str.slice(23, 2).is_in(unused_datatypes)
+        )
         .select(
             raw.str.strip_chars(),
             pl.col("value").str.strip_chars().alias("value_raw"),
@@ -102,8 +117,10 @@ def _collect(path: Path, *queries: pl.LazyFrame) -> list[pl.DataFrame]:
         return pl.collect_all(queries)
     except pl.exceptions.ComputeError as exc:
         raise _first_undecodable_line(path) or SourceFormatError(
-            path, f"cannot be parsed as a BLS time.series file: {exc}",
-            fix="fetch it again; it may be truncated") from exc
+            path,
+            f"cannot be parsed as a BLS time.series file: {exc}",
+            fix="fetch it again; it may be truncated",
+        ) from exc
 
 
 def _first_undecodable_line(path: Path) -> SourceFormatError | None:
@@ -113,43 +130,62 @@ def _first_undecodable_line(path: Path) -> SourceFormatError | None:
             try:
                 raw.decode("utf-8")
             except UnicodeDecodeError as exc:
-                return SourceFormatError(path, f"bytes are not UTF-8 (byte {raw[exc.start]:#04x})",
-                                         line=number, fix="re-download the file")
+                return SourceFormatError(
+                    path,
+                    f"bytes are not UTF-8 (byte {raw[exc.start]:#04x})",
+                    line=number,
+                    fix="re-download the file",
+                )
     return None
 
 
-def _series(prefixes: pl.Series, areas: pl.DataFrame, occupations: pl.DataFrame
-            ) -> pl.DataFrame:
+def _series(prefixes: pl.Series, areas: pl.DataFrame, occupations: pl.DataFrame) -> pl.DataFrame:
     """Decode each series (area x occupation, ~40k; its datatypes are consecutive rows)
     once rather than each of the ~200k rows. What depends on the area alone or on the
     occupation alone is decoded on the code lists (hundreds of rows), then joined."""
     places = areas.select(
-        "area_code", pl.col("area_name").cast(pl.Categorical),
+        "area_code",
+        pl.col("area_name").cast(pl.Categorical),
         usps_expr(pl.col("area_code").str.slice(0, 2)).alias("state_of_area"),
-    ).join(state_table().select(pl.col("state").alias("state_of_area"), "state_fips",
-                                "state_name", "is_territory"),
-           on="state_of_area", how="left")
+    ).join(
+        state_table().select(
+            pl.col("state").alias("state_of_area"), "state_fips", "state_name", "is_territory"
+        ),
+        on="state_of_area",
+        how="left",
+    )
     jobs = occupations.select(
-        "occupation_code", pl.col("occupation_name").cast(pl.Categorical),
-        (pl.col("occupation_code").str.slice(0, 2) + "-"
-         + pl.col("occupation_code").str.slice(2, 4)).alias("soc_code"),
-        pl.when(pl.col("occupation_code") == ALL_OCCUPATIONS).then(pl.lit("total"))
-        .otherwise(pl.col("display_level").cast(pl.Int8)
-                   .replace_strict(OCCUPATION_LEVELS, default=None))
-        .cast(pl.Categorical).alias("occupation_level"),
+        "occupation_code",
+        pl.col("occupation_name").cast(pl.Categorical),
+        (
+            pl.col("occupation_code").str.slice(0, 2)
+            + "-"
+            + pl.col("occupation_code").str.slice(2, 4)
+        ).alias("soc_code"),
+        pl.when(pl.col("occupation_code") == ALL_OCCUPATIONS)
+        .then(pl.lit("total"))
+        .otherwise(
+            pl.col("display_level").cast(pl.Int8).replace_strict(OCCUPATION_LEVELS, default=None)
+        )
+        .cast(pl.Categorical)
+        .alias("occupation_level"),
     )
     prefix, national = pl.col("prefix"), pl.col("prefix").str.slice(3, 1) == "N"
     return (
         prefixes.to_frame("prefix")
-        .with_columns(prefix.str.slice(4, 7).alias("area_code"),
-                      prefix.str.slice(17, 6).alias("occupation_code"))
+        .with_columns(
+            prefix.str.slice(4, 7).alias("area_code"),
+            prefix.str.slice(17, 6).alias("occupation_code"),
+        )
         .join(places, on="area_code", how="left", maintain_order="left")
         .join(jobs, on="occupation_code", how="left", maintain_order="left")
         .with_columns(
-            pl.when(national).then(pl.lit("US")).otherwise(pl.col("state_of_area"))
-            .cast(pl.Categorical).alias("state"),
-            pl.when(national).then(pl.lit("nation")).otherwise(pl.lit("state"))
-            .alias("geo_level"),
+            pl.when(national)
+            .then(pl.lit("US"))
+            .otherwise(pl.col("state_of_area"))
+            .cast(pl.Categorical)
+            .alias("state"),
+            pl.when(national).then(pl.lit("nation")).otherwise(pl.lit("state")).alias("geo_level"),
             pl.col("state_fips", "state_name").cast(pl.Categorical),
             pl.col("area_code").cast(pl.Categorical),
             pl.col("is_territory").fill_null(False),
@@ -160,15 +196,25 @@ def _series(prefixes: pl.Series, areas: pl.DataFrame, occupations: pl.DataFrame
 def read_oews(paths: dict[str, Path], sources: dict[str, Source]) -> Reading:
     report = ReadReport()
     data_path = paths["data"]
-    areas = _code_list(paths["area"], ("state_code", "area_code", "areatype_code", "area_name"),
-                       "area_code", report)
-    occupations = _code_list(paths["occupation"],
-                             ("occupation_code", "occupation_name", "display_level"),
-                             "occupation_code", report, known=("selectable", "sort_sequence"))
-    datatypes = _code_list(paths["datatype"], ("datatype_code", "datatype_name"),
-                           "datatype_code", report)
-    footnotes = _code_list(paths["footnote"], ("footnote_code", "footnote_text"),
-                           "footnote_code", report)
+    areas = _code_list(
+        paths["area"],
+        ("state_code", "area_code", "areatype_code", "area_name"),
+        "area_code",
+        report,
+    )
+    occupations = _code_list(
+        paths["occupation"],
+        ("occupation_code", "occupation_name", "display_level"),
+        "occupation_code",
+        report,
+        known=("selectable", "sort_sequence"),
+    )
+    datatypes = _code_list(
+        paths["datatype"], ("datatype_code", "datatype_name"), "datatype_code", report
+    )
+    footnotes = _code_list(
+        paths["footnote"], ("footnote_code", "footnote_text"), "footnote_code", report
+    )
     footnote_text = dict(footnotes.select("footnote_code", "footnote_text").rows())
     hourly_cap, annual_cap = _top_codes(paths["footnote"], footnote_text)
 
@@ -179,37 +225,63 @@ def read_oews(paths: dict[str, Path], sources: dict[str, Source]) -> Reading:
     # A run of rows with the same prefix is one series: decode each run's first row, then
     # give every row its run's columns by position (a gather, cheaper than a join).
     runs = rows["prefix"].rle_id()
-    series = _series(rows["prefix"].filter(runs != runs.shift(1, fill_value=-1)), areas,
-                     occupations)
+    series = _series(
+        rows["prefix"].filter(runs != runs.shift(1, fill_value=-1)), areas, occupations
+    )
     names = dict(datatypes.select("datatype_code", "datatype_name").rows())
     annual = [code for code, name in names.items() if name.startswith("Annual")]
     tidy = pl.concat([rows, series.drop("prefix")[runs]], how="horizontal").with_columns(
         # lookups, not a join: a join would copy every column of the 200k rows
-        pl.col("datatype_code").replace_strict(names, default=None, return_dtype=pl.Categorical)
+        pl.col("datatype_code")
+        .replace_strict(names, default=None, return_dtype=pl.Categorical)
         .alias("datatype_name"),
         pl.col("datatype_code").is_in(annual).alias("annual"),
     )
     _validate(data_path, tidy, series)
 
     value = pl.col("value_raw")
-    status = (pl.when(value != "-").then(pl.lit("published"))
-              .when(pl.col("footnote_codes").str.contains("5")).then(pl.lit("top-coded"))
-              .when(pl.col("footnote_codes").str.contains("4"))
-              .then(pl.lit("hourly not applicable"))
-              .otherwise(pl.lit("not released")))
+    status = (
+        pl.when(value != "-")
+        .then(pl.lit("published"))
+        .when(pl.col("footnote_codes").str.contains("5"))
+        .then(pl.lit("top-coded"))
+        .when(pl.col("footnote_codes").str.contains("4"))
+        .then(pl.lit("hourly not applicable"))
+        .otherwise(pl.lit("not released"))
+    )
     tidy = tidy.with_columns(
         status.alias("status"),
         pl.when(status == "top-coded")
         .then(pl.when(pl.col("annual")).then(pl.lit(annual_cap)).otherwise(pl.lit(hourly_cap)))
         .alias("lower_bound"),
-        pl.col("footnote_codes").replace_strict(
+        pl.col("footnote_codes")
+        .replace_strict(
             _footnote_texts(tidy["footnote_codes"].unique(), footnote_text),
-            return_dtype=pl.Categorical).alias("footnote_text"),
+            return_dtype=pl.Categorical,
+        )
+        .alias("footnote_text"),
     ).select(
-        "geo_level", "state", "state_fips", "state_name", "is_territory", "area_code",
-        "area_name", "soc_code", "occupation_name", "occupation_level", "datatype_code",
-        "datatype_name", "value", "status", "lower_bound", "footnote_codes", "footnote_text",
-        "year", "period", "series_id", pl.col(LINE).cast(pl.Int32).alias("source_line"),
+        "geo_level",
+        "state",
+        "state_fips",
+        "state_name",
+        "is_territory",
+        "area_code",
+        "area_name",
+        "soc_code",
+        "occupation_name",
+        "occupation_level",
+        "datatype_code",
+        "datatype_name",
+        "value",
+        "status",
+        "lower_bound",
+        "footnote_codes",
+        "footnote_text",
+        "year",
+        "period",
+        "series_id",
+        pl.col(LINE).cast(pl.Int32).alias("source_line"),
     )  # in the file's order (sorted by series id): deterministic, and no 200k-row sort
     _describe(tidy, report)
     return Reading(tidy, report)
@@ -219,40 +291,62 @@ def _validate(path: Path, data: pl.DataFrame, series: pl.DataFrame) -> None:
     """Every kept row: a well-formed series id, a number or '-', a unique key, and codes
     that the code lists know. Per-series checks run on the ~40k distinct series."""
     malformed = series.filter(~pl.col("prefix").str.contains(SERIES_PREFIX_PATTERN))["prefix"]
-    hit = first_line(data, (pl.col("series_id").str.len_bytes() != SERIES_LENGTH)
-                     | ~pl.col("datatype_code").str.contains(r"^\d{2}$")
-                     | pl.col("prefix").is_in(malformed.implode()))
+    hit = first_line(
+        data,
+        (pl.col("series_id").str.len_bytes() != SERIES_LENGTH)
+        | ~pl.col("datatype_code").str.contains(r"^\d{2}$")
+        | pl.col("prefix").is_in(malformed.implode()),
+    )
     if hit:
-        raise SourceFormatError(path, f"{hit[1]['series_id']!r} is not an OEWS series id",
-                                line=hit[0], column="series_id")
-    hit = first_line(data, pl.col("value").is_null() & (pl.col("value_raw") != "-")
-                     .fill_null(True))
+        raise SourceFormatError(
+            path,
+            f"{hit[1]['series_id']!r} is not an OEWS series id",
+            line=hit[0],
+            column="series_id",
+        )
+    hit = first_line(data, pl.col("value").is_null() & (pl.col("value_raw") != "-").fill_null(True))
     if hit:
-        raise SourceFormatError(path, f"value {hit[1]['value_raw']!r} is neither a number "
-                                "nor '-' (not released)", line=hit[0], column="value")
+        raise SourceFormatError(
+            path,
+            f"value {hit[1]['value_raw']!r} is neither a number nor '-' (not released)",
+            line=hit[0],
+            column="value",
+        )
     # BLS sorts the file by series id: strictly increasing ids are unique without a hash.
     ids = data["series_id"]
     if not (ids.slice(1) > ids.slice(0, len(ids) - 1)).all():
         check_unique(path, data, ["series_id", "year", "period"])
-    for column, named, code_list in (("area_code", "area_name", "oe.area"),
-                                     ("occupation_code", "occupation_name", "oe.occupation"),
-                                     ("datatype_code", "datatype_name", "oe.datatype")):
+    for column, named, code_list in (
+        ("area_code", "area_name", "oe.area"),
+        ("occupation_code", "occupation_name", "oe.occupation"),
+        ("datatype_code", "datatype_name", "oe.datatype"),
+    ):
         hit = first_line(data, pl.col(named).is_null())
         if hit:
-            raise SourceFormatError(path, f"{column} {hit[1][column]!r} of series "
-                                    f"{hit[1]['series_id']!r} is not in {code_list}",
-                                    line=hit[0], column="series_id")
+            raise SourceFormatError(
+                path,
+                f"{column} {hit[1][column]!r} of series "
+                f"{hit[1]['series_id']!r} is not in {code_list}",
+                line=hit[0],
+                column="series_id",
+            )
     hit = first_line(data, pl.col("state").is_null())
     if hit:
-        raise SourceFormatError(path, f"state area {hit[1]['area_code']!r} is not a known "
-                                "state FIPS code", line=hit[0], column="series_id")
+        raise SourceFormatError(
+            path,
+            f"state area {hit[1]['area_code']!r} is not a known state FIPS code",
+            line=hit[0],
+            column="series_id",
+        )
 
 
 def _footnote_texts(codes: pl.Series, texts: dict[str, str]) -> dict[str, str]:
     """Each distinct footnote_codes cell ("4", "5,8", "") -> its texts joined; computed on
     the few distinct cells, not the 650k rows."""
-    return {cell: " | ".join(texts[c.strip()] for c in cell.split(",")
-                             if c.strip() in texts) for cell in codes.to_list()}
+    return {
+        cell: " | ".join(texts[c.strip()] for c in cell.split(",") if c.strip() in texts)
+        for cell in codes.to_list()
+    }
 
 
 def _top_codes(path: Path, footnote_text: dict[str, str]) -> tuple[float, float]:
@@ -260,9 +354,12 @@ def _top_codes(path: Path, footnote_text: dict[str, str]) -> tuple[float, float]
     text = footnote_text.get(TOP_CODE_FOOTNOTE, "")
     found = re.search(r"\$([\d,.]+) per hour or \$([\d,.]+) per year", text)
     if not found:
-        raise SourceFormatError(path, f"footnote {TOP_CODE_FOOTNOTE} no longer states the wage "
-                                f"top code: {text!r}", column="footnote_text",
-                                fix="update _top_codes in etl/readers/oews.py")
+        raise SourceFormatError(
+            path,
+            f"footnote {TOP_CODE_FOOTNOTE} no longer states the wage top code: {text!r}",
+            column="footnote_text",
+            fix="update _top_codes in etl/readers/oews.py",
+        )
     return tuple(float(v.replace(",", "")) for v in found.groups())  # type: ignore[return-value]
 
 

@@ -66,7 +66,8 @@ def read_onet_occupations(path: Path, source: Source) -> Reading:
     check_pattern(path, frame, "O*NET-SOC Code", ONET_SOC, "an O*NET-SOC code like 11-1011.00")
     check_unique(path, frame, ["O*NET-SOC Code"])
     tidy = frame.select(
-        pl.col("O*NET-SOC Code").alias("onet_soc_2019"), pl.col("Title").alias("title"),
+        pl.col("O*NET-SOC Code").alias("onet_soc_2019"),
+        pl.col("Title").alias("title"),
         pl.col("Description").alias("description"),
     ).sort("onet_soc_2019")
     report.rows_kept = tidy.height
@@ -74,8 +75,12 @@ def read_onet_occupations(path: Path, source: Source) -> Reading:
 
 
 def read_onet_crosswalk(path: Path, source: Source) -> Reading:
-    columns = ("O*NET-SOC 2010 Code", "O*NET-SOC 2010 Title", "O*NET-SOC 2019 Code",
-               "O*NET-SOC 2019 Title")
+    columns = (
+        "O*NET-SOC 2010 Code",
+        "O*NET-SOC 2010 Title",
+        "O*NET-SOC 2019 Code",
+        "O*NET-SOC 2019 Title",
+    )
     report = ReadReport()
     frame = read_strings(path)
     report.rows_in_file = frame.height
@@ -84,8 +89,10 @@ def read_onet_crosswalk(path: Path, source: Source) -> Reading:
         check_pattern(path, frame, column, ONET_SOC, "an O*NET-SOC code like 11-1011.00")
     check_unique(path, frame, [columns[0], columns[2]])
     tidy = frame.select(
-        pl.col(columns[0]).alias("onet_soc_2010"), pl.col(columns[1]).alias("title_2010"),
-        pl.col(columns[2]).alias("onet_soc_2019"), pl.col(columns[3]).alias("title_2019"),
+        pl.col(columns[0]).alias("onet_soc_2010"),
+        pl.col(columns[1]).alias("title_2010"),
+        pl.col(columns[2]).alias("onet_soc_2019"),
+        pl.col(columns[3]).alias("title_2019"),
     ).sort("onet_soc_2010", "onet_soc_2019")
     report.rows_kept = tidy.height
     return Reading(tidy, report)

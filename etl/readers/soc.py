@@ -37,23 +37,29 @@ def read_soc_structure(path: Path, source: Source) -> Reading:
     frame = read_strings(path)
     report.rows_in_file = frame.height
     require_columns(path, frame, (*LEVELS, TITLE, "soc_major_group"), report)
-    filled = pl.sum_horizontal([(pl.col(c).str.strip_chars() != "").cast(pl.Int8)
-                                for c in LEVELS])
+    filled = pl.sum_horizontal([(pl.col(c).str.strip_chars() != "").cast(pl.Int8) for c in LEVELS])
     hit = first_line(frame, filled != 1)
     if hit:
-        raise SourceFormatError(path, "each row must fill exactly one code column",
-                                line=hit[0], column="Major Group")
-    code = pl.coalesce([pl.when(pl.col(c).str.strip_chars() != "").then(pl.col(c))
-                        for c in LEVELS])
-    level = pl.coalesce([pl.when(pl.col(c).str.strip_chars() != "").then(pl.lit(name))
-                         for c, name in LEVELS.items()])
+        raise SourceFormatError(
+            path, "each row must fill exactly one code column", line=hit[0], column="Major Group"
+        )
+    code = pl.coalesce([pl.when(pl.col(c).str.strip_chars() != "").then(pl.col(c)) for c in LEVELS])
+    level = pl.coalesce(
+        [
+            pl.when(pl.col(c).str.strip_chars() != "").then(pl.lit(name))
+            for c, name in LEVELS.items()
+        ]
+    )
     tidy = frame.select(
-        code.str.strip_chars().alias("code"), level.alias("level"),
-        pl.col(TITLE).alias("title"), LINE,
+        code.str.strip_chars().alias("code"),
+        level.alias("level"),
+        pl.col(TITLE).alias("title"),
+        LINE,
     ).with_columns(pl.col("code").str.slice(0, 2).alias("major_group"))
     check_unique(path, tidy, ["code"])
     tidy = tidy.select("code", "level", "title", "major_group").sort("code")
     report.rows_kept = tidy.height
-    report.present["levels"] = [f"{k}: {v}" for k, v in
-                                tidy.group_by("level").len().sort("level").rows()]
+    report.present["levels"] = [
+        f"{k}: {v}" for k, v in tidy.group_by("level").len().sort("level").rows()
+    ]
     return Reading(tidy, report)

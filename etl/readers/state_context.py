@@ -42,8 +42,12 @@ def read_working_age_population(path: Path, source: Source) -> Reading:
     frame = frame.with_columns(to_number(path, frame, "working_age_pop", pl.Int64))
     check_range(path, frame, "working_age_pop", 1, None)
     tidy = attach_state_names(
-        frame.select("state", "working_age_pop", pl.lit(2024).alias("year"),
-                     pl.col(LINE).cast(pl.Int32).alias("source_line"))
+        frame.select(
+            "state",
+            "working_age_pop",
+            pl.lit(2024).alias("year"),
+            pl.col(LINE).cast(pl.Int32).alias("source_line"),
+        )
     ).sort("state")
     report.rows_kept = tidy.height
     return Reading(tidy, report)
@@ -54,15 +58,25 @@ def read_state_gdp(path: Path, source: Source) -> Reading:
     report = ReadReport()
     frame = read_strings(path)
     report.rows_in_file = frame.height
-    require_columns(path, frame, ("state_code", "state_name", "gdp_total", "year"), report,
-                    known=("gdp_millions",))
+    require_columns(
+        path,
+        frame,
+        ("state_code", "state_name", "gdp_total", "year"),
+        report,
+        known=("gdp_millions",),
+    )
     frame = _states(path, frame, "state_code", report)
-    frame = frame.with_columns(to_number(path, frame, "gdp_total"),
-                               to_number(path, frame, "year", pl.Int16))
+    frame = frame.with_columns(
+        to_number(path, frame, "gdp_total"), to_number(path, frame, "year", pl.Int16)
+    )
     check_range(path, frame, "gdp_total", 1, None)
     tidy = attach_state_names(
-        frame.select("state", pl.col("gdp_total").alias("gdp_usd"), "year",
-                     pl.col(LINE).cast(pl.Int32).alias("source_line"))
+        frame.select(
+            "state",
+            pl.col("gdp_total").alias("gdp_usd"),
+            "year",
+            pl.col(LINE).cast(pl.Int32).alias("source_line"),
+        )
     ).sort("state")
     report.rows_kept = tidy.height
     return Reading(tidy, report)

@@ -26,8 +26,15 @@ TAIL_BYTES = 65536  # enough to hold the last line of any upstream file
 class SourceFormatError(UserFacingError, ValueError):
     """An upstream file is not what its reader expects."""
 
-    def __init__(self, path: Path | str, problem: str, *, line: int | None = None,
-                 column: str | None = None, fix: str | None = None) -> None:
+    def __init__(
+        self,
+        path: Path | str,
+        problem: str,
+        *,
+        line: int | None = None,
+        column: str | None = None,
+        fix: str | None = None,
+    ) -> None:
         self.path, self.problem, self.line, self.column = Path(path), problem, line, column
         where = str(path) + (f", line {line}" if line is not None else "")
         where += f", column '{column}'" if column is not None else ""
@@ -65,18 +72,22 @@ class Reading:
 
 def sniff(path: Path, head: bytes) -> None:
     if not head.strip():
-        raise SourceFormatError(path, "the file is empty",
-                                fix="delete it from the cache and fetch again")
+        raise SourceFormatError(
+            path, "the file is empty", fix="delete it from the cache and fetch again"
+        )
     if looks_like_markup(head):
         raise SourceFormatError(
-            path, "this is an HTML/XML page, not a data file (an error or login page saved "
-            "under the data file's name)", line=1,
+            path,
+            "this is an HTML/XML page, not a data file (an error or login page saved "
+            "under the data file's name)",
+            line=1,
             fix="delete it from the cache and fetch again; check the URL in the registry",
         )
 
 
-def _locate_parse_error(path: Path, separator: str, expected_fields: int,
-                        quoting: bool) -> SourceFormatError | None:
+def _locate_parse_error(
+    path: Path, separator: str, expected_fields: int, quoting: bool
+) -> SourceFormatError | None:
     """Find the first undecodable or ragged line; slow, used only after polars refused."""
     raw = path.read_bytes()
     try:
@@ -84,16 +95,23 @@ def _locate_parse_error(path: Path, separator: str, expected_fields: int,
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         return SourceFormatError(
-            path, f"bytes are not UTF-8 (byte {raw[exc.start]:#04x} at offset {exc.start})",
-            line=line, fix="re-download the file; upstream files are UTF-8",
+            path,
+            f"bytes are not UTF-8 (byte {raw[exc.start]:#04x} at offset {exc.start})",
+            line=line,
+            fix="re-download the file; upstream files are UTF-8",
         )
-    rows = csv.reader(io.StringIO(text, newline=""), delimiter=separator,
-                      quoting=csv.QUOTE_MINIMAL if quoting else csv.QUOTE_NONE)
+    rows = csv.reader(
+        io.StringIO(text, newline=""),
+        delimiter=separator,
+        quoting=csv.QUOTE_MINIMAL if quoting else csv.QUOTE_NONE,
+    )
     for row in rows:
         if len(row) != expected_fields and any(cell.strip() for cell in row):
             return SourceFormatError(
-                path, f"{len(row)} fields where the header has {expected_fields}",
-                line=rows.line_num, fix="the file is damaged or truncated; fetch it again",
+                path,
+                f"{len(row)} fields where the header has {expected_fields}",
+                line=rows.line_num,
+                fix="the file is damaged or truncated; fetch it again",
             )
     return None
 
@@ -111,8 +129,12 @@ def read_strings(path: Path, *, separator: str = ",", quoting: bool = True) -> p
     expected = len(header.split(separator))
     try:
         frame = pl.read_csv(
-            raw, separator=separator, infer_schema=False, null_values=[],
-            quote_char='"' if quoting else None, empty_string_is_null=False,
+            raw,
+            separator=separator,
+            infer_schema=False,
+            null_values=[],
+            quote_char='"' if quoting else None,
+            empty_string_is_null=False,
             raise_if_empty=False,
         )
     except (pl.exceptions.ComputeError, pl.exceptions.NoDataError) as exc:
@@ -126,8 +148,9 @@ def read_strings(path: Path, *, separator: str = ",", quoting: bool = True) -> p
         frame = frame.with_columns(pl.col(pl.String).str.strip_chars_end("\r"))
     frame = frame.with_row_index(LINE, offset=2)
     # Blank lines (a hand-edited file, a trailing newline too many) carry no data.
-    blank = frame.select(pl.all_horizontal([pl.col(c) == "" for c in frame.columns
-                                            if c != LINE])).to_series()
+    blank = frame.select(
+        pl.all_horizontal([pl.col(c) == "" for c in frame.columns if c != LINE])
+    ).to_series()
     return frame.filter(~blank) if blank.any() else frame
 
 
@@ -149,20 +172,29 @@ def check_tail(path: Path, tail: bytes, size: int, separator: str, expected: int
     fields = next(csv.reader([last.decode("utf-8", errors="replace")], delimiter=separator), [])
     line = tail.count(b"\n") + 1 if size <= TAIL_BYTES else None
     raise SourceFormatError(
-        path, f"the last line ({len(fields)} of {expected} fields) has no newline: the file "
-        "is truncated", line=line, fix="delete it from the cache and fetch again",
+        path,
+        f"the last line ({len(fields)} of {expected} fields) has no newline: the file is truncated",
+        line=line,
+        fix="delete it from the cache and fetch again",
     )
 
 
-def require_columns(path: Path, frame: pl.DataFrame, required: Sequence[str],
-                    report: ReadReport, known: Sequence[str] = ()) -> None:
+def require_columns(
+    path: Path,
+    frame: pl.DataFrame,
+    required: Sequence[str],
+    report: ReadReport,
+    known: Sequence[str] = (),
+) -> None:
     """Missing columns are fatal; unexpected ones (not required, not `known` upstream
     columns we do not use) are ignored with a warning."""
     present = [c for c in frame.columns if c != LINE]
     missing = [c for c in required if c not in present]
     if missing:
         raise SourceFormatError(
-            path, f"missing column(s) {missing}; the header has {present}", line=1,
+            path,
+            f"missing column(s) {missing}; the header has {present}",
+            line=1,
             column=missing[0],
             fix="upstream renamed or dropped a column: update the reader for this schema",
         )
@@ -179,8 +211,14 @@ def first_line(frame: pl.DataFrame, mask: pl.Expr) -> tuple[int, object] | None:
     return int(hit[LINE][0]), hit.row(0, named=True)
 
 
-def to_number(path: Path, frame: pl.DataFrame, column: str, dtype: type[pl.DataType] = pl.Float64,
-              *, allow_empty: bool = False) -> pl.Expr:
+def to_number(
+    path: Path,
+    frame: pl.DataFrame,
+    column: str,
+    dtype: type[pl.DataType] = pl.Float64,
+    *,
+    allow_empty: bool = False,
+) -> pl.Expr:
     """Validated numeric cast of a text column; names the first bad cell."""
     text = pl.col(column).str.strip_chars()
     parsed = text.cast(dtype, strict=False)
@@ -189,25 +227,34 @@ def to_number(path: Path, frame: pl.DataFrame, column: str, dtype: type[pl.DataT
     if hit:
         line, row = hit
         raise SourceFormatError(
-            path, f"{row[column]!r} is not a {'number' if dtype == pl.Float64 else dtype}",
-            line=line, column=column,
+            path,
+            f"{row[column]!r} is not a {'number' if dtype == pl.Float64 else dtype}",
+            line=line,
+            column=column,
         )
     return parsed.alias(column)
 
 
-def check_allowed(path: Path, frame: pl.DataFrame, column: str, allowed: Iterable[str],
-                  *, fix: str | None = None) -> None:
+def check_allowed(
+    path: Path, frame: pl.DataFrame, column: str, allowed: Iterable[str], *, fix: str | None = None
+) -> None:
     allowed = list(allowed)
     hit = first_line(frame, ~pl.col(column).is_in(allowed))
     if hit:
         line, row = hit
         shown = allowed if len(allowed) <= 12 else [*allowed[:12], "..."]
-        raise SourceFormatError(path, f"unknown value {row[column]!r}; expected one of {shown}",
-                                line=line, column=column, fix=fix)
+        raise SourceFormatError(
+            path,
+            f"unknown value {row[column]!r}; expected one of {shown}",
+            line=line,
+            column=column,
+            fix=fix,
+        )
 
 
-def check_range(path: Path, frame: pl.DataFrame, column: str, low: float | None,
-                high: float | None) -> None:
+def check_range(
+    path: Path, frame: pl.DataFrame, column: str, low: float | None, high: float | None
+) -> None:
     condition = pl.lit(False)
     if low is not None:
         condition = condition | (pl.col(column) < low)
@@ -216,8 +263,9 @@ def check_range(path: Path, frame: pl.DataFrame, column: str, low: float | None,
     hit = first_line(frame, condition)
     if hit:
         line, row = hit
-        raise SourceFormatError(path, f"value {row[column]} is outside [{low}, {high}]",
-                                line=line, column=column)
+        raise SourceFormatError(
+            path, f"value {row[column]} is outside [{low}, {high}]", line=line, column=column
+        )
 
 
 def check_unique(path: Path, frame: pl.DataFrame, keys: Sequence[str]) -> None:
@@ -225,8 +273,10 @@ def check_unique(path: Path, frame: pl.DataFrame, keys: Sequence[str]) -> None:
     if duplicated.height:
         lines = duplicated[LINE].head(4).to_list()
         raise SourceFormatError(
-            path, f"{duplicated.height} rows repeat the key {list(keys)} (lines {lines})",
-            line=lines[0], column=keys[0],
+            path,
+            f"{duplicated.height} rows repeat the key {list(keys)} (lines {lines})",
+            line=lines[0],
+            column=keys[0],
             fix="the file holds duplicate rows: fetch it again or report it upstream",
         )
 
@@ -236,16 +286,17 @@ def check_states(path: Path, frame: pl.DataFrame, column: str, usps: str = "stat
     hit = first_line(frame, pl.col(usps).is_null())
     if hit:
         line, row = hit
-        raise SourceFormatError(path, f"unknown US state or territory {row[column]!r}",
-                                line=line, column=column)
+        raise SourceFormatError(
+            path, f"unknown US state or territory {row[column]!r}", line=line, column=column
+        )
 
 
-def check_pattern(path: Path, frame: pl.DataFrame, column: str, pattern: str,
-                  what: str) -> None:
+def check_pattern(path: Path, frame: pl.DataFrame, column: str, pattern: str, what: str) -> None:
     hit = first_line(frame, ~pl.col(column).str.contains(pattern))
     if hit:
-        raise SourceFormatError(path, f"{hit[1][column]!r} is not {what}", line=hit[0],
-                                column=column)
+        raise SourceFormatError(
+            path, f"{hit[1][column]!r} is not {what}", line=hit[0], column=column
+        )
 
 
 def collapse_identical_rows(frame: pl.DataFrame, report: ReadReport) -> pl.DataFrame:
@@ -258,6 +309,8 @@ def collapse_identical_rows(frame: pl.DataFrame, report: ReadReport) -> pl.DataF
     repeated = frame.filter(row.is_duplicated() & ~row.is_first_distinct())
     if repeated.is_empty():
         return frame
-    report.warnings.append(f"dropped {repeated.height} verbatim repeated row(s) at lines "
-                           f"{repeated[LINE].to_list()[:10]}")
+    report.warnings.append(
+        f"dropped {repeated.height} verbatim repeated row(s) at lines "
+        f"{repeated[LINE].to_list()[:10]}"
+    )
     return frame.filter(pl.struct(values).is_first_distinct())

@@ -28,14 +28,20 @@ def check_body(url: str, path: Path, expected_bytes: int | None = None) -> None:
     """Refuse bodies that cannot be the data file."""
     size = path.stat().st_size
     if size == 0:
-        raise FetchError(url, "the body is empty (0 bytes)",
-                         "try again later; if it persists the upstream file was emptied")
+        raise FetchError(
+            url,
+            "the body is empty (0 bytes)",
+            "try again later; if it persists the upstream file was emptied",
+        )
     with path.open("rb") as handle:
         head = handle.read(2048)
     if looks_like_markup(head) and not url.lower().endswith((".html", ".htm", ".xml")):
-        raise FetchError(url, "the body is an HTML page, not the data file (an error, "
-                         "consent or login page)", "open the URL in a browser to see the "
-                         "page; if the file moved, update etl/sources/registry.py")
+        raise FetchError(
+            url,
+            "the body is an HTML page, not the data file (an error, consent or login page)",
+            "open the URL in a browser to see the "
+            "page; if the file moved, update etl/sources/registry.py",
+        )
     if expected_bytes is not None and size != expected_bytes:
         raise Retryable(f"truncated body: {size} of {expected_bytes} bytes")
 

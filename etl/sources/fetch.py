@@ -61,8 +61,11 @@ def cache_path(url: str, root: Path) -> Path:
     relative = unquote(parts.path).lstrip("/")
     segments = [parts.netloc, *relative.split("/")]
     if not parts.netloc or any(s in ("", ".", "..") for s in segments):
-        raise FetchError(url, "is not a plain https://HOST/PATH file URL",
-                         "fix the URL in etl/sources/registry.py")
+        raise FetchError(
+            url,
+            "is not a plain https://HOST/PATH file URL",
+            "fix the URL in etl/sources/registry.py",
+        )
     return root.joinpath(*segments)
 
 
@@ -75,8 +78,9 @@ def _now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
-def _verify(source: Source, path: Path, lock: dict[str, LockEntry],
-            options: FetchOptions) -> tuple[int, str]:
+def _verify(
+    source: Source, path: Path, lock: dict[str, LockEntry], options: FetchOptions
+) -> tuple[int, str]:
     size, digest = path.stat().st_size, sha256_of(path)
     if options.accept_changed:
         return size, digest
@@ -116,8 +120,9 @@ def _from_mirror(source: Source, mirror: Path, temp: Path) -> bool:
     return True
 
 
-def fetch_one(source: Source, settings: Settings, lock: dict[str, LockEntry],
-              options: FetchOptions) -> FetchResult:
+def fetch_one(
+    source: Source, settings: Settings, lock: dict[str, LockEntry], options: FetchOptions
+) -> FetchResult:
     target = cache_path(source.url, settings.raw_dir)
     pinned = lock.get(source.url)
     if target.is_file() and not options.refresh:
@@ -130,12 +135,17 @@ def fetch_one(source: Source, settings: Settings, lock: dict[str, LockEntry],
         if settings.mirror and _from_mirror(source, settings.mirror, temp):
             origin = "mirror"
         elif options.offline:
-            where = (f"nor in the mirror {settings.mirror}" if settings.mirror
-                     else "and no mirror is set (AIEI_MIRROR)")
-            raise FetchError(source.url, f"not in the cache ({target}) {where}, and "
-                             "--offline forbids the network",
-                             "set AIEI_MIRROR to a directory laid out as MIRROR/HOST/PATH, "
-                             "or run without --offline")
+            where = (
+                f"nor in the mirror {settings.mirror}"
+                if settings.mirror
+                else "and no mirror is set (AIEI_MIRROR)"
+            )
+            raise FetchError(
+                source.url,
+                f"not in the cache ({target}) {where}, and --offline forbids the network",
+                "set AIEI_MIRROR to a directory laid out as MIRROR/HOST/PATH, "
+                "or run without --offline",
+            )
         else:
             from etl.sources.http import download  # requests is slow to import: only here
 
@@ -149,8 +159,9 @@ def fetch_one(source: Source, settings: Settings, lock: dict[str, LockEntry],
     return FetchResult(source.id, source.url, target, size, digest, stamp, origin)
 
 
-def fetch_sources(sources: Iterable[Source], settings: Settings,
-                  options: FetchOptions = FetchOptions()) -> list[FetchResult]:
+def fetch_sources(
+    sources: Iterable[Source], settings: Settings, options: FetchOptions = FetchOptions()
+) -> list[FetchResult]:
     """Fetch all sources concurrently; pin new checksums; report every failure at once."""
     sources = list(sources)
     lock = load_lock(settings.lock_file)
@@ -164,14 +175,18 @@ def fetch_sources(sources: Iterable[Source], settings: Settings,
             except FetchError as exc:
                 errors.append(str(exc))
             except OSError as exc:  # disk full, permissions: name the file and the cause
-                errors.append(f"{source.url}: {exc.__class__.__name__}: {exc}\n  fix: check "
-                              "free space and permissions of the data directory")
+                errors.append(
+                    f"{source.url}: {exc.__class__.__name__}: {exc}\n  fix: check "
+                    "free space and permissions of the data directory"
+                )
     for result in results:
         lock[result.url] = LockEntry(result.bytes, result.sha256, result.retrieved_at)
     if results:
         save_lock(settings.lock_file, lock)
     if errors:
-        raise FetchError(f"{len(errors)} of {len(sources)} source(s)",
-                         "could not be fetched:\n" + "\n".join(errors),
-                         "see each message above")
+        raise FetchError(
+            f"{len(errors)} of {len(sources)} source(s)",
+            "could not be fetched:\n" + "\n".join(errors),
+            "see each message above",
+        )
     return results

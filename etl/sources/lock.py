@@ -23,12 +23,16 @@ def load_lock(path: Path) -> dict[str, LockEntry]:
         raw = json.loads(path.read_text(encoding="utf-8"))
         return {url: LockEntry(**entry) for url, entry in raw["files"].items()}
     except (ValueError, KeyError, TypeError) as exc:
-        raise ValueError(f"{path}: the lock file is damaged ({exc})\n  fix: delete it; every "
-                         "file will be pinned again on the next fetch") from exc
+        raise ValueError(
+            f"{path}: the lock file is damaged ({exc})\n  fix: delete it; every "
+            "file will be pinned again on the next fetch"
+        ) from exc
 
 
 def save_lock(path: Path, lock: dict[str, LockEntry]) -> None:
-    body = {"comment": "Pinned upstream files. A different body for a URL is refused "
-                       "unless fetched with --accept-changed.",
-            "files": {url: asdict(lock[url]) for url in sorted(lock)}}
+    body = {
+        "comment": "Pinned upstream files. A different body for a URL is refused "
+        "unless fetched with --accept-changed.",
+        "files": {url: asdict(lock[url]) for url in sorted(lock)},
+    }
     write_text_atomically(path, json.dumps(body, indent=2) + "\n")
