@@ -18,8 +18,8 @@ def run() -> dict:
     data_dir = ensure_data()
     env = {"AIEI_DATA_DIR": str(data_dir)}
     with tempfile.TemporaryDirectory(prefix="aiei-briefings-") as out:
-        cold = timed_run(["-m", "etl.cli", "briefing", "IN", "--out", out], env=env)
-        batch = timed_run(["-m", "etl.cli", "briefing", "--all", "--out", out], env=env)
+        cold = timed_run(["-m", "dashboard.cli", "briefing", "IN", "--out", out], env=env)
+        batch = timed_run(["-m", "dashboard.cli", "briefing", "--all", "--out", out], env=env)
         files = len(os.listdir(out))
     per_state = [float(s) for s in re.findall(r"\[(\d+\.\d+) s\]", batch["stdout"])]
     warm = sorted(per_state[1:])[len(per_state[1:]) // 2] if len(per_state) > 1 else None

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import subprocess
 import sys
 import threading
@@ -24,9 +23,8 @@ import psutil
 import requests
 
 from benchmarks.common import ROOT, mirror, print_table, save, summary_ms
-from tests.browser import LAUNCH_ARGS, free_port, wait_until_up
+from dashboard.local import CHROMIUM, LAUNCH_ARGS, free_port, wait_until_up
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CALLBACK = "/_dash-update-component"
 MAP_SHAPES = "#map .choroplethlocation"  # locator waits: the app's CSP forbids eval
 

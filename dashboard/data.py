@@ -13,11 +13,11 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 
 import polars as pl
+from flask import Flask, current_app
 
 from dashboard.figures.charts import GroupRow, OccupationRow, ShareRow, TrendPoint
 from dashboard.figures.maps import MapRow
 from dashboard.metrics import METRICS
-from etl.config import settings
 from etl.geo import US_51
 
 TABLES = (
@@ -262,15 +262,31 @@ class Marts:
         return [f"{r['wave']}: {r['caveat']}" for r in rows.iter_rows(named=True)]
 
 
-_lock = threading.Lock()
-_marts: Marts | None = None
+class MartsSource:
+    """Where an app's marts live; loaded once, on first use (never at import)."""
+
+    def __init__(self, processed_dir: Path) -> None:
+        self.processed_dir = processed_dir
+        self._lock = threading.Lock()
+        self._marts: Marts | None = None
+
+    def marts(self) -> Marts:
+        if self._marts is None:
+            with self._lock:
+                if self._marts is None:
+                    self._marts = Marts(self.processed_dir)
+        return self._marts
+
+
+EXTENSION = "aiei_marts"
+
+
+def install(server: Flask, processed_dir: Path) -> MartsSource:
+    source = MartsSource(processed_dir)
+    server.extensions[EXTENSION] = source
+    return source
 
 
 def marts() -> Marts:
-    """The process's marts, loaded on first use."""
-    global _marts
-    if _marts is None:
-        with _lock:
-            if _marts is None:
-                _marts = Marts(settings().processed_dir)
-    return _marts
+    """The marts of the app answering the current request."""
+    return current_app.extensions[EXTENSION].marts()

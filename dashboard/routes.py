@@ -18,6 +18,8 @@ class PageNotFound(LookupError):
 
 def page_of(path: str) -> tuple[str, str | None]:
     """(page name, state code or None) for a path; PageNotFound otherwise."""
+    if path is not None and not isinstance(path, str):
+        raise PageNotFound(repr(path))
     path = path or "/"
     if path == "/":
         return "home", None

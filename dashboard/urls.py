@@ -28,6 +28,8 @@ class BadParameter(ValueError):
 
 def parse_query(search: str | None) -> dict[str, str]:
     """`?a=1&b=2` -> {"a": "1", "b": "2"}; refuses over-long or odd query strings."""
+    if search is not None and not isinstance(search, str):
+        raise BadParameter("query", repr(search), "a query string")
     text = (search or "").lstrip("?")
     if len(text) > MAX_QUERY_LENGTH:
         raise BadParameter("query", text, f"at most {MAX_QUERY_LENGTH} characters")

@@ -10,8 +10,9 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
 from etl.config import Settings
-from etl.sources.fetch import FetchOptions, fetch_sources
-from etl.sources.registry import SOURCES
+from etl.sources.fetch import fetch_sources
+from etl.sources.options import FetchOptions
+from etl.sources.registry import sources
 
 T = TypeVar("T")
 
@@ -31,7 +32,7 @@ def build(settings: Settings, options: FetchOptions, *, force: bool = False) -> 
     # Copying and hashing files releases the GIL: fetch while polars and the readers and
     # marts import (~0.15 s), which only the later steps need.
     with ThreadPoolExecutor(max_workers=1) as background:
-        fetching = background.submit(_timed, fetch_sources, SOURCES, settings, options)
+        fetching = background.submit(_timed, fetch_sources, sources(), settings, options)
         from etl.marts.runner import build_marts
         from etl.staging import staging
 

@@ -33,7 +33,7 @@ from etl.readers.soc import read_soc_structure
 from etl.readers.state_context import read_state_gdp, read_working_age_population
 from etl.readers.table import Reading
 from etl.sources.fetch import FetchResult
-from etl.sources.registry import SOURCES_BY_ID, Source
+from etl.sources.registry import Source, sources_by_id
 
 SingleFileReader = Callable[[Path, Source], Reading]
 
@@ -87,7 +87,7 @@ def write_parquet_atomically(frame: pl.DataFrame, path: Path) -> None:
 
 def _read(reader: str, fetched: list[FetchResult]) -> tuple[pl.DataFrame, dict[str, dict]]:
     """Run a reader over its files; return the table and a report per source id."""
-    sources = [SOURCES_BY_ID[f.source_id] for f in fetched]
+    sources = [sources_by_id()[f.source_id] for f in fetched]
     if reader in MULTI_FILE_READERS:
         reading = MULTI_FILE_READERS[reader](
             {s.role: f.path for s, f in zip(sources, fetched, strict=True)},
@@ -122,7 +122,7 @@ def _plan(
     code = _code_fingerprint()
     by_reader: dict[str, list[FetchResult]] = {}
     for result in sorted(fetched, key=lambda f: f.source_id):
-        by_reader.setdefault(SOURCES_BY_ID[result.source_id].reader, []).append(result)
+        by_reader.setdefault(sources_by_id()[result.source_id].reader, []).append(result)
     kept: list[StagedTable] = []
     entries: dict[str, dict] = {}
     pending: dict[str, tuple[str, list[FetchResult]]] = {}
@@ -224,7 +224,7 @@ def stage(
 
 
 def _source_entry(fetched: FetchResult, read_report: dict) -> dict:
-    source = SOURCES_BY_ID[fetched.source_id]
+    source = sources_by_id()[fetched.source_id]
     return {
         "url": source.url,
         "title": source.title,

@@ -3,43 +3,12 @@
 from __future__ import annotations
 
 import os
-import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 
 import pytest
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the app exited with {process.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=1):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"the app did not answer at {url} within {seconds} s")
+from dashboard.local import CHROMIUM, LAUNCH_ARGS, free_port, wait_until_up
 
 
 @pytest.fixture(scope="session")
@@ -48,7 +17,7 @@ def served_app(built):
     port = free_port()
     env = {**os.environ, "AIEI_DATA_DIR": str(built.data_dir)}
     process = subprocess.Popen(
-        [sys.executable, "-m", "etl.cli", "serve", "--port", str(port)],
+        [sys.executable, "-m", "dashboard.cli", "serve", "--port", str(port)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

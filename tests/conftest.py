@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from etl.config import PROJECT_ROOT, settings
-from etl.sources.fetch import FetchOptions
+from etl.sources.options import FetchOptions
 
 pytest_plugins = ("tests.browser",)
 
@@ -43,3 +43,11 @@ def built(mirror: Path, tmp_path_factory: pytest.TempPathFactory):
         config = settings()
         build(config, FetchOptions(offline=True, progress=False))
     return config
+
+
+@pytest.fixture(scope="session")
+def app(built):
+    """The Dash app serving the session's build (one per test process)."""
+    from dashboard.app import create_app
+
+    return create_app(built.processed_dir)

@@ -16,7 +16,7 @@ import pytest
 
 from etl.cli import main
 from etl.sources.fetch import cache_path
-from etl.sources.registry import SOURCES_BY_ID
+from etl.sources.registry import sources_by_id
 
 pytestmark = pytest.mark.integration
 
@@ -39,7 +39,7 @@ def data_copy(built, tmp_path):
 
 def test_failed_build_keeps_the_previous_marts(data_copy, mirror, tmp_path, monkeypatch, capsys):
     before = fingerprint(data_copy / "processed")
-    source = SOURCES_BY_ID["aei_2025_08"]
+    source = sources_by_id()["aei_2025_08"]
     damaged_mirror = tmp_path / "mirror"
     shutil.copytree(mirror, damaged_mirror)
     damaged = cache_path(source.url, damaged_mirror)

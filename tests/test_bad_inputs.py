@@ -16,7 +16,7 @@ import pytest
 from etl.readers.oews import read_oews
 from etl.readers.table import SourceFormatError
 from etl.sources.fetch import FetchResult, cache_path
-from etl.sources.registry import SOURCES, SOURCES_BY_ID
+from etl.sources.registry import SOURCES, sources_by_id
 from etl.staging import stage
 from tests.conftest import mirror_dir
 
@@ -305,7 +305,7 @@ CASES = [
 
 def stage_with(case: Case, mirror: Path, tmp: Path) -> tuple[dict, Path]:
     """Copy the reader's files from the mirror, damage one, run the staging step."""
-    target = SOURCES_BY_ID[case.source]
+    target = sources_by_id()[case.source]
     fetched = []
     for source in SOURCES:
         if source.reader != target.reader:

@@ -50,19 +50,10 @@ def test_png_has_the_expected_size_and_is_not_blank(indiana):
     assert ImageStat.Stat(image).var[0] > 500  # text and charts, not a blank page
 
 
-def test_briefing_route_serves_pdf_and_png(built, browser):
-    from dashboard import data as dashboard_data
-
-    previous = dashboard_data._marts
-    dashboard_data._marts = Marts(built.processed_dir)
-    try:
-        from dashboard.app import server
-
-        client = server.test_client()
-        pdf = client.get("/briefing/OH.pdf")
-        assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
-        assert len(PdfReader(io.BytesIO(pdf.data)).pages) == 1
-        png = client.get("/briefing/OH.png")
-        assert png.data.startswith(b"\x89PNG")
-    finally:
-        dashboard_data._marts = previous
+def test_briefing_route_serves_pdf_and_png(app, browser):
+    client = app.server.test_client()
+    pdf = client.get("/briefing/OH.pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    assert len(PdfReader(io.BytesIO(pdf.data)).pages) == 1
+    png = client.get("/briefing/OH.png")
+    assert png.data.startswith(b"\x89PNG")

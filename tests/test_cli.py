@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from etl.cli import build_parser, main
+from dashboard.cli import main
 
 
 @pytest.mark.parametrize(
@@ -71,7 +71,3 @@ def test_sources_lists_the_registry(capsys):
     out = capsys.readouterr().out
     assert "download.bls.gov/pub/time.series/oe/oe.data.0.Current" in out
     assert "CC BY 4.0" in out
-
-
-def test_parser_builds():
-    assert build_parser().prog == "aiei"

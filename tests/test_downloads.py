@@ -9,21 +9,15 @@ import zipfile
 import polars as pl
 import pytest
 
-from dashboard import data as dashboard_data
 from dashboard.downloads import MARTS_DOWNLOADABLE, neutralise
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="module")
-def client(built):
+def client(app):
     """The Flask app, reading the marts of the session's build."""
-    previous = dashboard_data._marts
-    dashboard_data._marts = dashboard_data.Marts(built.processed_dir)
-    from dashboard.app import server
-
-    yield server.test_client()
-    dashboard_data._marts = previous
+    return app.server.test_client()
 
 
 def read_csv(body: bytes) -> pl.DataFrame:

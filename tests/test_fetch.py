@@ -17,9 +17,10 @@ from pathlib import Path
 import pytest
 
 from etl.config import Settings
-from etl.sources.fetch import FetchError, FetchOptions, FetchResult, cache_path, fetch_sources
+from etl.sources.fetch import FetchError, FetchResult, cache_path, fetch_sources
 from etl.sources.lock import load_lock
-from etl.sources.registry import SOURCES_BY_ID
+from etl.sources.options import FetchOptions
+from etl.sources.registry import sources_by_id
 
 CSV = b"a,b\n1,2\n"
 CHANGED = b"a,b\n1,3\n"
@@ -158,7 +159,7 @@ def settings(tmp_path: Path) -> Settings:
 
 def source(url: str, **changes: object):
     fields = {"id": "t_x", "url": url, "sha256": None, "bytes": None, **changes}
-    return replace(SOURCES_BY_ID["job_exposure"], **fields)
+    return replace(sources_by_id()["job_exposure"], **fields)
 
 
 def fetch(url: str, settings: Settings, **options: object) -> FetchResult:

@@ -136,7 +136,7 @@ def test_manifest_records_every_source_and_partial_facets(built):
 
 def test_second_build_downloads_and_rebuilds_nothing(built, capsys):
     from etl.build import build
-    from etl.sources.fetch import FetchOptions
+    from etl.sources.options import FetchOptions
 
     build(built, FetchOptions(offline=True, progress=False))
     out = capsys.readouterr().out

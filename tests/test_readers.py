@@ -26,7 +26,7 @@ from etl.readers.onet import (
 from etl.readers.soc import read_soc_structure
 from etl.readers.state_context import read_state_gdp, read_working_age_population
 from etl.readers.table import SourceFormatError, read_strings
-from etl.sources.registry import SOURCES_BY_ID
+from etl.sources.registry import sources_by_id
 
 # --- fixtures in the upstream schemas ----------------------------------------------------
 
@@ -175,7 +175,7 @@ class Fixture:
         )
 
     def read(self, path: Path):
-        return self.reader(path, SOURCES_BY_ID[self.source_id])
+        return self.reader(path, sources_by_id()[self.source_id])
 
 
 TASK_HEADER = [
@@ -454,7 +454,7 @@ def test_aei_long_country_state(tmp_path, source_id, dates, platform):
     path = write_rows(tmp_path / "aei.csv", LONG_HEADER, country_state_rows(dates, platform))
     if "," in platform:
         assert f'"{platform}"' in path.read_text()  # quoted because of its commas
-    table = read_aei_long(path, SOURCES_BY_ID[source_id]).table
+    table = read_aei_long(path, sources_by_id()[source_id]).table
     assert set(table["platform"]) == {platform}
     assert sorted(set(table["facet"])) == ["request", "usage"]  # country-state -> usage
     assert table.select("state", "state_fips", "state_name", "is_territory").unique(
@@ -601,7 +601,7 @@ def test_onet_task_statements_undoes_csv_style_quotes(tmp_path):
         '""head counts"" to help predict the outcome of upcoming votes."\t\t\t'
         "06/2006\tAnalyst\n"
     )  # verbatim upstream line
-    table = read_onet_task_statements(path, SOURCES_BY_ID["onet_task_statements"]).table
+    table = read_onet_task_statements(path, sources_by_id()["onet_task_statements"]).table
     assert table["task_lower"].to_list() == [HEAD_COUNTS.lower()]
 
 

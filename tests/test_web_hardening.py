@@ -9,8 +9,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dashboard import data as dashboard_data
-
 pytestmark = pytest.mark.integration
 FUZZ = settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -18,13 +16,8 @@ FUZZ = settings(
 
 
 @pytest.fixture(scope="module")
-def app_client(built):
-    previous = dashboard_data._marts
-    dashboard_data._marts = dashboard_data.Marts(built.processed_dir)
-    from dashboard.app import app
-
-    yield app, app.server.test_client()
-    dashboard_data._marts = previous
+def app_client(app):
+    return app, app.server.test_client()
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterable
@@ -15,17 +14,10 @@ from dashboard.briefing.content import briefing
 from dashboard.briefing.errors import BriefingError
 from dashboard.briefing.layout import PAGE_HEIGHT_PX, PAGE_WIDTH_PX, page, shell_html
 from dashboard.data import Marts
+from dashboard.local import CHROMIUM, LAUNCH_ARGS
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--allow-file-access-from-files",
-]  # the shell loads plotly.js from disk
+# The shell page loads plotly.js from disk.
+BRIEFING_ARGS = [*LAUNCH_ARGS, "--allow-file-access-from-files"]
 FORMATS = ("pdf", "png")
 PNG_SCALE = 2  # 1632 x 2112 px: crisp when printed
 
@@ -77,7 +69,7 @@ def _render(
         shell.write_text(shell_html(), encoding="utf-8")
         try:
             with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=BRIEFING_ARGS)
                 context = browser.new_context(
                     viewport={"width": PAGE_WIDTH_PX, "height": PAGE_HEIGHT_PX},
                     device_scale_factor=PNG_SCALE,

@@ -24,20 +24,8 @@ from urllib.parse import unquote, urlsplit
 from etl.config import Settings
 from etl.sources.checks import FetchError, check_body
 from etl.sources.lock import LockEntry, load_lock, save_lock
+from etl.sources.options import FetchOptions
 from etl.sources.registry import Source
-
-
-@dataclass(frozen=True)
-class FetchOptions:
-    offline: bool = False
-    refresh: bool = False  # ignore the cache and fetch again (to check upstream for changes)
-    accept_changed: bool = False  # accept a body whose checksum differs from the pinned one
-    attempts: int = 4
-    backoff: float = 1.0  # seconds; doubles after each failed attempt
-    connect_timeout: float = 10.0
-    read_timeout: float = 60.0
-    workers: int = 4
-    progress: bool = True
 
 
 @dataclass(frozen=True)
@@ -160,9 +148,10 @@ def fetch_one(
 
 
 def fetch_sources(
-    sources: Iterable[Source], settings: Settings, options: FetchOptions = FetchOptions()
+    sources: Iterable[Source], settings: Settings, options: FetchOptions | None = None
 ) -> list[FetchResult]:
     """Fetch all sources concurrently; pin new checksums; report every failure at once."""
+    options = options or FetchOptions()
     sources = list(sources)
     lock = load_lock(settings.lock_file)
     results: list[FetchResult] = []

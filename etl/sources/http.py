@@ -12,7 +12,7 @@ import requests
 from tqdm import tqdm
 
 from etl.sources.checks import FetchError, Retryable, check_body, starts_with_tag
-from etl.sources.fetch import FetchOptions
+from etl.sources.options import FetchOptions
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 PROGRESS_MIN_BYTES = 1 << 20

@@ -273,8 +273,18 @@ SOURCES: tuple[Source, ...] = (
     _oews("footnote", "oe.footnote", "OEWS footnote codes"),
 )
 
-SOURCES_BY_ID: dict[str, Source] = {s.id: s for s in SOURCES}
-assert len(SOURCES_BY_ID) == len(SOURCES), "duplicate source id"
+
+# The registry is read through these functions, at call time, so a test can add an entry
+# (a new release) by replacing SOURCES alone.
+def sources() -> tuple[Source, ...]:
+    return SOURCES
+
+
+def sources_by_id() -> dict[str, Source]:
+    by_id = {s.id: s for s in SOURCES}
+    if len(by_id) != len(SOURCES):
+        raise ValueError("etl/sources/registry.py: two sources share an id")
+    return by_id
 
 
 def aei_wave_sources() -> dict[str, Source]:

@@ -1,0 +1,18 @@
+"""How a fetch behaves: shared by the cache logic (fetch.py) and the network code (http.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class FetchOptions:
+    offline: bool = False
+    refresh: bool = False  # ignore the cache and fetch again (to check upstream for changes)
+    accept_changed: bool = False  # accept a body whose checksum differs from the pinned one
+    attempts: int = 4
+    backoff: float = 1.0  # seconds; doubles after each failed attempt
+    connect_timeout: float = 10.0
+    read_timeout: float = 60.0
+    workers: int = 4
+    progress: bool = True
