@@ -10,7 +10,16 @@ from __future__ import annotations
 import polars as pl
 
 from etl.marts.requests import usage_weights, with_us_baseline
-from etl.marts.spec import STATE, STATE_NAME, WAVE, Mart, col, rank_within, stable_sum
+from etl.marts.spec import (
+    STATE,
+    STATE_NAME,
+    WAVE,
+    Mart,
+    col,
+    rank_columns,
+    rank_within,
+    stable_sum,
+)
 from etl.marts.tasks import oews_occupations, soc_to_oews
 
 OEWS_FIELDS = {
@@ -179,7 +188,7 @@ def build_state_occupations(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
             pl.col("soc_code").str.slice(0, 2).alias("major_group"),
             (pl.col("employment") / pl.col("state_employment") * 100).alias("employment_share_pct"),
         )
-        .pipe(rank_within, ["state"], "employment", "rank_by_employment", tiebreak="soc_code")
+        .pipe(rank_within, ["state"], "employment", "rank_by_employment")
         .with_columns(
             (pl.col("usage_share_pct") / pl.col("employment_share_pct")).alias(
                 "usage_to_employment_ratio"
@@ -331,7 +340,9 @@ STATE_OCCUPATIONS = Mart(
             "employment ÷ the state's all-occupations employment × 100.",
             "BLS OEWS datatypes 01",
         ),
-        col("rank_by_employment", pl.Int16, "rank", "1 = the state's largest occupation."),
+        *rank_columns(
+            "rank_by_employment", "the occupation's employment", "among the state's occupations"
+        ),
         col(
             "employment_per_1000_jobs",
             pl.Float64,

@@ -16,7 +16,18 @@ from __future__ import annotations
 
 import polars as pl
 
-from etl.marts.spec import RELEASE, STATE, STATE_NAME, WAVE, Mart, col, rank_within, stable_sum
+from etl.geo import US_51
+from etl.marts.spec import (
+    RELEASE,
+    STATE,
+    STATE_NAME,
+    WAVE,
+    Mart,
+    col,
+    rank_columns,
+    rank_within,
+    stable_sum,
+)
 
 LEVEL_NAMES = {0: "detailed", 1: "minor", 2: "major"}
 UNCLASSIFIED = ("not_classified", "none")
@@ -108,20 +119,26 @@ def usage_weights(usage: pl.DataFrame) -> pl.DataFrame:
 
 
 def with_specialization_and_rank(frame: pl.DataFrame, cell: list[str]) -> pl.DataFrame:
-    """Specialization = state pct ÷ US pct; rank 1 = the state's largest classified cell."""
+    """Specialization = state pct ÷ US pct. Two ranks of the one rule: the cluster's rank
+    within the state (1 = the state's largest classified cluster) and the state's rank
+    among the 51 for the cluster (1 = the largest share)."""
     classified = ~pl.col("cluster").is_in(UNCLASSIFIED)
-    return frame.with_columns(
+    frame = frame.with_columns(
         classified.alias("is_classified"),
         pl.when(classified & (pl.col("us_pct") > 0))
         .then(pl.col("state_pct") / pl.col("us_pct"))
         .alias("specialization"),
-    ).pipe(
-        rank_within,
-        ["wave", "state", *cell],
+    )
+    frame = rank_within(
+        frame, ["wave", "state", *cell], "state_pct", "rank_in_state", where=classified
+    )
+    return rank_within(
+        frame,
+        ["wave", *cell, "cluster_id"],
         "state_pct",
-        "rank_in_state",
-        tiebreak="cluster_id",
-        where=pl.col("is_classified"),
+        "state_rank",
+        where=classified & pl.col("state").is_in(US_51),
+        ranked_of="states_ranked",
     )
 
 
@@ -248,11 +265,14 @@ STATE_REQUESTS = Mart(
             "state_pct ÷ us_pct (not renormalised); "
             "> 1 means over-represented in the state. Null for unclassified clusters.",
         ),
-        col(
-            "rank_in_state",
-            pl.Int16,
-            "rank",
-            "1 = the state's largest classified cluster at this level.",
+        *rank_columns(
+            "rank_in_state", "the cluster", "among the state's classified clusters at this level"
+        ),
+        *rank_columns(
+            "state_rank",
+            "the state's share of the cluster",
+            "among the 50 states and DC publishing it",
+            ranked_of="states_ranked",
         ),
     ),
     staging=("aei_long", "aei_wide"),

@@ -31,12 +31,14 @@ from etl.marts.states import STATES
 from etl.marts.summary import STATE_SUMMARY
 from etl.marts.tasks import STATE_TASKS, TASK_OCCUPATION_MAP
 from etl.marts.usage import STATE_USAGE, check_published_aui
+from etl.marts.waves import WAVES
 from etl.staging import Staging
 
 # In dependency order: each mart reads only staging tables and marts listed before it.
 MARTS: tuple[Mart, ...] = (
     STATES,
     STATE_USAGE,
+    WAVES,
     TASK_OCCUPATION_MAP,
     STATE_REQUESTS,
     STATE_TASKS,

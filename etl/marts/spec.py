@@ -114,18 +114,44 @@ def rank_within(
     value: str,
     name: str,
     *,
-    tiebreak: str,
     where: pl.Expr | None = None,
+    ranked_of: str | None = None,
 ) -> pl.DataFrame:
-    """1 = largest `value` in each group; ties broken by `tiebreak`, so ranks are stable.
-    Rows with a null value, or outside `where`, get no rank. The rows come back sorted by
-    group, then rank (Mart.conform sorts every mart by its key in the end)."""
+    """The one rank rule of the product (docs/methodology.md, "Ranks"): in each group,
+    1 = the largest `value`; rows with equal values share the best rank and are flagged in
+    `<name>_tied`; rows with a null value, or outside `where`, get no rank. `ranked_of`, if
+    given, names a column with how many rows of the group were ranked. Lists that show
+    tied rows one after the other order them by a documented key, never by rank alone."""
     eligible = pl.col(value).is_not_null() & (where if where is not None else pl.lit(True))
-    return frame.sort(
-        [*group, value, tiebreak], descending=[*[False] * len(group), True, False], nulls_last=True
-    ).with_columns(
-        pl.when(eligible)
-        .then(pl.int_range(1, pl.len() + 1).over([*group, eligible]))
-        .cast(pl.Int16)
-        .alias(name)
-    )
+    rank = pl.col(value).rank("min", descending=True).over([*group, eligible])
+    tied = pl.len().over([*group, eligible, value]) > 1
+    columns = [
+        pl.when(eligible).then(rank).cast(pl.Int16).alias(name),
+        pl.when(eligible).then(tied).alias(f"{name}_tied"),
+    ]
+    if ranked_of:
+        count = pl.col(value).count().over([*group, eligible])
+        columns.append(pl.when(eligible).then(count).cast(pl.Int16).alias(ranked_of))
+    return frame.with_columns(columns)
+
+
+def rank_columns(name: str, what: str, among: str, ranked_of: str | None = None) -> list[Column]:
+    """Declarations of the columns `rank_within` adds."""
+    columns = [
+        col(
+            name,
+            pl.Int16,
+            "rank",
+            f"Rank of {what} {among} (1 = largest). Equal values share the best rank "
+            "(see the _tied column).",
+        ),
+        col(
+            f"{name}_tied",
+            pl.Boolean,
+            "",
+            f"True when another row shares this {name} (equal value); null when not ranked.",
+        ),
+    ]
+    if ranked_of:
+        columns.append(col(ranked_of, pl.Int16, "count", f"How many were ranked {among}."))
+    return columns

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from etl.geo import US_51
 from etl.marts.spec import (
     IS_TERRITORY,
     RELEASE,
@@ -17,6 +18,7 @@ from etl.marts.spec import (
     WAVE,
     Mart,
     col,
+    rank_columns,
     rank_within,
     stable_sum,
 )
@@ -50,13 +52,19 @@ def exposure_by_state(occupations: pl.DataFrame) -> pl.DataFrame:
 
 
 def _spread(
-    frame: pl.DataFrame, by: list[str], rank: str, fields: dict[str, str], prefix: str
+    frame: pl.DataFrame, by: list[str], order: list[str], fields: dict[str, str], prefix: str
 ) -> pl.DataFrame:
-    """Top-N rows per group as flat columns prefix_1_field, prefix_2_field, ..."""
-    top = frame.filter(pl.col(rank) <= TOP_N)
+    """The first N ranked rows per group, in `order` (rank, then a documented key for ties),
+    as flat columns prefix_1_field, prefix_2_field, ..."""
+    top = (
+        frame.filter(pl.col(order[0]).is_not_null())
+        .sort([*by, *order])
+        .with_columns(pl.int_range(1, pl.len() + 1).over(by).alias("position"))
+        .filter(pl.col("position") <= TOP_N)
+    )
     wide = None
     for n in range(1, TOP_N + 1):
-        part = top.filter(pl.col(rank) == n).select(
+        part = top.filter(pl.col("position") == n).select(
             *by, *[pl.col(src).alias(f"{prefix}_{n}_{dst}") for src, dst in fields.items()]
         )
         wide = part if wide is None else wide.join(part, on=by, how="full", coalesce=True)
@@ -64,23 +72,26 @@ def _spread(
 
 
 def _top_uses(requests: pl.DataFrame) -> pl.DataFrame:
+    """Tied clusters are listed by name."""
     major = requests.filter((pl.col("level") == TOP_USE_LEVEL) & pl.col("is_classified"))
     fields = {"cluster": "name", "state_pct": "pct", "specialization": "specialization"}
-    states = _spread(major, ["wave", "state"], "rank_in_state", fields, "top_use")
+    states = _spread(major, ["wave", "state"], ["rank_in_state", "cluster"], fields, "top_use")
     national = (
         major.select("wave", "cluster", "us_pct")
         .unique(["wave", "cluster"])
         .with_columns(pl.lit(1.0).alias("specialization"), pl.lit("US").alias("state"))
         .rename({"us_pct": "state_pct"})
-        .pipe(rank_within, ["wave"], "state_pct", "rank", tiebreak="cluster")
+        .pipe(rank_within, ["wave"], "state_pct", "rank")
     )
-    us = _spread(national, ["wave", "state"], "rank", fields, "top_use")
+    us = _spread(national, ["wave", "state"], ["rank", "cluster"], fields, "top_use")
     return pl.concat([states, us], how="diagonal_relaxed")
 
 
 def _largest_occupations(occupations: pl.DataFrame) -> pl.DataFrame:
+    """Tied occupations are listed by SOC code."""
     fields = {"title": "title", "employment": "employment", "observed_exposure": "exposure"}
-    return _spread(occupations, ["state"], "rank_by_employment", fields, "largest_occupation")
+    order = ["rank_by_employment", "soc_code"]
+    return _spread(occupations, ["state"], order, fields, "largest_occupation")
 
 
 def _us_usage(usage: pl.DataFrame) -> pl.DataFrame:
@@ -120,6 +131,7 @@ def build_state_summary(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
         "is_territory",
         "aui",
         "aui_rank",
+        "aui_rank_tied",
         "states_ranked",
         "usage_tier_name",
         "usage_share_pct",
@@ -134,7 +146,7 @@ def build_state_summary(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
         .filter((pl.col("soc_code") == "00-0000") & (pl.col("datatype_code") == "01"))
         .select(pl.col("state").cast(pl.String), pl.col("value").alias("total_employment"))
     )
-    return (
+    summary = (
         rows.join(exposure, on="state", how="left")
         .join(totals, on="state", how="left")
         .join(_top_uses(inputs["state_requests"]), on=["wave", "state"], how="left")
@@ -143,10 +155,26 @@ def build_state_summary(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
             (pl.col("jobs_high_exposure") / pl.col("total_employment") * 100).alias(
                 "jobs_high_exposure_pct"
             ),
+            pl.lit(HIGH_EXPOSURE_THRESHOLD).alias("high_exposure_threshold"),
             pl.lit(TOP_USE_LEVEL).alias("top_use_level"),
             pl.col("caveat").fill_null(""),
         )
     )
+    in_51 = pl.col("state").is_in(US_51)
+    for value, rank in RANKED.items():
+        summary = rank_within(
+            summary, ["wave"], value, f"{rank}_rank", where=in_51, ranked_of=f"{rank}_states_ranked"
+        )
+    return summary
+
+
+# Headline columns ranked among the 51 (AUI's rank comes from state_usage): column -> name.
+RANKED = {
+    "usage_share_pct": "usage_share",
+    "automation_share_pct": "automation",
+    "exposure_weighted_employment": "exposure",
+    "jobs_high_exposure_pct": "jobs_high_exposure",
+}
 
 
 def _top_columns() -> list:
@@ -222,6 +250,13 @@ STATE_SUMMARY = Mart(
             "state_usage.aui",
         ),
         col("aui_rank", pl.Int16, "rank", "1 = highest AUI of the 51.", "state_usage"),
+        col(
+            "aui_rank_tied",
+            pl.Boolean,
+            "",
+            "True when another state has the same AUI (they share the rank).",
+            "state_usage",
+        ),
         col("states_ranked", pl.Int16, "count", "States with an AUI this wave.", "state_usage"),
         col("usage_tier_name", pl.String, "", "AUI quartile tier.", "state_usage"),
         col(
@@ -289,6 +324,23 @@ STATE_SUMMARY = Mart(
             "All-occupations employment, May 2025.",
             "BLS OEWS 00-0000 datatype 01",
         ),
+        col(
+            "high_exposure_threshold",
+            pl.Float64,
+            "share 0-1",
+            "The observed exposure at or above which this product calls an occupation "
+            "highly exposed (a choice of this product, not of the source).",
+        ),
+        *[
+            column
+            for value, rank in RANKED.items()
+            for column in rank_columns(
+                f"{rank}_rank",
+                f"the state's {value}",
+                "among the 50 states and DC with a value this wave",
+                ranked_of=f"{rank}_states_ranked",
+            )
+        ],
         col("top_use_level", pl.String, "", "Request level of the top uses."),
         *_top_columns(),
         col(

@@ -18,7 +18,7 @@ from __future__ import annotations
 import polars as pl
 
 from etl.marts.requests import usage_weights, with_specialization_and_rank, with_us_baseline
-from etl.marts.spec import RELEASE, STATE, STATE_NAME, WAVE, Mart, col, stable_sum
+from etl.marts.spec import RELEASE, STATE, STATE_NAME, WAVE, Mart, col, rank_columns, stable_sum
 
 TAXONOMY_2010 = "O*NET 20.1 task statements (AEI, O*NET-SOC 2010)"
 TAXONOMY_2019 = "O*NET 29.3 task ids (O*NET-SOC 2019)"
@@ -340,7 +340,13 @@ STATE_TASKS = Mart(
         col("states_publishing", pl.UInt32, "count", "States with a published value for the task."),
         col("is_classified", pl.Boolean, "", "False for none / not_classified."),
         col("specialization", pl.Float64, "ratio", "state_pct ÷ us_pct; > 1 = over-represented."),
-        col("rank_in_state", pl.Int16, "rank", "1 = the state's most used task."),
+        *rank_columns("rank_in_state", "the task", "among the state's published tasks"),
+        *rank_columns(
+            "state_rank",
+            "the state's share of the task",
+            "among the 50 states and DC publishing it",
+            ranked_of="states_ranked",
+        ),
         col(
             "occupations",
             pl.String,

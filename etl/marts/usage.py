@@ -10,7 +10,17 @@ from __future__ import annotations
 import polars as pl
 
 from etl.geo import US_51
-from etl.marts.spec import IS_TERRITORY, RELEASE, STATE, STATE_NAME, WAVE, Mart, col, stable_sum
+from etl.marts.spec import (
+    IS_TERRITORY,
+    RELEASE,
+    STATE,
+    STATE_NAME,
+    WAVE,
+    Mart,
+    col,
+    rank_within,
+    stable_sum,
+)
 from etl.sources.registry import aei_wave_sources
 
 AUTOMATION = ("directive", "feedback loop")
@@ -129,19 +139,18 @@ def _with_shares(frame: pl.DataFrame, population: pl.DataFrame) -> pl.DataFrame:
 def _with_rank_and_tier(frame: pl.DataFrame) -> pl.DataFrame:
     """Rank 1 = highest AUI among the 51; tiers are AUI quartiles across them."""
     ranked = pl.col("aui").is_not_null() & pl.col("state").is_in(US_51)
-    rank = pl.when(ranked).then(pl.col("aui").rank("min", descending=True).over("wave", ranked))
     n = pl.col("aui").filter(ranked).count().over("wave")
     ascending = pl.when(ranked).then(pl.col("aui").rank("min").over("wave", ranked))
     quartile = ((ascending - 1) * 4 / n).floor().cast(pl.Int8) + 1
     tier = pl.when(ranked & (pl.col("aui") <= 0)).then(pl.lit(0, pl.Int8)).otherwise(quartile)
-    return frame.with_columns(
-        rank.cast(pl.Int16).alias("aui_rank"),
-        pl.when(ranked).then(n).cast(pl.Int16).alias("states_ranked"),
-        tier.alias("usage_tier"),
-    ).with_columns(
-        pl.col("usage_tier")
-        .replace_strict(TIER_NAMES, default=None, return_dtype=pl.String)
-        .alias("usage_tier_name")
+    return (
+        rank_within(frame, ["wave"], "aui", "aui_rank", where=ranked, ranked_of="states_ranked")
+        .with_columns(tier.alias("usage_tier"))
+        .with_columns(
+            pl.col("usage_tier")
+            .replace_strict(TIER_NAMES, default=None, return_dtype=pl.String)
+            .alias("usage_tier_name")
+        )
     )
 
 
@@ -293,6 +302,12 @@ STATE_USAGE = Mart(
             pl.Int16,
             "rank",
             "Rank by AUI among the states ranked (1 = highest; ties share the best rank).",
+        ),
+        col(
+            "aui_rank_tied",
+            pl.Boolean,
+            "",
+            "True when another state has the same AUI this wave (they share the rank).",
         ),
         col("states_ranked", pl.Int16, "count", "How many of the 51 have an AUI this wave."),
         col(
