@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -17,3 +19,45 @@ def write_text_atomically(path: Path, text: str) -> None:
         os.replace(temp, path)
     finally:
         Path(temp).unlink(missing_ok=True)
+
+
+def replace_folder(target: Path, fill: Callable[[Path], None]) -> None:
+    """Make a new `target` folder with `fill(folder)` beside the old one, then swap it in.
+    If `fill` fails (or the process is killed), the old folder stays as it was; the
+    half-made folder of a killed process is removed by the next call."""
+    remove_leftovers(target)
+    temp = target.parent / f".{target.name}-building-{os.getpid()}"
+    shutil.rmtree(temp, ignore_errors=True)
+    temp.mkdir(parents=True)
+    try:
+        fill(temp)
+        swap_in(temp, target)
+    finally:
+        shutil.rmtree(temp, ignore_errors=True)
+
+
+def swap_in(new: Path, target: Path) -> None:
+    """Replace `target` by `new`: two renames, the old tree deleted only after both."""
+    retired = target.parent / f".{target.name}-retired-{os.getpid()}"
+    if target.exists():
+        os.replace(target, retired)
+    os.replace(new, target)
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def remove_leftovers(target: Path) -> None:
+    """Delete the half-made or retired trees of `target` left by killed processes."""
+    for leftover in target.parent.glob(f".{target.name}-*-*"):
+        pid = leftover.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

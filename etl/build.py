@@ -1,20 +1,31 @@
-"""`aiei build`: fetch -> staging (-> marts). Each stage skips work whose inputs are unchanged."""
+"""`aiei build`: fetch -> staging -> harmonised table and marts -> data/processed/.
+
+Nothing is rebuilt when the build fingerprint (every source file, the registry, the etl
+code; etl/fingerprint.py) equals the one in the current manifest.
+"""
 
 from __future__ import annotations
 
-import gc
+import json
 import resource
 import time
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from typing import TypeVar
+from dataclasses import dataclass
 
 from etl.config import Settings
+from etl.fingerprint import build_fingerprint
+from etl.marts.runner import build_marts, publish
 from etl.sources.fetch import fetch_sources
 from etl.sources.options import FetchOptions
 from etl.sources.registry import sources
+from etl.staging import read_sources, write_staging
 
-T = TypeVar("T")
+
+@dataclass(frozen=True)
+class BuildResult:
+    build_id: str
+    rebuilt: bool
+    rows: dict[str, int]
+    coverage: dict
 
 
 def peak_rss_mb() -> float:
@@ -22,49 +33,52 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _timed(function: Callable[..., T], *args: object) -> tuple[T, float]:
+def _current_manifest(settings: Settings) -> dict:
+    path = settings.processed_dir / "manifest.json"
+    return json.loads(path.read_text()) if path.is_file() else {}
+
+
+def build(settings: Settings, options: FetchOptions, *, force: bool = False) -> BuildResult:
     started = time.perf_counter()
-    return function(*args), time.perf_counter() - started
-
-
-def build(settings: Settings, options: FetchOptions, *, force: bool = False) -> None:
-    started = time.perf_counter()
-    # Copying and hashing files releases the GIL: fetch while polars and the readers and
-    # marts import (~0.15 s), which only the later steps need.
-    with ThreadPoolExecutor(max_workers=1) as background:
-        fetching = background.submit(_timed, fetch_sources, sources(), settings, options)
-        from etl.marts.runner import build_marts
-        from etl.staging import staging
-
-        # The modules just loaded live as long as the process: move them out of the
-        # collector's reach (its passes, and the one at exit, skip ~25 ms of walking).
-        gc.freeze()
-        fetched, seconds = fetching.result()
+    fetched = fetch_sources(sources(), settings, options)
     copied = [f for f in fetched if f.downloaded]
     print(
         f"fetch: {len(fetched)} sources, {len(copied)} downloaded/copied "
         f"({sum(f.bytes for f in copied):,} B), {len(fetched) - len(copied)} from cache "
-        f"[{seconds:.2f} s]"
+        f"[{time.perf_counter() - started:.2f} s]"
+    )
+    fingerprint = build_fingerprint(fetched)
+    current = _current_manifest(settings)
+    if not force and current.get("fingerprint") == fingerprint:
+        print(
+            f"build {current['build_id']}: nothing changed (no source file, registry entry or "
+            "pipeline code differs from the current build)"
+        )
+        rows = {name: table["rows"] for name, table in current["tables"].items()}
+        return BuildResult(current["build_id"], False, rows, current.get("coverage", {}))
+
+    step = time.perf_counter()
+    staged = read_sources(fetched, log=print)
+    write_staging(staged, settings.staging_dir)
+    print(
+        f"staging: {len(staged.tables)} tables [{time.perf_counter() - step:.2f} s] -> "
+        f"{settings.staging_dir}"
     )
 
     step = time.perf_counter()
-    with staging(fetched, settings.staging_dir, force=force) as staged:
-        rebuilt = [t for t in staged.tables if t.rebuilt]
-        print(
-            f"staging: {len(staged.tables)} tables, {len(rebuilt)} rebuilt "
-            f"[{time.perf_counter() - step:.2f} s] -> {settings.staging_dir}"
-        )
-
-        step = time.perf_counter()
-        marts = build_marts(
-            settings.staging_dir, settings.processed_dir, force=force, staged=staged
-        )
+    marts = build_marts(staged, log=print)
+    manifest = publish(marts, staged, settings.processed_dir, fingerprint)
     print(
-        f"marts: {len(marts.rebuilt) + len(marts.reused)} tables, {len(marts.rebuilt)} "
-        f"rebuilt [{time.perf_counter() - step:.2f} s] -> {settings.processed_dir}"
+        f"marts: {len(marts)} tables [{time.perf_counter() - step:.2f} s] -> "
+        f"{settings.processed_dir}"
     )
-    print_coverage(marts.coverage)
-    print(f"build: {time.perf_counter() - started:.2f} s, peak memory {peak_rss_mb():.0f} MB")
+    print_coverage(manifest["coverage"])
+    print(
+        f"build {manifest['build_id']}: {time.perf_counter() - started:.2f} s, "
+        f"peak memory {peak_rss_mb():.0f} MB"
+    )
+    rows = {name: table["rows"] for name, table in manifest["tables"].items()}
+    return BuildResult(manifest["build_id"], True, rows, manifest["coverage"])
 
 
 def print_coverage(coverage: dict) -> None:

@@ -1,24 +1,22 @@
-"""Stage 2 of the build: run each reader on its fetched files -> data/staging/<table>.parquet.
+"""Stage 2 of the build: run each reader on its fetched files -> one staging table per reader.
 
-A table is rebuilt only when its inputs changed: the fingerprint of a table is the sha256
-of its input files plus the source code of the readers, stored in the staging manifest.
+`read_sources` is pure: files in, tables and read reports out. `write_staging` puts them in
+data/staging/ (Parquet + manifest.json) for anyone who wants to look at the tidy, typed
+upstream data; the marts are built from the tables in memory. Every read succeeds before
+anything is written, and the folder is replaced whole, so a bad upstream file leaves the
+previous staging folder as it was.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
 
-from etl.atomic import write_text_atomically
+from etl.atomic import replace_folder, write_text_atomically
 from etl.readers.aei_long import read_aei_long
 from etl.readers.aei_wide import read_aei_wide
 from etl.readers.labor_market import read_job_exposure, read_task_penetration
@@ -52,42 +50,21 @@ READERS: dict[str, SingleFileReader] = {
     "onet_crosswalk": read_onet_crosswalk,
 }
 MULTI_FILE_READERS = {"oews": read_oews}  # take every file of the reader, by role
-READER_CODE = Path(__file__).parent / "readers"
-READER_THREADS = 3
 
 
 @dataclass(frozen=True)
-class StagedTable:
-    name: str
-    path: Path
-    rows: int
-    rebuilt: bool
+class Staging:
+    """The staging tables of one build (by reader name) and, per source id, what the
+    manifest says of it: where it came from and what its reader found."""
 
-
-def _code_fingerprint() -> str:
-    digest = hashlib.sha256()
-    for module in sorted([*READER_CODE.glob("*.py"), Path(__file__).parent / "geo.py"]):
-        digest.update(module.read_bytes())
-    return digest.hexdigest()
-
-
-def write_parquet_atomically(frame: pl.DataFrame, path: Path) -> None:
-    """Deterministic bytes for the same frame (no timestamps), renamed into place.
-
-    Staging files are a local cache read whole by the marts: uncompressed and without
-    statistics they cost 40 % less CPU to write (22 MB on the mirror instead of 9)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        frame.write_parquet(temp, compression="uncompressed", statistics=False)
-        os.replace(temp, path)
-    finally:
-        temp.unlink(missing_ok=True)
+    tables: dict[str, pl.DataFrame]
+    sources: dict[str, dict]
 
 
 def _read(reader: str, fetched: list[FetchResult]) -> tuple[pl.DataFrame, dict[str, dict]]:
     """Run a reader over its files; return the table and a report per source id."""
-    sources = [sources_by_id()[f.source_id] for f in fetched]
+    registry = sources_by_id()
+    sources = [registry[f.source_id] for f in fetched]
     if reader in MULTI_FILE_READERS:
         reading = MULTI_FILE_READERS[reader](
             {s.role: f.path for s, f in zip(sources, fetched, strict=True)},
@@ -100,131 +77,28 @@ def _read(reader: str, fetched: list[FetchResult]) -> tuple[pl.DataFrame, dict[s
     return table, {s.id: r.report.to_dict() for s, r in zip(sources, readings, strict=True)}
 
 
-@dataclass
-class Staging:
-    """The staging tables of one build. Tables re-read in this run are handed on in memory
-    (`frames`) while their Parquet files are written in the background."""
-
-    tables: list[StagedTable]
-    frames: dict[str, pl.DataFrame]
-    manifest: dict
-
-
-def _input_bytes(files: list[FetchResult]) -> int:
-    return sum(f.bytes for f in files)
-
-
-def _plan(
-    fetched: list[FetchResult], staging_dir: Path, old_tables: dict, force: bool
-) -> tuple[list[StagedTable], dict[str, dict], dict[str, tuple[str, list[FetchResult]]]]:
-    """Tables whose fingerprint is unchanged (kept, with their manifest entries) and tables to
-    read again (reader -> new fingerprint and files)."""
-    code = _code_fingerprint()
+def read_sources(
+    fetched: list[FetchResult], log: Callable[[str], None] = lambda _: None
+) -> Staging:
+    """Read and validate every fetched file; raise on the first bad one."""
+    registry = sources_by_id()
     by_reader: dict[str, list[FetchResult]] = {}
     for result in sorted(fetched, key=lambda f: f.source_id):
-        by_reader.setdefault(sources_by_id()[result.source_id].reader, []).append(result)
-    kept: list[StagedTable] = []
-    entries: dict[str, dict] = {}
-    pending: dict[str, tuple[str, list[FetchResult]]] = {}
+        by_reader.setdefault(registry[result.source_id].reader, []).append(result)
+    tables: dict[str, pl.DataFrame] = {}
+    reports: dict[str, dict] = {}
     for reader, files in sorted(by_reader.items()):
-        path = staging_dir / f"{reader}.parquet"
-        fingerprint = hashlib.sha256(
-            (code + "".join(f"{f.url}={f.sha256};" for f in files)).encode()
-        ).hexdigest()
-        old = old_tables.get(reader, {})
-        if not force and old.get("fingerprint") == fingerprint and path.is_file():
-            entries[reader] = old
-            kept.append(StagedTable(reader, path, old["rows"], rebuilt=False))
-        else:
-            pending[reader] = (fingerprint, files)
-    return kept, entries, pending
-
-
-@contextmanager
-def staging(
-    fetched: list[FetchResult],
-    staging_dir: Path,
-    *,
-    force: bool = False,
-    log: Callable[[str], None] = print,
-) -> Iterator[Staging]:
-    """Re-read the staging tables whose inputs changed and yield them; on leaving, wait for
-    their Parquet files, then write the manifest (so it never names a file not yet there)."""
-    manifest_path = staging_dir / "manifest.json"
-    previous = json.loads(manifest_path.read_text()) if manifest_path.is_file() else {}
-    staged, tables, pending = _plan(fetched, staging_dir, previous.get("tables", {}), force)
-    reports: dict[str, dict] = {
-        sid: entry.get("read", {}) for sid, entry in previous.get("sources", {}).items()
+        tables[reader], found = _read(reader, files)
+        reports.update(found)
+        log(f"  staged {reader:<24} {tables[reader].height:>9,} rows")
+    entries = {
+        f.source_id: _source_entry(f, registry[f.source_id], reports.get(f.source_id, {}))
+        for f in sorted(fetched, key=lambda f: f.source_id)
     }
-    frames: dict[str, pl.DataFrame] = {}
-    # Readers spend their time in polars, which releases the GIL: run them side by side,
-    # the biggest input first since it finishes last.
-    with ThreadPoolExecutor(max_workers=READER_THREADS) as pool:
-        reads = {
-            reader: pool.submit(_read, reader, files)
-            for reader, (_, files) in sorted(
-                pending.items(), key=lambda item: -_input_bytes(item[1][1])
-            )
-        }
-        # Every read must succeed before any file is replaced: a bad upstream file leaves
-        # the staging folder and its manifest as they were.
-        results = {reader: reads[reader].result() for reader in sorted(reads)}
-        writes = []
-        for reader, (table, table_reports) in results.items():
-            writes.append(
-                pool.submit(write_parquet_atomically, table, staging_dir / f"{reader}.parquet")
-            )
-            frames[reader] = table
-            reports.update(table_reports)
-            tables[reader] = {
-                "fingerprint": pending[reader][0],
-                "rows": table.height,
-                "columns": dict(zip(table.columns, map(str, table.dtypes), strict=True)),
-                "sources": [f.source_id for f in pending[reader][1]],
-            }
-            staged.append(
-                StagedTable(reader, staging_dir / f"{reader}.parquet", table.height, rebuilt=True)
-            )
-            log(f"  staged {reader:<24} {table.height:>9,} rows")
-        staged.sort(key=lambda t: t.name)
-        manifest = {
-            "built_at": previous.get("built_at")
-            if not any(t.rebuilt for t in staged)
-            else datetime.now(UTC).replace(microsecond=0).isoformat(),
-            "tables": tables,
-            "sources": {
-                f.source_id: _source_entry(f, reports.get(f.source_id, {}))
-                for f in sorted(fetched, key=lambda f: f.source_id)
-            },
-        }
-        try:
-            yield Staging(staged, frames, manifest)
-        finally:  # the tables stand on their own: record them even if a later step failed
-            try:
-                for write in writes:
-                    write.result()
-            except BaseException:
-                manifest_path.unlink(missing_ok=True)  # some files replaced: re-read all
-                raise
-            write_text_atomically(
-                manifest_path, json.dumps(manifest, indent=2, sort_keys=True) + "\n"
-            )
+    return Staging(tables, entries)
 
 
-def stage(
-    fetched: list[FetchResult],
-    staging_dir: Path,
-    *,
-    force: bool = False,
-    log: Callable[[str], None] = print,
-) -> list[StagedTable]:
-    """Rebuild the staging tables whose inputs changed and rewrite the manifest."""
-    with staging(fetched, staging_dir, force=force, log=log) as staged:
-        return staged.tables
-
-
-def _source_entry(fetched: FetchResult, read_report: dict) -> dict:
-    source = sources_by_id()[fetched.source_id]
+def _source_entry(fetched: FetchResult, source: Source, read_report: dict) -> dict:
     return {
         "url": source.url,
         "title": source.title,
@@ -239,3 +113,34 @@ def _source_entry(fetched: FetchResult, read_report: dict) -> dict:
         "table": source.reader,
         "read": read_report,
     }
+
+
+def write_staging(staged: Staging, staging_dir: Path) -> None:
+    """data/staging/<table>.parquet and manifest.json, replacing the folder whole."""
+
+    def fill(folder: Path) -> None:
+        for name, table in sorted(staged.tables.items()):
+            # A local copy to look at, read whole: uncompressed, no statistics.
+            table.write_parquet(folder / f"{name}.parquet", compression="uncompressed")
+        manifest = {
+            "tables": {
+                name: {
+                    "rows": table.height,
+                    "columns": dict(zip(table.columns, map(str, table.dtypes), strict=True)),
+                }
+                for name, table in sorted(staged.tables.items())
+            },
+            "sources": staged.sources,
+        }
+        write_text_atomically(
+            folder / "manifest.json", json.dumps(manifest, indent=2, sort_keys=True) + "\n"
+        )
+
+    replace_folder(staging_dir, fill)
+
+
+def load_staging(staging_dir: Path) -> Staging:
+    """The staging tables a previous build wrote (for tests and benchmarks)."""
+    manifest = json.loads((staging_dir / "manifest.json").read_text())
+    tables = {name: pl.read_parquet(staging_dir / f"{name}.parquet") for name in manifest["tables"]}
+    return Staging(tables, manifest["sources"])

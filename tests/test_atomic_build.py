@@ -1,14 +1,14 @@
-"""A failed or killed build leaves the last good data/processed/ exactly as it was."""
+"""A failed or killed build leaves the last good data/staging and data/processed exactly as
+they were."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import shutil
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import polars as pl
@@ -16,7 +16,7 @@ import pytest
 
 from etl.cli import main
 from etl.sources.fetch import cache_path
-from etl.sources.registry import sources_by_id
+from etl.sources.registry import sources, sources_by_id
 
 pytestmark = pytest.mark.integration
 
@@ -38,14 +38,19 @@ def data_copy(built, tmp_path):
 
 
 def test_failed_build_keeps_the_previous_marts(data_copy, mirror, tmp_path, monkeypatch, capsys):
-    before = fingerprint(data_copy / "processed")
-    source = sources_by_id()["aei_2025_08"]
+    """Every file re-read, one reworded (a valid change), one damaged: nothing is replaced."""
+    before = {d: fingerprint(data_copy / d) for d in ("processed", "staging")}
     damaged_mirror = tmp_path / "mirror"
     shutil.copytree(mirror, damaged_mirror)
-    damaged = cache_path(source.url, damaged_mirror)
+    reworded = cache_path(sources_by_id()["aei_task_statements"].url, damaged_mirror)
+    reworded.write_bytes(
+        reworded.read_bytes().replace(b"Appoint department heads", b"Appoint department chiefs")
+    )
+    damaged = cache_path(sources_by_id()["aei_2025_08"].url, damaged_mirror)
     body = damaged.read_bytes()
     damaged.write_bytes(body.replace(b"state_us,2025-08-04", b"state_us,2031-01-01", 1))
-    cache_path(source.url, data_copy / "raw").unlink()  # force the damaged copy in
+    for source_id in ("aei_task_statements", "aei_2025_08"):  # force the new copies in
+        cache_path(sources_by_id()[source_id].url, data_copy / "raw").unlink()
     monkeypatch.setenv("AIEI_DATA_DIR", str(data_copy))
     monkeypatch.setenv("AIEI_MIRROR", str(damaged_mirror))
     code = main(["build", "--offline", "--no-progress", "--accept-changed"])
@@ -53,42 +58,63 @@ def test_failed_build_keeps_the_previous_marts(data_copy, mirror, tmp_path, monk
     assert code == 1
     assert "aei_raw_claude_ai_2025-08-04_to_2025-08-11.csv, line" in err
     assert "Traceback" not in err
-    assert fingerprint(data_copy / "processed") == before
+    assert {d: fingerprint(data_copy / d) for d in ("processed", "staging")} == before
     usage = pl.read_parquet(data_copy / "processed" / "state_usage.parquet")
     assert usage.filter(pl.col("wave") == "2025-08").height == 51
 
 
-def test_killed_build_keeps_the_previous_marts(data_copy, mirror):
-    before = fingerprint(data_copy / "processed")
+# Where a killed build dies: the process kills itself at a chosen point, so the test does
+# not depend on timing.
+KILL_POINTS = {
+    "while writing the marts": "pl.DataFrame.write_csv = lambda *a, **k: die()",
+    "before the staging folder swap": "atomic.swap_in = lambda *a: die()",
+    "before the processed folder swap": (
+        "real = atomic.swap_in\n"
+        "atomic.swap_in = lambda new, target: die() if target.name == 'processed' "
+        "else real(new, target)"
+    ),
+}
+BUILD = """
+import os, signal, sys
+import polars as pl
+from etl import atomic
+from etl.cli import main
+def die():
+    os.kill(os.getpid(), signal.SIGKILL)
+{kill}
+sys.exit(main(["build", "--force", "--offline", "--no-progress"]))
+"""
+
+
+@pytest.mark.parametrize("point", KILL_POINTS)
+def test_killed_build_keeps_the_previous_marts(data_copy, mirror, point):
+    before = {d: fingerprint(data_copy / d) for d in ("processed", "staging")}
     env = {**os.environ, "AIEI_DATA_DIR": str(data_copy), "AIEI_MIRROR": str(mirror)}
-    command = [sys.executable, "-m", "etl.cli", "build", "--force", "--offline", "--no-progress"]
-    build = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while not list(data_copy.glob(".processed-building-*")):
-        assert build.poll() is None, "the build ended before it could be killed"
-        assert time.monotonic() < deadline
-        time.sleep(0.005)
-    build.send_signal(signal.SIGKILL)
-    build.wait()
-    assert fingerprint(data_copy / "processed") == before
-    assert list(data_copy.glob(".processed-building-*"))  # the half-made tree is left behind
-    rerun = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    killed = subprocess.run(
+        [sys.executable, "-c", BUILD.format(kill=KILL_POINTS[point])],
+        env=env,
+        capture_output=True,
+        timeout=120,
+    )
+    assert killed.returncode == -9, killed.stderr.decode()[-2000:]
+    assert {d: fingerprint(data_copy / d) for d in ("processed", "staging")} == before
+    assert list(data_copy.glob(".*-building-*"))  # the half-made tree is left behind
+    rerun = subprocess.run(
+        [sys.executable, "-m", "etl.cli", "build", "--force", "--offline", "--no-progress"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert rerun.returncode == 0, rerun.stderr
-    assert not list(data_copy.glob(".processed-*"))  # ... and cleaned by the next build
-    assert (data_copy / "processed" / "manifest.json").is_file()
+    assert not list(data_copy.glob(".processed-*")) and not list(data_copy.glob(".staging-*"))
+    assert fingerprint(data_copy / "processed").keys() == before["processed"].keys()
 
 
-@pytest.mark.parametrize("step", ["prepare", "build"])
-def test_a_failing_mart_step_names_the_mart_and_keeps_the_last_build(
-    built, tmp_path, monkeypatch, step
-):
-    from dataclasses import replace
-
+def test_a_failing_mart_names_the_mart_and_keeps_the_last_build(data_copy, monkeypatch, capsys):
     from etl.marts import runner
 
-    processed = tmp_path / "processed"
-    runner.build_marts(built.staging_dir, processed, log=lambda _: None)
-    before = fingerprint(processed)
+    before = fingerprint(data_copy / "processed")
 
     def boom(inputs):
         raise ValueError("upstream renamed a column")
@@ -97,39 +123,18 @@ def test_a_failing_mart_step_names_the_mart_and_keeps_the_last_build(
         runner,
         "MARTS",
         tuple(
-            replace(m, **{step: boom}) if m.name == "state_occupations" else m for m in runner.MARTS
+            dataclasses.replace(m, build=boom) if m.name == "state_occupations" else m
+            for m in runner.MARTS
         ),
     )
-    with pytest.raises(runner.MartError, match=r"'state_occupations' failed.*renamed a column"):
-        runner.build_marts(built.staging_dir, processed, force=True, log=lambda _: None)
-    assert fingerprint(processed) == before
-    assert not list(tmp_path.glob(".processed-*"))
+    monkeypatch.setenv("AIEI_DATA_DIR", str(data_copy))
+    assert main(["build", "--force", "--offline", "--no-progress"]) == 1
+    err = capsys.readouterr().err
+    assert "'state_occupations' failed" in err and "renamed a column" in err
+    assert fingerprint(data_copy / "processed") == before
+    assert not list(data_copy.glob(".processed-*"))
 
 
-def test_a_bad_upstream_file_leaves_staging_untouched(built, tmp_path):
-    """Every table re-read (new checksums), one task reworded (a valid change to a table
-    read before the bad one), one file truncated: no staging file or manifest changes."""
-    from etl.readers.table import SourceFormatError
-    from etl.sources.fetch import FetchResult
-    from etl.sources.registry import SOURCES
-    from etl.staging import stage
-
-    staging = tmp_path / "staging"
-    shutil.copytree(built.staging_dir, staging)
-    before = fingerprint(staging)
-    fetched = []
-    for source in SOURCES:
-        path = cache_path(source.url, tmp_path / "raw")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        body = cache_path(source.url, built.raw_dir).read_bytes()
-        if source.id == "aei_task_statements":
-            body = body.replace(b"Appoint department heads", b"Appoint department chiefs")
-        path.write_bytes(body[:-7] if source.id == "job_exposure" else body)
-        fetched.append(
-            FetchResult(
-                source.id, source.url, path, path.stat().st_size, "new" * 21 + "0", "test", "mirror"
-            )
-        )
-    with pytest.raises(SourceFormatError, match="truncated"):
-        stage(fetched, staging, log=lambda _: None)
-    assert fingerprint(staging) == before
+def test_every_source_is_staged(built):
+    staged = {s.reader for s in sources()}
+    assert {p.stem for p in built.staging_dir.glob("*.parquet")} == staged

@@ -10,7 +10,8 @@ from __future__ import annotations
 import polars as pl
 
 from etl.marts.requests import usage_weights, with_us_baseline
-from etl.marts.spec import (
+from etl.marts.tasks import oews_occupations, soc_to_oews
+from etl.spec import (
     STATE,
     STATE_NAME,
     WAVE,
@@ -20,7 +21,6 @@ from etl.marts.spec import (
     rank_within,
     stable_sum,
 )
-from etl.marts.tasks import oews_occupations, soc_to_oews
 
 OEWS_FIELDS = {
     "01": "employment",
@@ -144,20 +144,10 @@ def _usage_by_occupation(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
     )
 
 
-def prepare_state_occupations(inputs: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
-    """The half that needs OEWS alone: detailed occupations with their state's total
-    employment, and exposure by OEWS code."""
-    oews = inputs["oews"].with_columns(pl.col("state").cast(pl.String))
-    return {
-        "oews_detailed": _oews_cells(oews, "detailed").join(
-            _state_totals(oews), on="state", how="left"
-        ),
-        "exposure_by_oews_code": exposure_by_oews_code(inputs).rename({"oews_code": "soc_code"}),
-    }
-
-
 def build_state_occupations(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
-    detailed, exposure = inputs["oews_detailed"], inputs["exposure_by_oews_code"]
+    oews = inputs["oews"].with_columns(pl.col("state").cast(pl.String))
+    detailed = _oews_cells(oews, "detailed").join(_state_totals(oews), on="state", how="left")
+    exposure = exposure_by_oews_code(inputs).rename({"oews_code": "soc_code"})
     usage = _usage_by_occupation(inputs)
     us = (
         detailed.filter(pl.col("state") == "US")
@@ -209,17 +199,17 @@ def _major_groups(oews: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _published_group_usage(wide: pl.DataFrame) -> pl.DataFrame:
-    rows = wide.filter(
-        (pl.col("category") == "soc_occupation")
-        & (pl.col("hierarchy_level") == 1)
-        & (pl.col("metric_id") == "pct")
+def _published_group_usage(harmonised: pl.DataFrame) -> pl.DataFrame:
+    rows = harmonised.filter(
+        (pl.col("dimension") == "occupation")
+        & (pl.col("level") == "major")
+        & (pl.col("measure") == "pct")
     )
     return rows.select(
         "wave",
         "geo_level",
         "state",
-        pl.col("node_id").alias("major_group"),
+        pl.col("cluster_id").alias("major_group"),
         pl.col("value").alias("state_pct"),
     )
 
@@ -255,7 +245,7 @@ def build_state_occupation_groups(inputs: dict[str, pl.DataFrame]) -> pl.DataFra
             pl.lit("O*NET task usage attributed to occupations").alias("usage_share_source")
         )
     )
-    published = _published_group_usage(inputs["aei_wide"])
+    published = _published_group_usage(inputs["aei_harmonised"])
     published = with_us_baseline(
         published.with_columns(
             pl.col("major_group").alias("cluster_id"), pl.col("major_group").alias("cluster")
@@ -436,7 +426,6 @@ STATE_OCCUPATIONS = Mart(
     staging=("oews", "job_exposure", "soc_structure"),
     marts=("states", "state_tasks", "task_occupation_map"),
     build=build_state_occupations,
-    prepare=prepare_state_occupations,
 )
 
 STATE_OCCUPATION_GROUPS = Mart(
@@ -493,7 +482,7 @@ STATE_OCCUPATION_GROUPS = Mart(
             "usage_share_pct ÷ employment_share_pct.",
         ),
     ),
-    staging=("oews", "aei_wide"),
-    marts=("state_occupations", "state_usage", "states"),
+    staging=("oews",),
+    marts=("aei_harmonised", "state_occupations", "state_usage", "states"),
     build=build_state_occupation_groups,
 )

@@ -1,9 +1,8 @@
 """`state_requests`: what people in each state use AI for (request clusters), vs the US.
 
-Level names are normalised so one name means one granularity in every release: both
-schemas count from the leaf, so long `level` 0/1/2 and wide `hierarchy_level` 0/1/2 are
-`detailed`/`minor`/`major`. Each release has its own request taxonomy (`taxonomy`);
-clusters are comparable only within one taxonomy.
+Read from `aei_harmonised`, where levels are named the same in every release (detailed,
+minor, major). Each release has its own request taxonomy (`taxonomy`); clusters are
+comparable only within one taxonomy.
 
 The US share comes from the national rows where the file has them. Otherwise it is rebuilt
 from the states: the usage-weighted mean of the published state shares,
@@ -17,7 +16,7 @@ from __future__ import annotations
 import polars as pl
 
 from etl.geo import US_51
-from etl.marts.spec import (
+from etl.spec import (
     RELEASE,
     STATE,
     STATE_NAME,
@@ -29,41 +28,21 @@ from etl.marts.spec import (
     stable_sum,
 )
 
-LEVEL_NAMES = {0: "detailed", 1: "minor", 2: "major"}
 UNCLASSIFIED = ("not_classified", "none")
 
 
-def _long_requests(long: pl.DataFrame) -> pl.DataFrame:
-    rows = long.filter(pl.col("facet") == "request")
-    if rows.is_empty():
-        return pl.DataFrame()
-    return (
-        rows.with_columns(pl.col("variable").str.replace("request_", ""))
-        .pivot(
-            "variable",
-            index=["wave", "geo_level", "state", "level", "cluster_name"],
-            values="value",
-        )
-        .rename(
-            {"cluster_name": "cluster", "pct": "state_pct", "count": "state_count"}, strict=False
-        )
-        .with_columns(pl.col("cluster").alias("cluster_id"))
+def _request_rows(harmonised: pl.DataFrame) -> pl.DataFrame:
+    """wave, geo_level, state, level, cluster, cluster_id, taxonomy, state_pct, state_count."""
+    rows = harmonised.filter(
+        (pl.col("dimension") == "request") & pl.col("measure").is_in(["pct", "count"])
     )
-
-
-def _wide_requests(wide: pl.DataFrame) -> pl.DataFrame:
-    rows = wide.filter((pl.col("category") == "request") & (pl.col("metric_id") == "pct"))
-    if rows.is_empty():
-        return pl.DataFrame()
-    return rows.select(
-        "wave",
-        "geo_level",
-        "state",
-        pl.col("hierarchy_level").alias("level"),
-        pl.col("node_name").alias("cluster"),
-        pl.col("node_id").alias("cluster_id"),
-        pl.col("value").alias("state_pct"),
-    )
+    frame = rows.pivot(
+        "measure",
+        index=["wave", "geo_level", "state", "level", "taxonomy", "cluster_id", "cluster"],
+        values="value",
+    ).rename({"pct": "state_pct", "count": "state_count"}, strict=False)
+    missing = [c for c in ("state_pct", "state_count") if c not in frame.columns]
+    return frame.with_columns(pl.lit(None, pl.Float64).alias(c) for c in missing)
 
 
 def with_us_baseline(rows: pl.DataFrame, weights: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
@@ -144,37 +123,11 @@ def with_specialization_and_rank(frame: pl.DataFrame, cell: list[str]) -> pl.Dat
 
 def build_state_requests(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
     usage = inputs["state_usage"]
-    parts = [
-        p
-        for p in (_long_requests(inputs["aei_long"]), _wide_requests(inputs["aei_wide"]))
-        if not p.is_empty()
-    ]
-    schema_columns = [
-        "wave",
-        "geo_level",
-        "state",
-        "level",
-        "cluster",
-        "cluster_id",
-        "state_pct",
-        "state_count",
-    ]
-    rows = (
-        pl.concat(parts, how="diagonal_relaxed")
-        if parts
-        else pl.DataFrame(schema=dict.fromkeys(schema_columns, pl.String))
-    )
-    if "state_count" not in rows.columns:
-        rows = rows.with_columns(pl.lit(None, pl.Float64).alias("state_count"))
-    rows = rows.with_columns(
-        pl.col("level").cast(pl.Int8).replace_strict(LEVEL_NAMES, return_dtype=pl.String)
-    )
+    rows = _request_rows(inputs["aei_harmonised"])
     counted = with_us_baseline(rows, usage_weights(usage), ["level", "cluster_id"])
     meta = usage.select("wave", "state", "state_name", "release").unique()
-    return (
-        with_specialization_and_rank(counted, ["level"])
-        .join(meta, on=["wave", "state"], how="left")
-        .with_columns(pl.col("release").alias("taxonomy"))
+    return with_specialization_and_rank(counted, ["level"]).join(
+        meta, on=["wave", "state"], how="left"
     )
 
 
@@ -275,7 +228,7 @@ STATE_REQUESTS = Mart(
             ranked_of="states_ranked",
         ),
     ),
-    staging=("aei_long", "aei_wide"),
-    marts=("state_usage",),
+    staging=(),
+    marts=("aei_harmonised", "state_usage"),
     build=build_state_requests,
 )

@@ -1,44 +1,43 @@
-"""Stage 3 of the build: staging tables -> marts in data/processed/, atomically.
+"""Stage 3 of the build: staging tables -> harmonised table and marts -> data/processed/.
 
-Each mart reruns only when its inputs or the marts code changed (fingerprints in the
-manifest). The new build is assembled in a temporary folder beside `processed/` (unchanged
-marts hard-linked from the current build) and swapped in only when complete, so a failed or
-killed build leaves the previous `processed/` untouched.
+`build_marts` is pure: it runs every step in dependency order on tables in memory.
+`publish` writes the result (Parquet, CSV, data dictionary, manifest) into a new folder and
+swaps it in whole, so a failed or killed build leaves the previous `processed/` untouched.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
-from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
+import subprocess
+from collections.abc import Callable
 from datetime import UTC, datetime
+from importlib import metadata
 from pathlib import Path
 
 import polars as pl
 
-from etl.atomic import write_text_atomically
+from etl.atomic import replace_folder, write_text_atomically
 from etl.config import PROJECT_ROOT
 from etl.errors import UserFacingError
+from etl.harmonise.aei import AEI_HARMONISED
 from etl.marts.coverage import measure_coverage
 from etl.marts.occupations import STATE_OCCUPATION_GROUPS, STATE_OCCUPATIONS
 from etl.marts.requests import STATE_REQUESTS
-from etl.marts.spec import Mart
 from etl.marts.states import STATES
 from etl.marts.summary import STATE_SUMMARY
 from etl.marts.tasks import STATE_TASKS, TASK_OCCUPATION_MAP
 from etl.marts.usage import STATE_USAGE, check_published_aui
 from etl.marts.waves import WAVES
+from etl.spec import Mart
 from etl.staging import Staging
 
-# In dependency order: each mart reads only staging tables and marts listed before it.
+# In dependency order: each step reads only staging tables and the steps listed before it.
 MARTS: tuple[Mart, ...] = (
+    AEI_HARMONISED,
     STATES,
-    STATE_USAGE,
     WAVES,
+    STATE_USAGE,
     TASK_OCCUPATION_MAP,
     STATE_REQUESTS,
     STATE_TASKS,
@@ -46,13 +45,6 @@ MARTS: tuple[Mart, ...] = (
     STATE_OCCUPATION_GROUPS,
     STATE_SUMMARY,
 )
-CODE = [
-    *sorted((Path(__file__).parent).glob("*.py")),
-    PROJECT_ROOT / "etl" / "geo.py",
-    PROJECT_ROOT / "etl" / "sources" / "registry.py",
-    PROJECT_ROOT / "assets" / "geo" / "states-albers-10m.json",
-]
-MART_WORKERS = 2
 PACKAGES = ("polars", "pyarrow", "requests", "plotly", "dash")
 
 
@@ -60,31 +52,28 @@ class MartError(UserFacingError, RuntimeError):
     """A mart could not be built; the previous build stays in place."""
 
 
-@dataclass
-class MartsResult:
-    rebuilt: list[str] = field(default_factory=list)
-    reused: list[str] = field(default_factory=list)
-    rows: dict[str, int] = field(default_factory=dict)
-    coverage: dict = field(default_factory=dict)
-    swapped: bool = False
+def _build_one(mart: Mart, inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    try:
+        return mart.conform(mart.build(inputs))
+    except (pl.exceptions.PolarsError, ValueError, KeyError) as exc:
+        raise MartError(
+            f"mart {mart.name!r} failed: {exc.__class__.__name__}: {exc}"
+            "\n  fix: nothing was replaced; the previous data/processed is "
+            "intact. This is a bug or an upstream change: report it with this "
+            "message."
+        ) from exc
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _code_fingerprint() -> str:
-    digest = hashlib.sha256()
-    for path in CODE:
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-def _write_table(frame: pl.DataFrame, directory: Path, name: str) -> str:
-    """Write a mart as Parquet and CSV; return the Parquet file's sha256."""
-    frame.write_parquet(directory / f"{name}.parquet", compression="zstd", statistics=True)
-    frame.write_csv(directory / "csv" / f"{name}.csv")
-    return _sha256(directory / f"{name}.parquet")
+def build_marts(
+    staged: Staging, log: Callable[[str], None] = lambda _: None
+) -> dict[str, pl.DataFrame]:
+    """Every step, in order, on the staging tables; the marts by name."""
+    tables = dict(staged.tables)
+    for mart in MARTS:
+        inputs = {name: tables[name] for name in (*mart.staging, *mart.marts)}
+        tables[mart.name] = _build_one(mart, inputs)
+        log(f"  mart {mart.name:<26} {tables[mart.name].height:>8,} rows")
+    return {mart.name: tables[mart.name] for mart in MARTS}
 
 
 def data_dictionary() -> pl.DataFrame:
@@ -101,11 +90,7 @@ def data_dictionary() -> pl.DataFrame:
 
 
 def _build_environment() -> dict:
-    """The code and packages a build ran with. Imports its modules here: it runs in the
-    background while the marts are built, off the path of the build (~30 ms)."""
-    import subprocess
-    from importlib import metadata
-
+    """The code and packages a build ran with."""
     try:
         found = subprocess.run(
             ["git", "-C", str(PROJECT_ROOT), "describe", "--always", "--dirty", "--abbrev=40"],
@@ -126,197 +111,48 @@ def _build_environment() -> dict:
     return {"git_commit": commit, "python_packages": versions}
 
 
-def _fingerprints(code: str, staging_manifest: dict) -> dict[str, str]:
-    """Each mart's fingerprint: the marts code, its staging tables' and its input marts'
-    fingerprints. Known before anything is built, so reuse is decided up front."""
-    fingerprints: dict[str, str] = {}
-    for mart in MARTS:
-        parts = (
-            [code]
-            + [f"{t}={staging_manifest['tables'][t]['fingerprint']}" for t in mart.staging]
-            + [f"{m}={fingerprints[m]}" for m in mart.marts]
-        )
-        fingerprints[mart.name] = hashlib.sha256(";".join(parts).encode()).hexdigest()
-    return fingerprints
+def _sha256(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
-def _prepare(mart: Mart, inputs: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
-    return mart.prepare(inputs) if mart.prepare else {}
+def publish(
+    marts: dict[str, pl.DataFrame], staged: Staging, processed_dir: Path, fingerprint: str
+) -> dict:
+    """Write the marts, the dictionary and the manifest into a new processed/ and swap it
+    in; return the manifest."""
+    coverage = measure_coverage(marts)
+    warnings = check_published_aui(marts["state_usage"])
+    for source_id, source in staged.sources.items():
+        warnings += [f"{source_id}: {w}" for w in source.get("read", {}).get("warnings", [])]
+    manifest: dict = {
+        "build_id": fingerprint[:12],
+        "fingerprint": fingerprint,
+        "built_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
+        **_build_environment(),
+        "tables": {},
+        "coverage": coverage,
+        "warnings": warnings,
+        "sources": staged.sources,
+    }
 
-
-def _build_one(
-    mart: Mart, inputs: dict[str, pl.DataFrame], prepared: Future[dict[str, pl.DataFrame]] | None
-) -> pl.DataFrame:
-    try:
-        extra = prepared.result() if prepared else _prepare(mart, inputs)
-        return mart.conform(mart.build(inputs | extra))
-    except (pl.exceptions.PolarsError, ValueError, KeyError) as exc:
-        raise MartError(
-            f"mart {mart.name!r} failed: {exc.__class__.__name__}: {exc}"
-            "\n  fix: nothing was replaced; the previous data/processed is "
-            "intact. This is a bug or an upstream change: report it with this "
-            "message."
-        ) from exc
-
-
-def _in_dependency_order(
-    marts: list[Mart],
-    inputs_of: Callable[[Mart, bool], dict[str, pl.DataFrame]],
-    built: dict[str, pl.DataFrame],
-) -> Iterator[tuple[Mart, pl.DataFrame]]:
-    """Build `marts`, each as soon as the marts it reads are in `built`, two at a time
-    (independent marts share the two cores); yield each as it is done. A mart waiting for
-    others has its `prepare` step run meanwhile."""
-    pending, running = list(marts), {}
-    prepared: dict[str, Future[dict[str, pl.DataFrame]]] = {}
-    with ThreadPoolExecutor(max_workers=MART_WORKERS) as pool:
-        try:
-            while pending or running:
-                for mart in [m for m in pending if all(d in built for d in m.marts)]:
-                    pending.remove(mart)
-                    running[
-                        pool.submit(
-                            _build_one, mart, inputs_of(mart, True), prepared.get(mart.name)
-                        )
-                    ] = mart
-                # Queued after the marts ready now (the pool is first in, first out), and
-                # before the builds that will wait for them: no deadlock.
-                for mart in pending:
-                    if mart.prepare and mart.name not in prepared:
-                        prepared[mart.name] = pool.submit(_prepare, mart, inputs_of(mart, False))
-                done, _ = wait(running, return_when=FIRST_COMPLETED)
-                for future in sorted(done, key=lambda f: MARTS.index(running[f])):
-                    mart = running.pop(future)
-                    built[mart.name] = future.result()
-                    yield mart, built[mart.name]
-        finally:
-            for future in [*running, *prepared.values()]:
-                future.cancel()
-
-
-def build_marts(
-    staging_dir: Path,
-    processed_dir: Path,
-    *,
-    force: bool = False,
-    log: Callable[[str], None] = print,
-    staged: Staging | None = None,
-) -> MartsResult:
-    """Build the marts whose inputs changed. `staged` hands over the staging tables read in
-    this run (in memory) and their manifest; without it both are read from `staging_dir`."""
-    staging_manifest = (
-        staged.manifest if staged else json.loads((staging_dir / "manifest.json").read_text())
-    )
-    previous_path = processed_dir / "manifest.json"
-    previous = json.loads(previous_path.read_text()) if previous_path.is_file() else {}
-    old_marts = previous.get("tables", {})
-    fingerprints = _fingerprints(_code_fingerprint(), staging_manifest)
-    reused = [
-        m
-        for m in MARTS
-        if not force
-        and old_marts.get(m.name, {}).get("fingerprint") == fingerprints[m.name]
-        and (processed_dir / f"{m.name}.parquet").is_file()
-    ]
-    result = MartsResult(reused=[m.name for m in reused])
-    if len(reused) == len(MARTS) and previous_path.is_file():
-        result.rows = {m.name: old_marts[m.name]["rows"] for m in MARTS}
-        result.coverage = previous.get("coverage", {})
-        return result
-
-    remove_stale_builds(processed_dir.parent)
-    temp = processed_dir.parent / f".processed-building-{os.getpid()}"
-    shutil.rmtree(temp, ignore_errors=True)
-    (temp / "csv").mkdir(parents=True)
-    frames: dict[str, pl.DataFrame] = dict(staged.frames) if staged else {}
-    entries: dict[str, dict] = {}
-    for mart in reused:  # unchanged: hard-linked from the current build
-        os.link(processed_dir / f"{mart.name}.parquet", temp / f"{mart.name}.parquet")
-        os.link(processed_dir / "csv" / f"{mart.name}.csv", temp / "csv" / f"{mart.name}.csv")
-        entries[mart.name] = old_marts[mart.name]
-
-    def load(name: str, directory: Path) -> pl.DataFrame:
-        if name not in frames:
-            frames[name] = pl.read_parquet(directory / f"{name}.parquet")
-        return frames[name]
-
-    def inputs_of(mart: Mart, with_marts: bool) -> dict[str, pl.DataFrame]:
-        return {t: load(t, staging_dir) for t in mart.staging} | (
-            {m: load(m, temp) for m in mart.marts} if with_marts else {}
-        )
-
-    # Marts are written in the background while the next ones are built.
-    writer = ThreadPoolExecutor(max_workers=2)
-    environment = writer.submit(_build_environment)
-    writes: dict[str, Future[str]] = {}
-    try:
-        built = {m.name: load(m.name, temp) for m in reused}
-        for mart, frame in _in_dependency_order(
-            [m for m in MARTS if m not in reused], inputs_of, built
-        ):
-            writes[mart.name] = writer.submit(_write_table, frame, temp, mart.name)
-            frames[mart.name] = frame
-            entries[mart.name] = {
-                "fingerprint": fingerprints[mart.name],
+    def fill(folder: Path) -> None:
+        (folder / "csv").mkdir()
+        for mart in MARTS:
+            frame = marts[mart.name]
+            frame.write_parquet(folder / f"{mart.name}.parquet", compression="zstd")
+            frame.write_csv(folder / "csv" / f"{mart.name}.csv")
+            manifest["tables"][mart.name] = {
                 "rows": frame.height,
                 "columns": frame.width,
                 "key": list(mart.key),
                 "description": mart.description,
+                "sha256": _sha256(folder / f"{mart.name}.parquet"),
             }
-            result.rebuilt.append(mart.name)
-            log(f"  mart {mart.name:<26} {frame.height:>8,} rows")
-        result.rebuilt = [m.name for m in MARTS if m.name in result.rebuilt]  # finish order varies
-        result.rows = {m.name: entries[m.name]["rows"] for m in MARTS}
-
-        marts = {m.name: frames[m.name] for m in MARTS}
-        result.coverage = measure_coverage(marts)
-        warnings = check_published_aui(marts["state_usage"])
-        for source_id, source in staging_manifest["sources"].items():
-            warnings += [f"{source_id}: {w}" for w in source.get("read", {}).get("warnings", [])]
-        for name, write in writes.items():
-            entries[name]["sha256"] = write.result()
-        data_dictionary().write_csv(temp / "data_dictionary.csv")
-        manifest = {
-            "built_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
-            **environment.result(),
-            "tables": {m.name: entries[m.name] for m in MARTS},
-            "coverage": result.coverage,
-            "warnings": warnings,
-            "sources": staging_manifest["sources"],
-        }
+        data_dictionary().write_csv(folder / "data_dictionary.csv")
         write_text_atomically(
-            temp / "manifest.json", json.dumps(manifest, indent=2, sort_keys=True) + "\n"
+            folder / "manifest.json", json.dumps(manifest, indent=2, sort_keys=True) + "\n"
         )
-        swap_in(temp, processed_dir)
-        result.swapped = True
-        return result
-    finally:
-        writer.shutdown(cancel_futures=True)
-        shutil.rmtree(temp, ignore_errors=True)
 
-
-def remove_stale_builds(data_dir: Path) -> None:
-    """Delete the half-made trees of builds that were killed (their process is gone)."""
-    for leftover in data_dir.glob(".processed-*-*"):
-        pid = leftover.name.rsplit("-", 1)[-1]
-        if pid.isdigit() and not _alive(int(pid)):
-            shutil.rmtree(leftover, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def swap_in(new: Path, target: Path) -> None:
-    """Replace `target` by `new`: two renames, the old tree deleted only after both."""
-    retired = target.parent / f".processed-retired-{os.getpid()}"
-    if target.exists():
-        os.replace(target, retired)
-    os.replace(new, target)
-    shutil.rmtree(retired, ignore_errors=True)
+    replace_folder(processed_dir, fill)
+    return manifest

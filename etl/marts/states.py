@@ -10,7 +10,7 @@ import polars as pl
 
 from etl.config import PROJECT_ROOT
 from etl.geo import state_table
-from etl.marts.spec import IS_TERRITORY, STATE, STATE_NAME, Mart, col
+from etl.spec import IS_TERRITORY, STATE, STATE_NAME, Mart, col
 
 STATE_SHAPES = PROJECT_ROOT / "assets" / "geo" / "states-albers-10m.json"
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import polars as pl
 
 from etl.geo import US_51
-from etl.marts.spec import (
+from etl.spec import (
     IS_TERRITORY,
     RELEASE,
     STATE,

@@ -17,11 +17,9 @@ from __future__ import annotations
 
 import polars as pl
 
+from etl.harmonise.aei import TASKS_2010, TASKS_2019
 from etl.marts.requests import usage_weights, with_specialization_and_rank, with_us_baseline
-from etl.marts.spec import RELEASE, STATE, STATE_NAME, WAVE, Mart, col, rank_columns, stable_sum
-
-TAXONOMY_2010 = "O*NET 20.1 task statements (AEI, O*NET-SOC 2010)"
-TAXONOMY_2019 = "O*NET 29.3 task ids (O*NET-SOC 2019)"
+from etl.spec import RELEASE, STATE, STATE_NAME, WAVE, Mart, col, rank_columns, stable_sum
 
 
 def oews_occupations(oews: pl.DataFrame) -> pl.DataFrame:
@@ -58,14 +56,14 @@ def build_task_occupation_map(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
     used = _task_keys(inputs)
     tasks_2010 = inputs["aei_task_statements"].filter(
         pl.col("task_lower").is_in(
-            used.filter(pl.col("taxonomy") == TAXONOMY_2010)["task_key"].implode()
+            used.filter(pl.col("taxonomy") == TASKS_2010)["task_key"].implode()
         )
     )
     crosswalk = inputs["onet_crosswalk"]
     tasks_2019 = inputs["onet_task_statements"].filter(
         pl.col("task_id")
         .cast(pl.String)
-        .is_in(used.filter(pl.col("taxonomy") == TAXONOMY_2019)["task_key"].implode())
+        .is_in(used.filter(pl.col("taxonomy") == TASKS_2019)["task_key"].implode())
     )
     soc_detailed = set(inputs["soc_structure"].filter(pl.col("level") == "detailed")["code"])
     oews_codes = oews_occupations(inputs["oews"])
@@ -81,7 +79,7 @@ def build_task_occupation_map(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
         on="onet_soc_2010",
         how="left",
     ).select(
-        pl.lit(TAXONOMY_2010).alias("taxonomy"),
+        pl.lit(TASKS_2010).alias("taxonomy"),
         pl.col("task_lower").alias("task_key"),
         "task",
         "task_id",
@@ -91,7 +89,7 @@ def build_task_occupation_map(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
         pl.col("onet_soc_2019").is_null().alias("no_crosswalk"),
     )
     wide_path = tasks_2019.select(
-        pl.lit(TAXONOMY_2019).alias("taxonomy"),
+        pl.lit(TASKS_2019).alias("taxonomy"),
         pl.col("task_id").cast(pl.String).alias("task_key"),
         "task",
         "task_id",
@@ -199,10 +197,8 @@ TASK_OCCUPATION_MAP = Mart(
         "onet_task_statements",
         "soc_structure",
         "oews",
-        "aei_long",
-        "aei_wide",
     ),
-    marts=(),
+    marts=("aei_harmonised",),
     build=build_task_occupation_map,
 )
 
@@ -213,50 +209,14 @@ def _task_keys(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
 
 def _task_rows(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
     """wave, geo_level, state, taxonomy, task_key, state_pct, state_count."""
-    long = inputs["aei_long"].filter(pl.col("facet") == "onet_task")
-    parts = []
-    if not long.is_empty():
-        parts.append(
-            long.with_columns(pl.col("variable").str.replace("onet_task_", ""))
-            .pivot("variable", index=["wave", "geo_level", "state", "cluster_name"], values="value")
-            .rename(
-                {"cluster_name": "task_key", "pct": "state_pct", "count": "state_count"},
-                strict=False,
-            )
-            .with_columns(pl.lit(TAXONOMY_2010).alias("taxonomy"))
-        )
-    wide = inputs["aei_wide"].filter(
-        (pl.col("category") == "onet")
-        & (pl.col("hierarchy_level") == 0)
-        & (pl.col("metric_id") == "pct")
+    rows = inputs["aei_harmonised"].filter(
+        (pl.col("dimension") == "task") & pl.col("measure").is_in(["pct", "count"])
     )
-    if not wide.is_empty():
-        parts.append(
-            wide.select(
-                "wave",
-                "geo_level",
-                "state",
-                pl.col("node_id").alias("task_key"),
-                pl.col("value").alias("state_pct"),
-                pl.lit(TAXONOMY_2019).alias("taxonomy"),
-            )
-        )
-    if not parts:
-        return pl.DataFrame(
-            schema={
-                "wave": pl.String,
-                "geo_level": pl.String,
-                "state": pl.String,
-                "task_key": pl.String,
-                "state_pct": pl.Float64,
-                "state_count": pl.Float64,
-                "taxonomy": pl.String,
-            }
-        )
-    rows = pl.concat(parts, how="diagonal_relaxed")
-    if "state_count" not in rows.columns:
-        rows = rows.with_columns(pl.lit(None, pl.Float64).alias("state_count"))
-    return rows
+    frame = rows.pivot(
+        "measure", index=["wave", "geo_level", "state", "taxonomy", "cluster_id"], values="value"
+    ).rename({"cluster_id": "task_key", "pct": "state_pct", "count": "state_count"}, strict=False)
+    missing = [c for c in ("state_pct", "state_count") if c not in frame.columns]
+    return frame.with_columns(pl.lit(None, pl.Float64).alias(c) for c in missing)
 
 
 def build_state_tasks(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
@@ -363,7 +323,7 @@ STATE_TASKS = Mart(
             "AEI task_penetration.csv",
         ),
     ),
-    staging=("aei_long", "aei_wide", "task_penetration"),
-    marts=("state_usage", "task_occupation_map"),
+    staging=("task_penetration",),
+    marts=("aei_harmonised", "state_usage", "task_occupation_map"),
     build=build_state_tasks,
 )

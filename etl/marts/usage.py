@@ -10,7 +10,8 @@ from __future__ import annotations
 import polars as pl
 
 from etl.geo import US_51
-from etl.marts.spec import (
+from etl.sources.registry import aei_wave_sources
+from etl.spec import (
     IS_TERRITORY,
     RELEASE,
     STATE,
@@ -21,10 +22,7 @@ from etl.marts.spec import (
     rank_within,
     stable_sum,
 )
-from etl.sources.registry import aei_wave_sources
 
-AUTOMATION = ("directive", "feedback loop")
-AUGMENTATION = ("task iteration", "learning", "validation")
 TIER_NAMES = {4: "Leading", 3: "Upper middle", 2: "Lower middle", 1: "Emerging", 0: "Minimal"}
 # Published AUI is rounded to 2 dp; a larger gap to our recomputation means a real disagreement.
 AUI_TOLERANCE = 0.005 + 1e-9
@@ -37,70 +35,25 @@ OPTIONAL_FIELDS = (
 )
 
 
-def wave_metadata() -> pl.DataFrame:
-    """wave, release, window_start, window_end (last day, inclusive)."""
-    rows = []
-    for wave, source in aei_wave_sources().items():
-        start, end = source.waves[wave]
-        rows.append((wave, source.release, start, end, source.reader == "aei_wide"))
-    frame = pl.DataFrame(
-        rows, schema=["wave", "release", "window_start", "end", "exclusive"], orient="row"
-    )
-    end = pl.col("end").str.to_date()
-    return frame.select(
-        "wave",
-        "release",
-        pl.col("window_start").str.to_date(),
-        pl.when(pl.col("exclusive"))
-        .then(end - pl.duration(days=1))
-        .otherwise(end)
-        .alias("window_end"),
-    )
+# Harmonised rows -> state_usage columns: (dimension, cluster_id, measure) -> column.
+USAGE_ROWS = {
+    ("usage", "conversations", "count"): "usage_count",
+    ("usage", "conversations", "pct"): "usage_share_published_pct",
+    ("usage", "conversations", "index"): "aui_published",
+    ("collaboration_bucket", "automation", "pct"): "automation_share_pct",
+}
 
 
-def _long_usage(long: pl.DataFrame) -> pl.DataFrame:
-    states = long.filter((pl.col("geo_level") == "state") & (pl.col("facet") == "usage"))
-    return states.pivot("variable", index=["wave", "state"], values="value").rename(
-        {"usage_pct": "usage_share_published_pct"}, strict=False
+def _usage_rows(harmonised: pl.DataFrame) -> pl.DataFrame:
+    """wave, state and the usage columns a wave publishes (others absent or null)."""
+    key = pl.concat_str("dimension", "cluster_id", "measure", separator="/")
+    names = {"/".join(k): v for k, v in USAGE_ROWS.items()}
+    rows = harmonised.filter((pl.col("geo_level") == "state") & key.is_in(list(names)))
+    frame = rows.with_columns(key.replace_strict(names).alias("field")).pivot(
+        "field", index=["wave", "state"], values="value"
     )
-
-
-def _long_automation(long: pl.DataFrame) -> pl.DataFrame:
-    """(directive + feedback loop) / the five classified patterns, from collaboration_pct."""
-    collab = long.filter(
-        (pl.col("geo_level") == "state")
-        & (pl.col("facet") == "collaboration")
-        & (pl.col("variable") == "collaboration_pct")
-        & pl.col("cluster_name").is_in([*AUTOMATION, *AUGMENTATION])
-    )
-    return (
-        collab.group_by("wave", "state")
-        .agg(
-            (
-                stable_sum(pl.col("value").filter(pl.col("cluster_name").is_in(AUTOMATION)))
-                / stable_sum(pl.col("value"))
-                * 100
-            ).alias("automation_share_pct"),
-            pl.col("cluster_name").n_unique().alias("patterns"),
-        )
-        .filter(pl.col("patterns") == len(AUTOMATION) + len(AUGMENTATION))
-        .drop("patterns")
-    )
-
-
-def _wide_usage(wide: pl.DataFrame) -> pl.DataFrame:
-    overall = wide.filter((pl.col("geo_level") == "state") & (pl.col("category") == "overall"))
-    metrics = {
-        "usage_pct": "usage_share_published_pct",
-        "usage_per_capita_index": "aui_published",
-        "collaboration_bucket_automation_pct": "automation_share_pct",
-    }
-    picked = overall.filter(pl.col("metric_id").is_in(list(metrics)))
-    if picked.is_empty():
-        return pl.DataFrame(schema={"wave": pl.String, "state": pl.String})
-    return picked.pivot("metric_id", index=["wave", "state"], values="value").rename(
-        metrics, strict=False
-    )
+    missing = [c for c in USAGE_ROWS.values() if c not in frame.columns]
+    return frame.with_columns(pl.lit(None, pl.Float64).alias(c) for c in missing)
 
 
 def _with_shares(frame: pl.DataFrame, population: pl.DataFrame) -> pl.DataFrame:
@@ -155,23 +108,9 @@ def _with_rank_and_tier(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def build_state_usage(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
-    long, wide = inputs["aei_long"], inputs["aei_wide"]
     states = inputs["states"].select("state", "state_name", "is_territory")
     population = inputs["states"].select("state", "working_age_pop")
-    frames = [
-        _long_usage(long).join(_long_automation(long), on=["wave", "state"], how="left"),
-        _wide_usage(wide),
-    ]
-    usage = pl.concat(frames, how="diagonal_relaxed")
-    for column in (
-        "usage_count",
-        "usage_share_published_pct",
-        "aui_published",
-        "automation_share_pct",
-    ):
-        if column not in usage.columns:
-            usage = usage.with_columns(pl.lit(None, pl.Float64).alias(column))
-    usage = _with_rank_and_tier(_with_shares(usage, population))
+    usage = _with_rank_and_tier(_with_shares(_usage_rows(inputs["aei_harmonised"]), population))
     available = (
         pl.concat_list([pl.when(pl.col(c).is_not_null()).then(pl.lit(c)) for c in OPTIONAL_FIELDS])
         .list.drop_nulls()
@@ -179,7 +118,11 @@ def build_state_usage(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
     )
     caveats = _caveats()
     return (
-        usage.join(wave_metadata(), on="wave", how="left")
+        usage.join(
+            inputs["waves"].select("wave", "release", "window_start", "window_end"),
+            on="wave",
+            how="left",
+        )
         .join(states, on="state", how="left")
         .join(caveats, on=["wave", "state"], how="left")
         .with_columns(
@@ -353,7 +296,7 @@ STATE_USAGE = Mart(
             "etl/sources/registry.py anomalies",
         ),
     ),
-    staging=("aei_long", "aei_wide"),
-    marts=("states",),
+    staging=(),
+    marts=("aei_harmonised", "states", "waves"),
     build=build_state_usage,
 )

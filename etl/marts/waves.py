@@ -8,11 +8,9 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from etl.marts.spec import RELEASE, WAVE, Mart, col
+from etl.harmonise.aei import LAYOUT_OF_READER
 from etl.sources.registry import aei_wave_sources
-
-# Layout of each AEI reader: the long files carry counts; the wide one shares only.
-LAYOUTS = {"aei_long": "long", "aei_wide": "wide"}
+from etl.spec import RELEASE, WAVE, Mart, col
 
 
 def window_label(start: date, end: date) -> str:
@@ -28,13 +26,13 @@ def _month_end(day: date) -> date:
 
 
 def build_waves(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
-    present = set(inputs["state_usage"]["wave"].unique())
+    present = set(inputs["aei_harmonised"]["wave"].unique())
     rows, previous_release = [], None
     for wave, source in sorted(aei_wave_sources().items()):
         if wave not in present:
             continue
         start, end = (date.fromisoformat(d) for d in source.waves[wave])
-        layout = LAYOUTS[source.reader]
+        layout = LAYOUT_OF_READER[source.reader]
         if layout == "wide":  # the wide schema's date_end is exclusive
             end -= timedelta(days=1)
         rows.append(
@@ -101,6 +99,6 @@ WAVES = Mart(
         ),
     ),
     staging=(),
-    marts=("state_usage",),
+    marts=("aei_harmonised",),
     build=build_waves,
 )

@@ -30,9 +30,6 @@ class Mart:
     staging: tuple[str, ...]  # staging tables read
     marts: tuple[str, ...]  # other marts read
     build: Callable[[dict[str, pl.DataFrame]], pl.DataFrame]
-    # Optional first step that reads staging tables only: it starts with the marts step,
-    # beside other marts, and the frames it returns are added to `build`'s inputs.
-    prepare: Callable[[dict[str, pl.DataFrame]], dict[str, pl.DataFrame]] | None = None
 
     @property
     def column_names(self) -> list[str]:

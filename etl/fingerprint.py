@@ -1,0 +1,34 @@
+"""One fingerprint for a whole build: what it read and the code that read it.
+
+It covers every fetched file (id, URL, sha256), the registry entries as loaded, every file
+of the `etl` package, the map geometry the marts read, and the versions of the libraries
+that write the outputs. If any of these changes, everything is rebuilt (under a second);
+if none does, nothing is. A hand-listed per-step fingerprint can miss an input; this one
+cannot.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from importlib import metadata
+
+from etl.config import PROJECT_ROOT
+from etl.sources.fetch import FetchResult
+from etl.sources.registry import sources
+
+ETL_DIR = PROJECT_ROOT / "etl"
+ASSETS_READ = (PROJECT_ROOT / "assets" / "geo" / "states-albers-10m.json",)
+WRITERS = ("polars", "pyarrow")
+
+
+def build_fingerprint(fetched: list[FetchResult]) -> str:
+    digest = hashlib.sha256()
+    for result in sorted(fetched, key=lambda f: f.source_id):
+        digest.update(f"source {result.source_id} {result.url} {result.sha256}\n".encode())
+    digest.update(repr(sources()).encode())
+    for path in sorted([*ETL_DIR.rglob("*.py"), *ASSETS_READ]):
+        digest.update(f"file {path.relative_to(PROJECT_ROOT).as_posix()}\n".encode())
+        digest.update(path.read_bytes())
+    for package in WRITERS:
+        digest.update(f"package {package} {metadata.version(package)}\n".encode())
+    return digest.hexdigest()
