@@ -112,6 +112,11 @@ def add_pipeline_commands(commands: argparse._SubParsersAction) -> dict[str, Com
         "when no source file and no pipeline code changed.",
     )
     build.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
+    build.add_argument(
+        "--refresh",
+        action="store_true",
+        help="fetch every file again (mirror, then network) to detect upstream changes",
+    )
     _fetch_arguments(build)
     return {"sources": _cmd_sources, "fetch": _cmd_fetch, "build": _cmd_build}
 
@@ -148,7 +153,7 @@ def _cmd_fetch(args: argparse.Namespace) -> None:
 def _cmd_build(args: argparse.Namespace) -> None:
     from etl.build import build
 
-    build(settings(), _options(args), force=args.force)
+    build(settings(), _options(args, refresh=args.refresh), force=args.force)
 
 
 def run(
