@@ -21,7 +21,7 @@ Environment: AIEI_MIRROR (a directory laid out as MIRROR/HOST/PATH, used before 
 network), AIEI_DATA_DIR (outputs; default ./data of the checkout), AIEI_CONTACT (e-mail
 sent in the User-Agent; BLS refuses anonymous requests)."""
 
-Command = Callable[[argparse.Namespace], None]
+Command = Callable[[argparse.Namespace], int | None]  # an exit code, or None for 0
 TIMED = ("fetch", "build", "briefing")  # commands that end with "done in N s"
 
 
@@ -76,7 +76,7 @@ def new_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]:
 
 
 def add_pipeline_commands(commands: argparse._SubParsersAction) -> dict[str, Command]:
-    """Declare `sources`, `fetch` and `build`; return their handlers by name."""
+    """Declare `sources`, `fetch`, `build` and `releases`; return their handlers by name."""
     commands.add_parser(
         "sources",
         help="list every upstream file the product uses",
@@ -112,8 +112,31 @@ def add_pipeline_commands(commands: argparse._SubParsersAction) -> dict[str, Com
         "when no source file and no pipeline code changed.",
     )
     build.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
+    build.add_argument(
+        "--refresh",
+        action="store_true",
+        help="fetch every file again (mirror, then network) to detect upstream changes",
+    )
     _fetch_arguments(build)
-    return {"sources": _cmd_sources, "fetch": _cmd_fetch, "build": _cmd_build}
+
+    releases = commands.add_parser(
+        "releases",
+        help="ask the Hugging Face Hub for new AEI releases and changed upstream files",
+        description="Compare the AEI dataset's file tree on the Hub (AIEI_HF_ENDPOINT, "
+        "default https://huggingface.co) with the registry and the lock file: new release "
+        "folders, changed, pinned-but-old and vanished files. Exit 0: nothing new; 3: "
+        "something is new or changed; 1: the Hub could not be read. "
+        "See docs/adding-a-release.md.",
+    )
+    releases.add_argument(
+        "--json", action="store_true", help="print a machine-readable report instead"
+    )
+    return {
+        "sources": _cmd_sources,
+        "fetch": _cmd_fetch,
+        "build": _cmd_build,
+        "releases": _cmd_releases,
+    }
 
 
 def _cmd_sources(args: argparse.Namespace) -> None:
@@ -148,7 +171,15 @@ def _cmd_fetch(args: argparse.Namespace) -> None:
 def _cmd_build(args: argparse.Namespace) -> None:
     from etl.build import build
 
-    build(settings(), _options(args), force=args.force)
+    build(settings(), _options(args, refresh=args.refresh), force=args.force)
+
+
+def _cmd_releases(args: argparse.Namespace) -> int:
+    from etl.sources.releases import EXIT_FINDINGS, check_releases, format_text
+
+    report = check_releases(settings())
+    print(report.to_json() if args.json else format_text(report))
+    return EXIT_FINDINGS if report.has_findings else 0
 
 
 def run(
@@ -156,11 +187,12 @@ def run(
     handlers: dict[str, Command],
     argv: Sequence[str] | None = None,
 ) -> int:
-    """Parse, run one command, and turn a user-facing failure into one line and exit 1."""
+    """Parse, run one command, and turn a user-facing failure into one line and exit 1.
+    A handler may return its own exit code (`releases` returns 3 when it found something)."""
     args = parser.parse_args(argv)
     started = time.perf_counter()
     try:
-        handlers[args.command](args)
+        exit_code = handlers[args.command](args)
     except UserFacingError as exc:
         print(f"aiei {args.command}: error: {exc}", file=sys.stderr)
         return 1
@@ -172,7 +204,7 @@ def run(
         return 130
     if args.command in TIMED:
         print(f"done in {time.perf_counter() - started:.1f} s")
-    return 0
+    return exit_code or 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -9,6 +9,7 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 DEFAULT_CONTACT = "state-ai-economic-index@users.noreply.github.com"
+DEFAULT_HF_ENDPOINT = "https://huggingface.co"
 
 
 @dataclass(frozen=True)
@@ -16,6 +17,7 @@ class Settings:
     data_dir: Path
     mirror: Path | None
     user_agent: str
+    hf_endpoint: str = DEFAULT_HF_ENDPOINT  # where `aiei releases` asks for the AEI file tree
 
     @property
     def raw_dir(self) -> Path:
@@ -43,6 +45,7 @@ def settings() -> Settings:
     AIEI_MIRROR     a directory laid out as MIRROR/HOST/PATH, used before the network
     AIEI_CONTACT    e-mail put into the User-Agent (BLS refuses anonymous robots)
     AIEI_USER_AGENT full User-Agent override
+    AIEI_HF_ENDPOINT the Hugging Face Hub (or a mirror of its API) `aiei releases` asks
     """
     data_dir = Path(os.environ.get("AIEI_DATA_DIR") or PROJECT_ROOT / "data").resolve()
     mirror_env = os.environ.get("AIEI_MIRROR")
@@ -51,4 +54,7 @@ def settings() -> Settings:
     user_agent = os.environ.get("AIEI_USER_AGENT") or (
         f"state-ai-economic-index/0.1 (+https://github.com/state-ai-economic-index; {contact})"
     )
-    return Settings(data_dir=data_dir, mirror=mirror, user_agent=user_agent)
+    hf_endpoint = os.environ.get("AIEI_HF_ENDPOINT") or DEFAULT_HF_ENDPOINT
+    return Settings(
+        data_dir=data_dir, mirror=mirror, user_agent=user_agent, hf_endpoint=hf_endpoint
+    )

@@ -274,6 +274,16 @@ SOURCES: tuple[Source, ...] = (
 )
 
 
+# Top-level AEI folders on the Hub that no source uses on purpose (`aiei releases` reports
+# every other folder the registry does not use as new).
+IGNORED_RELEASES: dict[str, str] = {
+    "release_2025_02_10": "first report (February 2025): national task shares only, "
+    "no US-state geography",
+    "release_2025_03_27": "March 2025 update: national task and occupation data only, "
+    "no US-state geography",
+}
+
+
 # The registry is read through these functions, at call time, so a test can add an entry
 # (a new release) by replacing SOURCES alone.
 def sources() -> tuple[Source, ...]:
