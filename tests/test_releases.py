@@ -21,7 +21,8 @@ from etl.config import settings
 from etl.sources import registry
 from etl.sources.fetch import cache_path
 from etl.sources.lock import LockEntry, save_lock
-from etl.sources.releases import MAX_PAGES, dataset_path, git_blob_sha1
+from etl.sources.hub import MAX_PAGES
+from etl.sources.releases import dataset_path, git_blob_sha1
 
 TREE_PATH = "/api/datasets/Anthropic/EconomicIndex/tree/main"
 PAGE_SIZE = 10  # entries per page: the baseline tree spans several pages
