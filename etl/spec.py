@@ -79,8 +79,8 @@ WAVE = col(
     "wave",
     pl.String,
     "YYYY-MM",
-    "AEI data wave: the month its sample window falls in "
-    "(2025-08, 2025-11, 2026-02, 2026-04, 2026-05).",
+    "AEI data wave: the month its sample window falls in (the waves table lists them "
+    "with their releases and windows).",
     "AEI release files",
 )
 RELEASE = col(

@@ -166,7 +166,7 @@ def test_coverage_is_measured_and_stored(built):
     assert exposure["US"] == pytest.approx(90.38, abs=0.01)
     by_match = coverage["us_task_usage_by_match_pct"]
     assert by_match["wave"] == "2025-08"
-    # DATA.md: the path through the 2010->2019 crosswalk reaches 98.9 % directly; the
+    # docs/data-sources.md: the path through the 2010->2019 crosswalk reaches 98.9 % directly; the
     # combined OEWS codes take the rest.
     assert by_match["shares"]["direct"] == pytest.approx(98.9, abs=0.05)
     assert sum(by_match["shares"].values()) == pytest.approx(100, abs=1e-6)

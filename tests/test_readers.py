@@ -1,7 +1,7 @@
 """Unit tests of every reader on tiny fixtures written in the exact upstream schemas.
 
 Headers, column order, quoting, padding and code formats are copied from the real files in
-the shared mirror (docs/DATA.md sections 2, 4, 5); the values are a few real cells.
+the shared mirror (docs/data-sources.md); the values are a few real cells.
 """
 
 from __future__ import annotations

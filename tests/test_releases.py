@@ -20,8 +20,8 @@ from dashboard.cli import main
 from etl.config import settings
 from etl.sources import registry
 from etl.sources.fetch import cache_path
-from etl.sources.lock import LockEntry, save_lock
 from etl.sources.hub import MAX_PAGES
+from etl.sources.lock import LockEntry, save_lock
 from etl.sources.releases import dataset_path, git_blob_sha1
 
 TREE_PATH = "/api/datasets/Anthropic/EconomicIndex/tree/main"

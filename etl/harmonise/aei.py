@@ -260,7 +260,9 @@ def build_aei_harmonised(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
             .then(pl.col("release"))
             .otherwise(pl.col("taxonomy"))
             .alias("taxonomy"),
-            pl.when(pl.col("measure") == "pct")
+            pl.when((pl.col("dimension") == "usage") & (pl.col("measure") == "pct"))
+            .then(pl.lit("% of US conversations (as published)"))
+            .when(pl.col("measure") == "pct")
             .then(pl.lit("% of the geography's conversations"))
             .when(pl.col("measure") == "count")
             .then(pl.lit("conversations"))

@@ -1,7 +1,7 @@
 """Task usage per state, and the path from an AEI task to an OEWS occupation.
 
 `task_occupation_map` keeps every hop with its weight and how it matched, so a reader can
-see how each occupation's usage was joined (DATA.md §3):
+see how each occupation's usage was joined (docs/methodology.md):
 
     AEI task name (lower case) -> AEI onet_task_statements.csv (O*NET 20.1 = O*NET-SOC 2010)
     -> O*NET 2010->2019 crosswalk -> O*NET-SOC 2019 -> SOC 2018 (drop .xx) -> OEWS code

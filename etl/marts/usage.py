@@ -1,8 +1,8 @@
 """`state_usage`: how much each state uses AI, per wave (usage share, AUI, tier, automation).
 
-Long-schema waves publish counts, so usage share and AUI are computed from them (DATA.md §3);
-the wide release publishes share and AUI (2 dp) but no counts. Both values are kept where
-both exist, and the build checks that they agree to rounding.
+Long-layout waves publish counts, so usage share and AUI are computed from them
+(docs/methodology.md); the wide release publishes share and AUI (2 dp) but no counts.
+Both values are kept where both exist, and the build checks that they agree to rounding.
 """
 
 from __future__ import annotations
@@ -198,9 +198,9 @@ STATE_USAGE = Mart(
             "usage_share_published_pct",
             pl.Float64,
             "%",
-            "The share as the release publishes "
-            "it (2025-08: of all US conversations incl. unclassified location; 2026-04/05: of "
-            "the parent country).",
+            "The share as the release publishes it: in the long layout, of all US "
+            "conversations including those of unknown state; in the wide layout, of the "
+            "parent country's.",
             "AEI usage_pct",
         ),
         col(
