@@ -152,3 +152,43 @@ def rank_columns(name: str, what: str, among: str, ranked_of: str | None = None)
     if ranked_of:
         columns.append(col(ranked_of, pl.Int16, "count", f"How many were ranked {among}."))
     return columns
+
+
+def status_col(name: str, value: str) -> Column:
+    """The column saying why `value` is missing (etl/evidence.py's closed list)."""
+    return col(
+        name,
+        pl.String,
+        "",
+        f"Why {value} is empty, where it is: not published (the source withheld it), not in "
+        "the file read, not computable, too little data (withheld by the support rule) or no "
+        "exposure score. Empty where the value is present.",
+        "etl/evidence.py",
+    )
+
+
+def support_cols(what: str, prefix: str = "") -> list[Column]:
+    """The support level and its reason (etl/evidence.py's one rule)."""
+    return [
+        col(
+            f"{prefix}support",
+            pl.String,
+            "",
+            f"How much data {what} rests on: sufficient, low support (flagged: its rows cover "
+            "under 50 % of the state's conversations, or the state's not_classified share is "
+            "over twice the US's), or withheld (fewer than 100 conversations, or a "
+            "task-attributed figure resting on fewer than 5 tasks; the value is then empty).",
+            "etl/evidence.py",
+        ),
+        col(f"{prefix}support_reason", pl.String, "", "The support level's reason in words."),
+    ]
+
+
+ANOMALY = col(
+    "anomaly",
+    pl.String,
+    "",
+    "Automatic flag: the state's AUI this wave is more than twice, or less than half, the "
+    "median AUI of its other waves (publisher-flagged waves left out); empty otherwise.",
+    "etl/evidence.py",
+)

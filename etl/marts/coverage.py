@@ -10,6 +10,7 @@ from __future__ import annotations
 import polars as pl
 
 from etl.geo import US_51
+from etl.marts.task_attribution import attributed_usage
 
 
 def _summary(values: pl.Series) -> dict[str, float | None]:
@@ -34,13 +35,18 @@ def measure_coverage(marts: dict[str, pl.DataFrame]) -> dict:
     )
     # Usage attributed to an occupation the state's OEWS does not list, or lists without
     # employment, does not reach; a state with task data and no reach counts as 0 %.
-    tasks = marts["state_tasks"]
-    latest = tasks.filter(pl.col("wave") == tasks["wave"].max()) if tasks.height else tasks
-    with_tasks = pl.DataFrame({"state": [*latest["state"].unique().sort(), "US"]})
+    attributed = attributed_usage(
+        marts["state_tasks"], marts["task_occupation_map"], marts["state_usage"]
+    )
+    latest = attributed.filter(pl.col("wave") == pl.col("wave").max())
+    with_tasks = latest.select("state").unique()
+    employed = occupations.filter(pl.col("employment").is_not_null()).select(
+        "state", pl.col("soc_code").alias("oews_code")
+    )
     reached = with_tasks.join(
-        occupations.filter(pl.col("employment").is_not_null())
+        latest.join(employed, on=["state", "oews_code"])
         .group_by("state")
-        .agg(pl.col("usage_share_pct").sum().alias("pct")),
+        .agg(pl.col("share_pct").sum().alias("pct")),
         on="state",
         how="left",
     ).with_columns(pl.col("pct").fill_null(0.0))

@@ -1,25 +1,37 @@
-"""The jobs people hold (OEWS May 2025), their AI exposure, and their share of AI usage.
+"""`state_occupations`: the jobs people hold (OEWS May 2025), their AI exposure, and the
+share of the state's task-classified conversations attributed to each occupation.
 
-`state_occupations`: SOC 2018 detailed occupations per state (and the US).
-`state_occupation_groups`: the same by SOC major group, per wave, beside the share of the
-state's AI usage each group receives.
+Observed exposure is one national score per SOC occupation; OEWS publishes some occupations
+only as combined codes (13-1020, 31-1120, …) that the score file does not cover: those have
+"no exposure score". The task-attributed share rests on few tasks for a single occupation
+and is withheld under the support rule (docs/methodology.md); no ratio of usage to
+employment is published for detailed occupations: one task attributed to one small
+occupation makes it meaningless.
 """
 
 from __future__ import annotations
 
 import polars as pl
 
-from etl.marts.requests import usage_weights, with_us_baseline
-from etl.marts.tasks import oews_occupations, soc_to_oews
+from etl.evidence import (
+    NO_EXPOSURE_SCORE,
+    NOT_IN_FILE,
+    TOO_LITTLE_DATA,
+    WITHHELD,
+    status,
+    support,
+)
+from etl.marts.task_attribution import attributed_usage
 from etl.spec import (
+    ANOMALY,
     STATE,
     STATE_NAME,
-    WAVE,
     Mart,
     col,
     rank_columns,
     rank_within,
-    stable_sum,
+    status_col,
+    support_cols,
 )
 
 OEWS_FIELDS = {
@@ -30,20 +42,28 @@ OEWS_FIELDS = {
     "17": "location_quotient",
 }
 MEDIAN_WAGE = "13"
+HIGH_EXPOSURE_THRESHOLD = 0.25  # "highly exposed": this product's choice (methodology.md)
 
 
-def _oews_cells(oews: pl.DataFrame, level: str) -> pl.DataFrame:
-    """One row per (state, soc_code) at an OEWS level, the wanted datatypes as columns."""
+def oews_cells(oews: pl.DataFrame, level: str) -> pl.DataFrame:
+    """One row per (state, soc_code) at an OEWS level: the wanted datatypes as columns, each
+    with its status (BLS suppression is "not published"; a top-coded wage has a lower
+    bound instead of a value)."""
     cells = oews.filter(
         (pl.col("occupation_level") == level) & pl.col("datatype_code").is_in(list(OEWS_FIELDS))
-    )
-    values = cells.pivot("datatype_code", index=["state", "soc_code"], values="value")
-    values = values.rename({k: v for k, v in OEWS_FIELDS.items() if k in values.columns})
+    ).with_columns(pl.col("datatype_code").replace_strict(OEWS_FIELDS).alias("field"))
+    values = cells.pivot("field", index=["state", "soc_code"], values="value")
+    statuses = cells.with_columns(
+        pl.when(pl.col("status") == "published")
+        .then(pl.lit(None, pl.String))
+        .when(pl.col("status") == "top-coded")
+        .then(pl.lit("top-coded"))
+        .otherwise(pl.lit("not published"))
+        .alias("status"),
+        (pl.col("field") + "_status").alias("field"),
+    ).pivot("field", index=["state", "soc_code"], values="status")
     median = cells.filter(pl.col("datatype_code") == MEDIAN_WAGE).select(
-        "state",
-        "soc_code",
-        pl.col("status").alias("median_wage_status"),
-        pl.col("lower_bound").alias("median_wage_lower_bound"),
+        "state", "soc_code", pl.col("lower_bound").alias("median_wage_lower_bound")
     )
     notes = (
         cells.filter(pl.col("footnote_codes") != "")
@@ -65,110 +85,75 @@ def _oews_cells(oews: pl.DataFrame, level: str) -> pl.DataFrame:
         pl.col("occupation_name").cast(pl.String).alias("title"),
         pl.col("is_territory"),
     ).unique(["state", "soc_code"])
-    return (
+    frame = (
         titles.join(values, on=["state", "soc_code"], how="left")
+        .join(statuses, on=["state", "soc_code"], how="left")
         .join(median, on=["state", "soc_code"], how="left")
         .join(notes, on=["state", "soc_code"], how="left")
         .with_columns(pl.col("footnote_codes").fill_null(""))
     )
+    for field in OEWS_FIELDS.values():  # a datatype absent from the file read
+        if field not in frame.columns:
+            frame = frame.with_columns(
+                pl.lit(None, pl.Float64).alias(field), pl.lit(NOT_IN_FILE).alias(f"{field}_status")
+            )
+        else:
+            frame = frame.with_columns(
+                pl.col(f"{field}_status").fill_null(
+                    pl.when(pl.col(field).is_null()).then(pl.lit("not published"))
+                )
+            )
+    return frame
 
 
-def _state_totals(oews: pl.DataFrame) -> pl.DataFrame:
+def state_totals(oews: pl.DataFrame) -> pl.DataFrame:
     return oews.filter(
         (pl.col("soc_code") == "00-0000") & (pl.col("datatype_code") == "01")
-    ).select("state", pl.col("value").alias("state_employment"))
+    ).select(pl.col("state").cast(pl.String), pl.col("value").alias("state_employment"))
 
 
-def exposure_by_oews_code(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
-    """oews_code -> observed_exposure: direct, or the mean over the SOC codes a combined OEWS
-    code stands for (job_exposure scores SOC 2018 codes, not OEWS's combined ones)."""
-    exposure = inputs["job_exposure"].select("soc_code", "observed_exposure")
-    soc_detailed = inputs["soc_structure"].filter(pl.col("level") == "detailed")["code"]
-    mapping = soc_to_oews(soc_detailed, oews_occupations(inputs["oews"]), set(soc_detailed))
-    components = (
-        mapping.filter(pl.col("match") == "combined OEWS code")
-        .join(exposure, on="soc_code")
-        .group_by("oews_code")
-        .agg(
-            stable_sum(pl.col("observed_exposure")) / pl.len(),
-            pl.col("soc_code").sort().str.join(",").alias("components"),
-        )
-        .with_columns(("mean of SOC " + pl.col("components")).alias("exposure_method"))
-        .drop("components")
+def _task_attribution(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """The latest wave with task data: each occupation's share of the state's task-classified
+    conversations, the tasks it rests on, and its support."""
+    attributed = attributed_usage(
+        inputs["state_tasks"], inputs["task_occupation_map"], inputs["state_usage"]
     )
-    direct = exposure.rename({"soc_code": "oews_code"}).with_columns(
-        pl.lit("direct").alias("exposure_method")
+    if attributed.is_empty():
+        return attributed.select("state", "soc_code")
+    latest = attributed.filter(pl.col("wave") == pl.col("wave").max())
+    level, reason = support(
+        conversations=pl.col("conversations"),
+        tasks=pl.col("tasks_attributed"),
+        coverage_pct=pl.col("task_coverage_pct"),
     )
-    return pl.concat([direct, components.select(direct.columns)]).unique("oews_code", keep="first")
-
-
-def _usage_by_occupation(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
-    """state, soc_code -> share of the state's classified task usage, latest task wave.
-
-    Each task's share of the state's conversations is split along task_occupation_map
-    weights; dividing by the state's total classified task share makes it a share of
-    classified task usage. The US row uses the US task shares.
-    """
-    tasks = inputs["state_tasks"].filter(pl.col("is_classified"))
-    if tasks.is_empty():
-        return pl.DataFrame(
-            schema={
-                "state": pl.String,
-                "soc_code": pl.String,
-                "usage_share_pct": pl.Float64,
-                "task_usage_wave": pl.String,
-            }
-        )
-    latest = tasks["wave"].max()
-    tasks = tasks.filter(pl.col("wave") == latest)
-    national = tasks.select(
-        pl.lit("US").alias("state"), "taxonomy", "task_key", pl.col("us_pct").alias("state_pct")
-    ).unique()
-    shares = pl.concat([tasks.select("state", "taxonomy", "task_key", "state_pct"), national])
-    mapping = inputs["task_occupation_map"].select("taxonomy", "task_key", "oews_code", "weight")
-    allocated = shares.join(mapping, on=["taxonomy", "task_key"], how="left").with_columns(
-        (pl.col("state_pct") * pl.col("weight").fill_null(1)).alias("part")
-    )
-    totals = shares.group_by("state").agg(stable_sum(pl.col("state_pct")).alias("classified"))
-    return (
-        allocated.filter(pl.col("oews_code").is_not_null())
-        .group_by("state", "oews_code")
-        .agg(stable_sum(pl.col("part")))
-        .join(totals, on="state")
-        .select(
-            "state",
-            pl.col("oews_code").alias("soc_code"),
-            (pl.col("part") / pl.col("classified") * 100).alias("usage_share_pct"),
-            pl.lit(latest).alias("task_usage_wave"),
-        )
+    return latest.with_columns(level.alias("support"), reason.alias("support_reason")).select(
+        "state",
+        pl.col("oews_code").alias("soc_code"),
+        pl.col("wave").alias("task_usage_wave"),
+        pl.when(pl.col("support") != WITHHELD)
+        .then(pl.col("share_pct"))
+        .alias("task_attributed_share_pct"),
+        "tasks_attributed",
+        "task_coverage_pct",
+        "support",
+        "support_reason",
+        "anomaly",
     )
 
 
 def build_state_occupations(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
     oews = inputs["oews"].with_columns(pl.col("state").cast(pl.String))
-    detailed = _oews_cells(oews, "detailed").join(_state_totals(oews), on="state", how="left")
-    exposure = exposure_by_oews_code(inputs).rename({"oews_code": "soc_code"})
-    usage = _usage_by_occupation(inputs)
-    us = (
-        detailed.filter(pl.col("state") == "US")
-        .with_columns(
-            (pl.col("employment") / pl.col("state_employment") * 100).alias(
-                "us_employment_share_pct"
-            )
-        )
-        .select("soc_code", "us_employment_share_pct")
-        .join(
-            usage.filter(pl.col("state") == "US").select(
-                "soc_code", pl.col("usage_share_pct").alias("us_usage_share_pct")
-            ),
-            on="soc_code",
-            how="left",
-        )
+    detailed = oews_cells(oews, "detailed").join(state_totals(oews), on="state", how="left")
+    exposure = inputs["job_exposure"].select("soc_code", "observed_exposure")
+    attribution = _task_attribution(inputs)
+    share = pl.col("employment") / pl.col("state_employment") * 100
+    us = detailed.filter(pl.col("state") == "US").select(
+        "soc_code", share.alias("us_employment_share_pct")
     )
     names = inputs["states"].select("state", "state_name")
-    return (
+    frame = (
         detailed.join(exposure, on="soc_code", how="left")
-        .join(usage, on=["state", "soc_code"], how="left")
+        .join(attribution, on=["state", "soc_code"], how="left")
         .join(us, on="soc_code", how="left")
         .join(names, on="state", how="left")
         .with_columns(
@@ -176,114 +161,26 @@ def build_state_occupations(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
                 pl.when(pl.col("state") == "US").then(pl.lit("United States"))
             ),
             pl.col("soc_code").str.slice(0, 2).alias("major_group"),
-            (pl.col("employment") / pl.col("state_employment") * 100).alias("employment_share_pct"),
+            share.alias("employment_share_pct"),
+            (pl.col("employment") * pl.col("observed_exposure")).alias("exposure_weighted_jobs"),
+            (pl.col("observed_exposure") >= HIGH_EXPOSURE_THRESHOLD).alias("highly_exposed"),
+            pl.col("anomaly").fill_null(""),
         )
         .pipe(rank_within, ["state"], "employment", "rank_by_employment")
-        .with_columns(
-            (pl.col("usage_share_pct") / pl.col("employment_share_pct")).alias(
-                "usage_to_employment_ratio"
-            ),
-        )
+        .pipe(rank_within, ["state"], "exposure_weighted_jobs", "rank_by_exposure_weighted_jobs")
     )
-
-
-def _major_groups(oews: pl.DataFrame) -> pl.DataFrame:
-    majors = oews.filter(
-        (pl.col("occupation_level") == "major") & (pl.col("datatype_code") == "01")
-    )
-    return majors.select(
-        pl.col("state").cast(pl.String),
-        pl.col("soc_code").str.slice(0, 2).alias("major_group"),
-        pl.col("occupation_name").cast(pl.String).alias("major_group_title"),
-        pl.col("value").alias("employment"),
-    )
-
-
-def _published_group_usage(harmonised: pl.DataFrame) -> pl.DataFrame:
-    rows = harmonised.filter(
-        (pl.col("dimension") == "occupation")
-        & (pl.col("level") == "major")
-        & (pl.col("measure") == "pct")
-    )
-    return rows.select(
-        "wave",
-        "geo_level",
-        "state",
-        pl.col("cluster_id").alias("major_group"),
-        pl.col("value").alias("state_pct"),
-    )
-
-
-def build_state_occupation_groups(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
-    oews = inputs["oews"]
-    occupations = inputs["state_occupations"]
-    groups = _major_groups(oews).join(
-        _state_totals(oews).with_columns(pl.col("state").cast(pl.String)), on="state", how="left"
-    )
-    exposure = (
-        occupations.filter(
-            pl.col("observed_exposure").is_not_null() & pl.col("employment").is_not_null()
-        )
-        .group_by("state", "major_group")
-        .agg(
-            (
-                stable_sum(pl.col("employment") * pl.col("observed_exposure"))
-                / pl.col("employment").sum()
-            ).alias("exposure_weighted_employment")
-        )
-    )
-
-    derived = (
-        occupations.filter(pl.col("usage_share_pct").is_not_null())
-        .group_by(
-            pl.col("task_usage_wave").alias("wave"),
-            "state",
-            "major_group",
-        )
-        .agg(stable_sum(pl.col("usage_share_pct")))
-        .with_columns(
-            pl.lit("O*NET task usage attributed to occupations").alias("usage_share_source")
-        )
-    )
-    published = _published_group_usage(inputs["aei_harmonised"])
-    published = with_us_baseline(
-        published.with_columns(
-            pl.col("major_group").alias("cluster_id"), pl.col("major_group").alias("cluster")
-        ),
-        usage_weights(inputs["state_usage"]),
-        ["cluster_id"],
-    ).select(
-        "wave",
-        "state",
-        "major_group",
-        pl.col("state_pct").alias("usage_share_pct"),
-        pl.col("us_pct").alias("us_usage_share_pct"),
-        pl.lit("published soc_occupation share").alias("usage_share_source"),
-    )
-    derived_us = derived.filter(pl.col("state") == "US").select(
-        "wave", "major_group", pl.col("usage_share_pct").alias("us_usage_share_pct")
-    )
-    derived = derived.filter(pl.col("state") != "US").join(
-        derived_us, on=["wave", "major_group"], how="left"
-    )
-    usage = pl.concat([derived, published.select(derived.columns)])
-    waves = inputs["state_usage"].select("wave").unique()
-    names = inputs["states"].select("state", "state_name")
-    return (
-        groups.join(waves, how="cross")
-        .join(usage, on=["wave", "state", "major_group"], how="left")
-        .join(exposure, on=["state", "major_group"], how="left")
-        .join(names, on="state", how="left")
-        .filter(pl.col("state") != "US")
-        .with_columns(
-            (pl.col("employment") / pl.col("state_employment") * 100).alias("employment_share_pct"),
-            (pl.col("usage_share_pct") / pl.col("us_usage_share_pct")).alias("specialization"),
-        )
-        .with_columns(
-            (pl.col("usage_share_pct") / pl.col("employment_share_pct")).alias(
-                "usage_to_employment_ratio"
-            )
-        )
+    no_tasks = pl.col("task_usage_wave").is_null()
+    return frame.with_columns(
+        status("observed_exposure", (pl.lit(True), NO_EXPOSURE_SCORE)).alias("exposure_status"),
+        status(
+            "exposure_weighted_jobs",
+            (pl.col("observed_exposure").is_null(), NO_EXPOSURE_SCORE),
+        ).alias("exposure_weighted_jobs_status"),
+        status(
+            "task_attributed_share_pct",
+            (pl.col("support") == WITHHELD, TOO_LITTLE_DATA),
+            (no_tasks.all(), NOT_IN_FILE),
+        ).alias("task_attributed_share_status"),
     )
 
 
@@ -291,16 +188,18 @@ EXPOSURE = col(
     "observed_exposure",
     pl.Float64,
     "share 0-1",
-    "Anthropic's observed AI "
-    "exposure of the occupation: task-time-weighted coverage of its tasks by "
-    "work-related Claude usage (automated uses weighted more).",
+    "Anthropic's observed exposure of the occupation: one national score combining how "
+    "feasible its tasks are for language models with how much of them is seen in "
+    "work-related Claude use (automated uses weigh more). It does not vary by state. OEWS "
+    "combined codes (13-1020, 31-1120, …) have no score.",
     "AEI labor_market_impacts/job_exposure.csv (Massenkoff & McCrory 2026)",
 )
 
 STATE_OCCUPATIONS = Mart(
     name="state_occupations",
     description="Each state's SOC detailed occupations (OEWS May 2025): jobs, wages, location "
-    "quotient, AI exposure, and the occupation's share of the state's AI task usage.",
+    "quotient, observed exposure, and the share of the state's task-classified Claude.ai "
+    "conversations attributed to the occupation.",
     key=("state", "soc_code"),
     columns=(
         STATE,
@@ -310,25 +209,20 @@ STATE_OCCUPATIONS = Mart(
             "soc_code",
             pl.String,
             "SOC 2018",
-            "OEWS detailed occupation code (OEWS also "
-            "publishes a few combined codes, e.g. 13-1020).",
+            "OEWS detailed occupation code (OEWS also publishes a few combined codes, e.g. "
+            "13-1020).",
             "BLS OEWS series id",
         ),
         col("title", pl.String, "", "Occupation title.", "BLS OEWS oe.occupation"),
         col("major_group", pl.String, "2-digit SOC", "SOC major group."),
-        col(
-            "employment",
-            pl.Float64,
-            "jobs",
-            "Employment, May 2025 (null = not released).",
-            "BLS OEWS datatype 01",
-        ),
+        col("employment", pl.Float64, "jobs", "Employment, May 2025.", "BLS OEWS datatype 01"),
+        status_col("employment_status", "employment"),
         col(
             "employment_share_pct",
             pl.Float64,
             "% of state jobs",
             "employment ÷ the state's all-occupations employment × 100.",
-            "BLS OEWS datatypes 01",
+            "BLS OEWS datatype 01",
         ),
         *rank_columns(
             "rank_by_employment", "the occupation's employment", "among the state's occupations"
@@ -340,6 +234,7 @@ STATE_OCCUPATIONS = Mart(
             "As published.",
             "BLS OEWS datatype 16",
         ),
+        status_col("employment_per_1000_jobs_status", "employment_per_1000_jobs"),
         col(
             "location_quotient",
             pl.Float64,
@@ -347,18 +242,20 @@ STATE_OCCUPATIONS = Mart(
             "Occupation's share of state jobs ÷ its share of US jobs, as published.",
             "BLS OEWS datatype 17",
         ),
+        status_col("location_quotient_status", "location_quotient"),
         col(
             "median_annual_wage",
             pl.Float64,
             "US dollars",
-            "Annual median wage (null when not released or top-coded).",
+            "Annual median wage (empty when not published or top-coded).",
             "BLS OEWS datatype 13",
         ),
         col(
-            "median_wage_status",
+            "median_annual_wage_status",
             pl.String,
             "",
-            "published, top-coded, not released.",
+            "Why median_annual_wage is empty: top-coded (at or above BLS's top code; see "
+            "median_wage_lower_bound) or not published (BLS suppression).",
             "BLS OEWS value '-' and footnotes",
         ),
         col(
@@ -368,121 +265,73 @@ STATE_OCCUPATIONS = Mart(
             "For top-coded wages: the wage is at least this (BLS footnote 5).",
             "BLS OEWS oe.footnote",
         ),
+        col("mean_annual_wage", pl.Float64, "US dollars", "Annual mean wage.", "BLS OEWS 04"),
         col(
-            "mean_annual_wage",
-            pl.Float64,
-            "US dollars",
-            "Annual mean wage.",
-            "BLS OEWS datatype 04",
+            "mean_annual_wage_status",
+            pl.String,
+            "",
+            "Why mean_annual_wage is empty: top-coded or not published.",
+            "BLS OEWS",
         ),
         col(
             "footnote_codes",
             pl.String,
             "BLS codes",
-            "BLS footnotes on any of the row's "
-            "cells (see oe.footnote; 4 = hourly wage not applicable, 5 = top-coded, 8 = not "
-            "released).",
+            "BLS footnotes on any of the row's cells (see oe.footnote; 4 = hourly wage not "
+            "applicable, 5 = top-coded, 8 = not released).",
             "BLS OEWS",
         ),
         EXPOSURE,
+        status_col("exposure_status", "observed_exposure"),
         col(
-            "exposure_method",
-            pl.String,
-            "",
-            "direct (same SOC code), or the mean over the "
-            "SOC codes an OEWS combined code stands for.",
+            "exposure_weighted_jobs",
+            pl.Float64,
+            "job equivalents",
+            "employment × observed_exposure: how much of the state's exposure this "
+            "occupation carries (the 'most exposed jobs' order).",
+        ),
+        status_col("exposure_weighted_jobs_status", "exposure_weighted_jobs"),
+        *rank_columns(
+            "rank_by_exposure_weighted_jobs",
+            "the occupation's exposure-weighted jobs",
+            "among the state's occupations with a score",
         ),
         col(
-            "usage_share_pct",
+            "highly_exposed",
+            pl.Boolean,
+            "",
+            f"observed_exposure ≥ {HIGH_EXPOSURE_THRESHOLD}, this product's cut-off (empty "
+            "without a score).",
+        ),
+        col(
+            "task_attributed_share_pct",
             pl.Float64,
-            "% of classified task usage",
-            "The occupation's "
-            "share of the state's AI usage classified to O*NET tasks, attributed along "
-            "task_occupation_map.",
+            "% of task-classified conversations",
+            "Share of the state's task-classified conversations attributed to the occupation: "
+            "each published task's share split along task_occupation_map, ÷ the state's total "
+            "published task share × 100. Rests on tasks_attributed tasks covering "
+            "task_coverage_pct of the state's conversations; withheld under 5 tasks.",
             "AEI onet_task; O*NET; crosswalk",
         ),
+        status_col("task_attributed_share_status", "task_attributed_share_pct"),
+        col("task_usage_wave", pl.String, "YYYY-MM", "Wave of the task data (the latest with it)."),
         col(
-            "task_usage_wave",
-            pl.String,
-            "YYYY-MM",
-            "Wave the usage share comes from (the latest with task data).",
+            "tasks_attributed",
+            pl.UInt32,
+            "tasks",
+            "How many published tasks of the state reach this occupation.",
         ),
         col(
-            "usage_to_employment_ratio",
+            "task_coverage_pct",
             pl.Float64,
-            "ratio",
-            "usage_share_pct ÷ "
-            "employment_share_pct: > 1 = the occupation's tasks take more of the state's AI "
-            "usage than the occupation takes of its jobs.",
+            "% of the state's conversations",
+            "Share of the state's conversations its published task rows cover.",
         ),
+        *support_cols("the task-attributed share"),
+        ANOMALY,
         col("us_employment_share_pct", pl.Float64, "% of US jobs", "Same occupation, nation."),
-        col(
-            "us_usage_share_pct",
-            pl.Float64,
-            "% of classified task usage",
-            "Same occupation, nation (from US task shares).",
-        ),
     ),
-    staging=("oews", "job_exposure", "soc_structure"),
-    marts=("states", "state_tasks", "task_occupation_map"),
+    staging=("oews", "job_exposure"),
+    marts=("states", "state_usage", "state_tasks", "task_occupation_map"),
     build=build_state_occupations,
-)
-
-STATE_OCCUPATION_GROUPS = Mart(
-    name="state_occupation_groups",
-    description="Jobs and AI usage by SOC major group, per state and wave: where AI use meets "
-    "the state's employment.",
-    key=("wave", "state", "major_group"),
-    columns=(
-        WAVE,
-        STATE,
-        STATE_NAME,
-        col("major_group", pl.String, "2-digit SOC", "SOC major group."),
-        col("major_group_title", pl.String, "", "Major group title.", "BLS OEWS oe.occupation"),
-        col(
-            "employment",
-            pl.Float64,
-            "jobs",
-            "Employment in the group (OEWS's own major-group "
-            "estimate; detailed levels are never summed).",
-            "BLS OEWS datatype 01",
-        ),
-        col(
-            "employment_share_pct",
-            pl.Float64,
-            "% of state jobs",
-            "employment ÷ state all-occupations employment × 100.",
-        ),
-        col(
-            "exposure_weighted_employment",
-            pl.Float64,
-            "share 0-1",
-            "Σ employment × "
-            "observed_exposure ÷ Σ employment over the group's detailed occupations with both.",
-        ),
-        col(
-            "usage_share_pct",
-            pl.Float64,
-            "%",
-            "The group's share of the state's AI usage: "
-            "published soc_occupation pct (2026 waves), or attributed from O*NET tasks.",
-        ),
-        col("usage_share_source", pl.String, "", "Which of the two the wave has."),
-        col(
-            "us_usage_share_pct",
-            pl.Float64,
-            "%",
-            "Same for the nation (usage-weighted mean of published states for the 2026 waves).",
-        ),
-        col("specialization", pl.Float64, "ratio", "usage_share_pct ÷ us_usage_share_pct."),
-        col(
-            "usage_to_employment_ratio",
-            pl.Float64,
-            "ratio",
-            "usage_share_pct ÷ employment_share_pct.",
-        ),
-    ),
-    staging=("oews",),
-    marts=("aei_harmonised", "state_occupations", "state_usage", "states"),
-    build=build_state_occupation_groups,
 )

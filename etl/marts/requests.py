@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import polars as pl
 
+from etl.evidence import NOT_COMPUTABLE, NOT_IN_FILE, TOO_LITTLE_DATA, WITHHELD, status, support
 from etl.geo import US_51
 from etl.spec import (
+    ANOMALY,
     RELEASE,
     STATE,
     STATE_NAME,
@@ -26,9 +28,29 @@ from etl.spec import (
     rank_columns,
     rank_within,
     stable_sum,
+    status_col,
+    support_cols,
 )
 
 UNCLASSIFIED = ("not_classified", "none")
+
+
+# Columns every wave x state x cluster mart carries about its support and flags.
+SUPPORT_COLUMNS = (
+    col(
+        "conversations",
+        pl.Float64,
+        "conversations",
+        "The state's conversations in the wave, where the release publishes counts: what its "
+        "shares rest on.",
+        "AEI usage_count",
+    ),
+    *support_cols("the state's shares"),
+    col("caveat", pl.String, "", "Publisher's caveat for this state-wave, else empty."),
+    ANOMALY,
+    status_col("state_pct_status", "state_pct"),
+    status_col("specialization_status", "specialization"),
+)
 
 
 def _request_rows(harmonised: pl.DataFrame) -> pl.DataFrame:
@@ -121,13 +143,63 @@ def with_specialization_and_rank(frame: pl.DataFrame, cell: list[str]) -> pl.Dat
     )
 
 
+def with_support(
+    frame: pl.DataFrame, usage: pl.DataFrame, cell: list[str], *, unclassified: bool
+) -> pl.DataFrame:
+    """The state's conversations, its publisher and automatic flags, and the support rule
+    (etl/evidence.py): withheld under 100 conversations; with `unclassified`, flagged where
+    the state's not_classified share of the cell is over twice the US's. Withheld shares
+    are emptied."""
+    flags = usage.select(
+        "wave", "state", pl.col("usage_count").alias("conversations"), "caveat", "anomaly"
+    )
+    frame = frame.join(flags, on=["wave", "state"], how="left")
+    ratio = None
+    if unclassified:
+        shares = frame.filter(pl.col("cluster_id") == "not_classified").select(
+            "wave",
+            "state",
+            *cell,
+            pl.col("state_pct").alias("not_classified_pct"),
+            pl.col("us_pct").alias("us_not_classified_pct"),
+        )
+        frame = frame.join(shares, on=["wave", "state", *cell], how="left")
+        ratio = pl.col("not_classified_pct") / pl.col("us_not_classified_pct")
+    level, reason = support(conversations=pl.col("conversations"), unclassified_ratio=ratio)
+    frame = frame.with_columns(level.alias("support"), reason.alias("support_reason"))
+    return frame.with_columns(
+        pl.when(pl.col("support") == WITHHELD).then(None).otherwise(pl.col(c)).alias(c)
+        for c in ("state_pct", "state_count")
+    )
+
+
+def with_statuses(frame: pl.DataFrame) -> pl.DataFrame:
+    withheld = pl.col("support") == WITHHELD
+    no_counts = pl.col("state_count").is_null().all().over("wave")
+    return frame.with_columns(
+        status("state_pct", (withheld, TOO_LITTLE_DATA)).alias("state_pct_status"),
+        status("state_count", (withheld, TOO_LITTLE_DATA), (no_counts, NOT_IN_FILE)).alias(
+            "state_count_status"
+        ),
+        status(
+            "specialization",
+            (withheld, TOO_LITTLE_DATA),
+            (~pl.col("is_classified"), NOT_COMPUTABLE),
+            (pl.col("us_pct").fill_null(0) <= 0, NOT_COMPUTABLE),
+        ).alias("specialization_status"),
+    )
+
+
 def build_state_requests(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
     usage = inputs["state_usage"]
     rows = _request_rows(inputs["aei_harmonised"])
     counted = with_us_baseline(rows, usage_weights(usage), ["level", "cluster_id"])
     meta = usage.select("wave", "state", "state_name", "release").unique()
-    return with_specialization_and_rank(counted, ["level"]).join(
-        meta, on=["wave", "state"], how="left"
+    return (
+        with_support(counted, usage, ["level"], unclassified=True)
+        .pipe(with_specialization_and_rank, ["level"])
+        .pipe(with_statuses)
+        .join(meta, on=["wave", "state"], how="left")
     )
 
 
@@ -227,6 +299,22 @@ STATE_REQUESTS = Mart(
             "among the 50 states and DC publishing it",
             ranked_of="states_ranked",
         ),
+        *SUPPORT_COLUMNS,
+        col(
+            "not_classified_pct",
+            pl.Float64,
+            "% of the state's conversations",
+            "The state's not_classified share at this level: conversations in clusters below "
+            "the privacy floor fall there, so a high share means small clusters are hidden.",
+            "AEI request facet",
+        ),
+        col(
+            "us_not_classified_pct",
+            pl.Float64,
+            "% of US conversations",
+            "The same for the US (national rows, or the usage-weighted mean of states).",
+        ),
+        status_col("state_count_status", "state_count"),
     ),
     staging=(),
     marts=("aei_harmonised", "state_usage"),

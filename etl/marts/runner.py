@@ -20,9 +20,11 @@ import polars as pl
 from etl.atomic import replace_folder, write_text_atomically
 from etl.config import PROJECT_ROOT
 from etl.errors import UserFacingError
+from etl.evidence import check_no_nan, check_statuses
 from etl.harmonise.aei import AEI_HARMONISED
 from etl.marts.coverage import measure_coverage
-from etl.marts.occupations import STATE_OCCUPATION_GROUPS, STATE_OCCUPATIONS
+from etl.marts.occupation_groups import STATE_OCCUPATION_GROUPS
+from etl.marts.occupations import STATE_OCCUPATIONS
 from etl.marts.requests import STATE_REQUESTS
 from etl.marts.states import STATES
 from etl.marts.summary import STATE_SUMMARY
@@ -54,7 +56,10 @@ class MartError(UserFacingError, RuntimeError):
 
 def _build_one(mart: Mart, inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
     try:
-        return mart.conform(mart.build(inputs))
+        frame = mart.conform(mart.build(inputs))
+        check_no_nan(mart.name, frame)
+        check_statuses(mart.name, frame)
+        return frame
     except (pl.exceptions.PolarsError, ValueError, KeyError) as exc:
         raise MartError(
             f"mart {mart.name!r} failed: {exc.__class__.__name__}: {exc}"

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import polars as pl
 
+from etl.evidence import NOT_IN_FILE, SUPPORTED, status
 from etl.geo import US_51
+from etl.marts.occupations import HIGH_EXPOSURE_THRESHOLD
 from etl.spec import (
+    ANOMALY,
     IS_TERRITORY,
     RELEASE,
     STATE,
@@ -21,19 +24,29 @@ from etl.spec import (
     rank_columns,
     rank_within,
     stable_sum,
+    status_col,
+    support_cols,
 )
 
-# "Highly exposed": a quarter or more of the occupation's task time covered by observed
-# AI use. 86 of 756 occupations, 21 % of US jobs in May 2025.
-HIGH_EXPOSURE_THRESHOLD = 0.25
 TOP_N = 3
 TOP_USE_LEVEL = "major"  # the coarsest request level: published for all 51 in 2025 waves
+
+
+# Jobs counted at two more cut-offs, so a reader sees how much the 0.25 choice matters.
+OTHER_THRESHOLDS = {"low": 0.1, "very_high": 0.5}
 
 
 def exposure_by_state(occupations: pl.DataFrame) -> pl.DataFrame:
     scored = occupations.filter(pl.col("employment").is_not_null())
     both = pl.col("observed_exposure").is_not_null()
     return scored.group_by("state").agg(
+        *[
+            pl.col("employment")
+            .filter(both & (pl.col("observed_exposure") >= cut))
+            .sum()
+            .alias(f"jobs_exposure_{name}")
+            for name, cut in OTHER_THRESHOLDS.items()
+        ],
         (
             stable_sum((pl.col("employment") * pl.col("observed_exposure")).filter(both))
             / pl.col("employment").filter(both).sum()
@@ -108,10 +121,12 @@ def _us_usage(usage: pl.DataFrame) -> pl.DataFrame:
             .pipe(lambda e: pl.when(pl.col("usage_count").is_not_null().any()).then(e)),
             pl.lit(100.0).alias("usage_share_pct"),
             pl.lit(1.0).alias("aui"),
-            (
+            pl.when(automation.is_not_null().any())
+            .then(
                 stable_sum((automation * weight).filter(automation.is_not_null()))
                 / stable_sum(weight.filter(automation.is_not_null()))
-            ).alias("automation_share_pct"),
+            )
+            .alias("automation_share_pct"),
         )
         .with_columns(
             pl.lit("US").alias("state"),
@@ -138,6 +153,9 @@ def build_state_summary(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
         "usage_count",
         "automation_share_pct",
         "caveat",
+        "anomaly",
+        "support",
+        "support_reason",
     )
     rows = pl.concat([head, _us_usage(usage)], how="diagonal_relaxed")
     exposure = exposure_by_state(inputs["state_occupations"])
@@ -155,10 +173,20 @@ def build_state_summary(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
             (pl.col("jobs_high_exposure") / pl.col("total_employment") * 100).alias(
                 "jobs_high_exposure_pct"
             ),
+            *[
+                (pl.col(f"jobs_exposure_{name}") / pl.col("total_employment") * 100).alias(
+                    f"jobs_exposure_{name}_pct"
+                )
+                for name in OTHER_THRESHOLDS
+            ],
             pl.lit(HIGH_EXPOSURE_THRESHOLD).alias("high_exposure_threshold"),
             pl.lit(TOP_USE_LEVEL).alias("top_use_level"),
-            pl.col("caveat").fill_null(""),
+            pl.col("caveat", "anomaly").fill_null(""),
+            pl.col("support").fill_null(SUPPORTED),
+            pl.col("support_reason").fill_null(""),
         )
+        .join(_top_uses_support(inputs["state_requests"]), on=["wave", "state"], how="left")
+        .pipe(_with_statuses, usage)
     )
     in_51 = pl.col("state").is_in(US_51)
     for value, rank in RANKED.items():
@@ -166,6 +194,39 @@ def build_state_summary(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
             summary, ["wave"], value, f"{rank}_rank", where=in_51, ranked_of=f"{rank}_states_ranked"
         )
     return summary
+
+
+def _top_uses_support(requests: pl.DataFrame) -> pl.DataFrame:
+    """The top uses' support: the state's not_classified share at the top-use level."""
+    level = requests.filter(pl.col("level") == TOP_USE_LEVEL)
+    return level.select(
+        "wave",
+        "state",
+        pl.col("support").alias("top_uses_support"),
+        pl.col("support_reason").alias("top_uses_support_reason"),
+    ).unique(["wave", "state"])
+
+
+def _with_statuses(summary: pl.DataFrame, usage: pl.DataFrame) -> pl.DataFrame:
+    """Why each headline value is missing where it is. State rows take the usage statuses;
+    the US row's automation share is missing only where no state has one."""
+    statuses = usage.select(
+        "wave", "state", "usage_share_status", "aui_status", "automation_status"
+    )
+    no_automation = pl.col("automation_share_pct").is_null().all().over("wave")
+    no_uses = pl.col("top_use_1_name").is_null().all().over("wave")
+    return summary.join(statuses, on=["wave", "state"], how="left").with_columns(
+        pl.coalesce(
+            "automation_status",
+            status("automation_share_pct", (no_automation, NOT_IN_FILE)),
+        ).alias("automation_status"),
+        status("exposure_weighted_employment").alias("exposure_status"),
+        status("jobs_high_exposure").alias("jobs_high_exposure_status"),
+        status("top_use_1_name", (no_uses, NOT_IN_FILE)).alias("top_uses_status"),
+        pl.col("top_uses_support").fill_null(
+            pl.when(pl.col("top_use_1_name").is_null()).then(pl.lit(None))
+        ),
+    )
 
 
 # Headline columns ranked among the 51 (AUI's rank comes from state_usage): column -> name.
@@ -350,6 +411,34 @@ STATE_SUMMARY = Mart(
             "Publisher's caveat for this state-wave, else empty.",
             "state_usage",
         ),
+        ANOMALY,
+        *support_cols("the usage share and AUI"),
+        *support_cols("the top uses (request clusters at top_use_level)", prefix="top_uses_"),
+        *[
+            column
+            for name, cut in OTHER_THRESHOLDS.items()
+            for column in (
+                col(
+                    f"jobs_exposure_{name}",
+                    pl.Float64,
+                    "jobs",
+                    f"Employment in occupations with observed_exposure ≥ {cut}: the jobs count "
+                    "at another cut-off, to show how much the 0.25 choice matters.",
+                ),
+                col(
+                    f"jobs_exposure_{name}_pct",
+                    pl.Float64,
+                    "% of state jobs",
+                    f"jobs_exposure_{name} ÷ all-occupations employment × 100.",
+                ),
+            )
+        ],
+        status_col("aui_status", "aui"),
+        status_col("usage_share_status", "usage_share_pct"),
+        status_col("automation_status", "automation_share_pct"),
+        status_col("exposure_status", "exposure_weighted_employment"),
+        status_col("jobs_high_exposure_status", "jobs_high_exposure"),
+        status_col("top_uses_status", "top_use_1_name"),
     ),
     staging=("oews",),
     marts=("state_usage", "state_requests", "state_occupations"),

@@ -18,8 +18,26 @@ from __future__ import annotations
 import polars as pl
 
 from etl.harmonise.aei import TASKS_2010, TASKS_2019
-from etl.marts.requests import usage_weights, with_specialization_and_rank, with_us_baseline
-from etl.spec import RELEASE, STATE, STATE_NAME, WAVE, Mart, col, rank_columns, stable_sum
+from etl.marts.requests import (
+    SUPPORT_COLUMNS,
+    UNCLASSIFIED,
+    usage_weights,
+    with_specialization_and_rank,
+    with_statuses,
+    with_support,
+    with_us_baseline,
+)
+from etl.spec import (
+    RELEASE,
+    STATE,
+    STATE_NAME,
+    WAVE,
+    Mart,
+    col,
+    rank_columns,
+    stable_sum,
+    status_col,
+)
 
 
 def oews_occupations(oews: pl.DataFrame) -> pl.DataFrame:
@@ -219,6 +237,16 @@ def _task_rows(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
     return frame.with_columns(pl.lit(None, pl.Float64).alias(c) for c in missing)
 
 
+def task_coverage(tasks: pl.DataFrame) -> pl.DataFrame:
+    """Per wave and state: how many task rows the release publishes and the share of the
+    state's conversations they cover (what any figure built from them rests on)."""
+    classified = ~pl.col("cluster").is_in(UNCLASSIFIED)
+    return tasks.group_by("wave", "state").agg(
+        pl.col("task_key").filter(classified).n_unique().alias("tasks_published"),
+        stable_sum(pl.col("state_pct").filter(classified)).alias("task_coverage_pct"),
+    )
+
+
 def build_state_tasks(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
     usage = inputs["state_usage"]
     mapping = inputs["task_occupation_map"]
@@ -239,8 +267,12 @@ def build_state_tasks(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
         .agg(stable_sum(pl.col("penetration")) / pl.len())
     )
     meta = usage.select("wave", "state", "state_name", "release").unique()
+    coverage = task_coverage(with_us)
     return (
-        with_specialization_and_rank(with_us, ["taxonomy"])
+        with_support(with_us, usage, ["taxonomy"], unclassified=False)
+        .pipe(with_specialization_and_rank, ["taxonomy"])
+        .pipe(with_statuses)
+        .join(coverage, on=["wave", "state"], how="left")
         .join(occupations, on=["taxonomy", "task_key"], how="left")
         .with_columns(pl.col("task").str.to_lowercase().alias("penetration_key"))
         .join(penetration, on="penetration_key", how="left")
@@ -307,6 +339,24 @@ STATE_TASKS = Mart(
             "among the 50 states and DC publishing it",
             ranked_of="states_ranked",
         ),
+        *SUPPORT_COLUMNS,
+        col(
+            "tasks_published",
+            pl.UInt32,
+            "tasks",
+            "How many tasks the release publishes for the state this wave (cells above the "
+            "privacy floor).",
+            "AEI onet_task facet",
+        ),
+        col(
+            "task_coverage_pct",
+            pl.Float64,
+            "% of the state's conversations",
+            "Share of the state's conversations its published task rows cover: what any "
+            "figure built from them (occupations, occupation groups) rests on.",
+            "AEI onet_task facet",
+        ),
+        status_col("state_count_status", "state_count"),
         col(
             "occupations",
             pl.String,

@@ -9,9 +9,20 @@ from __future__ import annotations
 
 import polars as pl
 
+from etl.evidence import (
+    ANOMALY_RATIO,
+    NOT_COMPUTABLE,
+    NOT_IN_FILE,
+    TOO_LITTLE_DATA,
+    WITHHELD,
+    status,
+    support,
+)
 from etl.geo import US_51
+from etl.harmonise.aei import AUGMENTATION, AUTOMATION
 from etl.sources.registry import aei_wave_sources
 from etl.spec import (
+    ANOMALY,
     IS_TERRITORY,
     RELEASE,
     STATE,
@@ -21,8 +32,11 @@ from etl.spec import (
     col,
     rank_within,
     stable_sum,
+    status_col,
+    support_cols,
 )
 
+CLASSIFIED_PATTERNS = [*AUTOMATION, *AUGMENTATION]
 TIER_NAMES = {4: "Leading", 3: "Upper middle", 2: "Lower middle", 1: "Emerging", 0: "Minimal"}
 # Published AUI is rounded to 2 dp; a larger gap to our recomputation means a real disagreement.
 AUI_TOLERANCE = 0.005 + 1e-9
@@ -107,29 +121,106 @@ def _with_rank_and_tier(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _automation_coverage(harmonised: pl.DataFrame) -> pl.DataFrame:
+    """Share of the state's conversations in the five classified collaboration patterns:
+    what the automation share rests on."""
+    patterns = harmonised.filter(
+        (pl.col("geo_level") == "state")
+        & (pl.col("dimension") == "collaboration")
+        & (pl.col("measure") == "pct")
+        & pl.col("cluster_id").is_in(CLASSIFIED_PATTERNS)
+    )
+    return patterns.group_by("wave", "state").agg(
+        stable_sum(pl.col("value")).alias("automation_coverage_pct")
+    )
+
+
+def _anomalies(usage: pl.DataFrame) -> pl.DataFrame:
+    """The anomaly rule (etl/evidence.py): a state-wave's AUI against the median AUI of the
+    same state's other waves, publisher-flagged waves left out of the median."""
+    ranked = usage.filter(pl.col("state").is_in(US_51) & pl.col("aui").is_not_null())
+    base = ranked.filter(pl.col("caveat") == "").select(
+        "state", pl.col("wave").alias("other_wave"), pl.col("aui").alias("other_aui")
+    )
+    median = (
+        ranked.select("wave", "state", "aui")
+        .join(base, on="state")
+        .filter(pl.col("other_wave") != pl.col("wave"))
+        .group_by("wave", "state", "aui")
+        .agg(pl.col("other_aui").median().alias("median_other"))
+    )
+    ratio = pl.col("aui") / pl.col("median_other")
+    flagged = (ratio > ANOMALY_RATIO) | (ratio < 1 / ANOMALY_RATIO)
+    return median.filter(flagged).select(
+        "wave",
+        "state",
+        pl.format(
+            "AUI {} is {}× the median of this state's other waves ({}): treat with caution",
+            pl.col("aui").round(2),
+            ratio.round(1),
+            pl.col("median_other").round(2),
+        ).alias("anomaly"),
+    )
+
+
+def _with_statuses(usage: pl.DataFrame) -> pl.DataFrame:
+    """Support of the state-level figures, withheld values, and a status for every null."""
+    level, reason = support(conversations=pl.col("usage_count"))
+    usage = usage.with_columns(level.alias("support"), reason.alias("support_reason"))
+    withheld = pl.col("support") == WITHHELD
+    usage = usage.with_columns(
+        pl.when(withheld).then(None).otherwise(pl.col(c)).alias(c)
+        for c in ("usage_share_pct", "aui", "aui_computed")
+    )
+
+    def absent(column: str) -> pl.Expr:  # no state of the wave has it: the file lacks it
+        return pl.col(column).is_null().all().over("wave")
+
+    return usage.with_columns(
+        status("usage_count", (absent("usage_count"), NOT_IN_FILE)).alias("usage_count_status"),
+        status("usage_share_pct", (withheld, TOO_LITTLE_DATA)).alias("usage_share_status"),
+        status("aui", (withheld, TOO_LITTLE_DATA)).alias("aui_status"),
+        status("aui_computed", (withheld, TOO_LITTLE_DATA), (pl.lit(True), NOT_COMPUTABLE)).alias(
+            "aui_computed_status"
+        ),
+        status("aui_published", (absent("aui_published"), NOT_IN_FILE)).alias(
+            "aui_published_status"
+        ),
+        status("automation_share_pct", (absent("automation_share_pct"), NOT_IN_FILE)).alias(
+            "automation_status"
+        ),
+    )
+
+
 def build_state_usage(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
     states = inputs["states"].select("state", "state_name", "is_territory")
     population = inputs["states"].select("state", "working_age_pop")
-    usage = _with_rank_and_tier(_with_shares(_usage_rows(inputs["aei_harmonised"]), population))
+    harmonised = inputs["aei_harmonised"]
+    usage = _with_shares(_usage_rows(harmonised), population)
     available = (
         pl.concat_list([pl.when(pl.col(c).is_not_null()).then(pl.lit(c)) for c in OPTIONAL_FIELDS])
         .list.drop_nulls()
         .list.join(", ")
     )
-    caveats = _caveats()
-    return (
-        usage.join(
+    usage = (
+        usage.with_columns(available.alias("fields_available"))
+        .pipe(_with_statuses)
+        .pipe(_with_rank_and_tier)
+        .join(_automation_coverage(harmonised), on=["wave", "state"], how="left")
+        .join(
             inputs["waves"].select("wave", "release", "window_start", "window_end"),
             on="wave",
             how="left",
         )
         .join(states, on="state", how="left")
-        .join(caveats, on=["wave", "state"], how="left")
+        .join(_caveats(), on=["wave", "state"], how="left")
         .with_columns(
             (100 - pl.col("automation_share_pct")).alias("augmentation_share_pct"),
-            available.alias("fields_available"),
             pl.col("caveat").fill_null(""),
         )
+    )
+    return usage.join(_anomalies(usage), on=["wave", "state"], how="left").with_columns(
+        pl.col("anomaly").fill_null("")
     )
 
 
@@ -295,6 +386,22 @@ STATE_USAGE = Mart(
             "Known anomaly flagged by the publisher, else empty.",
             "etl/sources/registry.py anomalies",
         ),
+        ANOMALY,
+        col(
+            "automation_coverage_pct",
+            pl.Float64,
+            "% of the state's conversations",
+            "Share of the state's conversations in the five classified collaboration patterns: "
+            "what the automation share rests on.",
+            "AEI collaboration facet",
+        ),
+        *support_cols("the usage share and AUI"),
+        status_col("usage_count_status", "usage_count"),
+        status_col("usage_share_status", "usage_share_pct"),
+        status_col("aui_status", "aui"),
+        status_col("aui_computed_status", "aui_computed"),
+        status_col("aui_published_status", "aui_published"),
+        status_col("automation_status", "automation_share_pct"),
     ),
     staging=(),
     marts=("aei_harmonised", "states", "waves"),
