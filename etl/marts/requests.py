@@ -13,10 +13,12 @@ the state rows, so this is the share among those states' conversations.
 
 from __future__ import annotations
 
+import numpy as np
 import polars as pl
 
 from etl.evidence import NOT_COMPUTABLE, NOT_IN_FILE, TOO_LITTLE_DATA, WITHHELD, status, support
 from etl.geo import US_51
+from etl.intervals import proportion_rank_interval, seed_of, wilson
 from etl.spec import (
     ANOMALY,
     RELEASE,
@@ -36,6 +38,26 @@ UNCLASSIFIED = ("not_classified", "none")
 
 
 # Columns every wave x state x cluster mart carries about its support and flags.
+SHARE_INTERVAL_COLUMNS = (
+    col(
+        "state_pct_low",
+        pl.Float64,
+        "% of the state's conversations",
+        "95 % Wilson interval of state_pct, lower end: k = the published count (or state_pct × "
+        "the state's conversations), n = the state's conversations. Sampling only: "
+        "conversations cluster by user, so the real uncertainty is larger. Empty where the "
+        "release publishes no counts (interval_status says so).",
+    ),
+    col("state_pct_high", pl.Float64, "% of the state's conversations", "Upper end."),
+    col(
+        "specialization_low",
+        pl.Float64,
+        "ratio",
+        "state_pct_low ÷ us_pct: the specialization's interval (the US share held fixed).",
+    ),
+    col("specialization_high", pl.Float64, "ratio", "state_pct_high ÷ us_pct."),
+    status_col("interval_status", "state_pct_low"),
+)
 SUPPORT_COLUMNS = (
     col(
         "conversations",
@@ -190,6 +212,78 @@ def with_statuses(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def with_intervals(
+    frame: pl.DataFrame, cell: list[str], simulate: pl.Expr | None = None
+) -> pl.DataFrame:
+    """95 % Wilson intervals of each share (k = the published count, or the published share ×
+    the state's conversations; n = the state's conversations), the specialization's (the
+    state interval over the US share), and with `simulate`, the interval of the state's rank
+    among the 51 for the cluster (binomial redraws of every state's count) for the rows
+    `simulate` selects."""
+    count = pl.coalesce("state_count", pl.col("state_pct") / 100 * pl.col("conversations"))
+    low, high = wilson(count, pl.col("conversations"))
+    computable = pl.col("conversations").is_not_null() & pl.col("state_pct").is_not_null()
+    frame = frame.with_columns(
+        pl.when(computable).then(low).alias("state_pct_low"),
+        pl.when(computable).then(high).alias("state_pct_high"),
+    ).with_columns(
+        pl.when(pl.col("specialization").is_not_null())
+        .then(pl.col(f"state_pct_{end}") / pl.col("us_pct"))
+        .alias(f"specialization_{end}")
+        for end in ("low", "high")
+    )
+    frame = frame.with_columns(
+        pl.lit(None, pl.Int16).alias("state_rank_low"),
+        pl.lit(None, pl.Int16).alias("state_rank_high"),
+    )
+    if simulate is not None:
+        ranked = pl.col("state_rank").is_not_null() & computable & simulate
+        keys = ["wave", *cell]
+        parts = [
+            _simulated_state_ranks(group, keys)
+            for _, group in frame.filter(ranked).group_by(keys, maintain_order=True)
+        ]
+        if parts:
+            frame = frame.update(pl.concat(parts), on=["wave", "state", *cell, "cluster_id"])
+    no_counts = pl.col("conversations").is_null() & pl.col("state_pct").is_not_null()
+    return frame.with_columns(
+        status(
+            "state_pct_low",
+            (pl.col("support") == WITHHELD, TOO_LITTLE_DATA),
+            (no_counts, NOT_COMPUTABLE),
+        ).alias("interval_status")
+    )
+
+
+def _simulated_state_ranks(cell: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
+    """One wave and level (`keys`): every cluster's states as (clusters x states) arrays,
+    redrawn together; the rank interval of each published state-cluster."""
+    wide = cell.pivot("state", index="cluster_id", values="state_pct", sort_columns=True)
+    states = wide.columns[1:]
+    conversations = dict(cell.select("state", "conversations").unique("state").rows())
+    n = np.tile([conversations[s] for s in states], (wide.height, 1))
+    k = wide.select(states).to_numpy() / 100 * n
+    point = (
+        cell.pivot("state", index="cluster_id", values="state_rank", sort_columns=True)
+        .select(states)
+        .to_numpy()
+    )
+    where = cell.select(keys).row(0)
+    low, high = proportion_rank_interval(k, n, point, seed_of("state_rank", *map(str, where)))
+    rows = [
+        (*where, cluster, state, int(low[i, j]), int(high[i, j]))
+        for i, cluster in enumerate(wide["cluster_id"])
+        for j, state in enumerate(states)
+        if not np.isnan(low[i, j])
+    ]
+    schema = {**dict.fromkeys(keys, pl.String), "cluster_id": pl.String, "state": pl.String}
+    return pl.DataFrame(
+        rows,
+        schema={**schema, "state_rank_low": pl.Int16, "state_rank_high": pl.Int16},
+        orient="row",
+    )
+
+
 def build_state_requests(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
     usage = inputs["state_usage"]
     rows = _request_rows(inputs["aei_harmonised"])
@@ -199,6 +293,8 @@ def build_state_requests(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
         with_support(counted, usage, ["level"], unclassified=True)
         .pipe(with_specialization_and_rank, ["level"])
         .pipe(with_statuses)
+        # the map's level (the coarsest): its rank claims are the ones a reader sees
+        .pipe(with_intervals, ["level"], simulate=pl.col("level") == "major")
         .join(meta, on=["wave", "state"], how="left")
     )
 
@@ -315,6 +411,17 @@ STATE_REQUESTS = Mart(
             "The same for the US (national rows, or the usage-weighted mean of states).",
         ),
         status_col("state_count_status", "state_count"),
+        *SHARE_INTERVAL_COLUMNS,
+        col(
+            "state_rank_low",
+            pl.Int16,
+            "rank",
+            "Best plausible state_rank (coarsest level): the 2.5th percentile of the ranks over "
+            "2,000 seeded redraws of every state's count in the cluster (normal approximation "
+            "of each binomial; every published cell has at least 15 conversations). Always at "
+            "or above state_rank. Empty at finer levels and without counts.",
+        ),
+        col("state_rank_high", pl.Int16, "rank", "Worst plausible state_rank (97.5th)."),
     ),
     staging=(),
     marts=("aei_harmonised", "state_usage"),

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import polars as pl
 
-from etl.evidence import NOT_IN_FILE, SUPPORTED, status
+from etl.evidence import NOT_COMPUTABLE, NOT_IN_FILE, SUPPORTED, status
 from etl.geo import US_51
 from etl.marts.occupations import HIGH_EXPOSURE_THRESHOLD
+from etl.marts.usage import INTERVAL_COLUMNS
 from etl.spec import (
     ANOMALY,
     IS_TERRITORY,
@@ -132,6 +133,8 @@ def _us_usage(usage: pl.DataFrame) -> pl.DataFrame:
             pl.lit("US").alias("state"),
             pl.lit("United States").alias("state_name"),
             pl.lit(False).alias("is_territory"),
+            # the US is the reference (AUI 1, 100 % of itself): no interval to draw
+            pl.lit(NOT_COMPUTABLE).alias("interval_status"),
         )
     )
 
@@ -156,6 +159,7 @@ def build_state_summary(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
         "anomaly",
         "support",
         "support_reason",
+        *FROM_USAGE,
     )
     rows = pl.concat([head, _us_usage(usage)], how="diagonal_relaxed")
     exposure = exposure_by_state(inputs["state_occupations"])
@@ -229,9 +233,11 @@ def _with_statuses(summary: pl.DataFrame, usage: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-# Headline columns ranked among the 51 (AUI's rank comes from state_usage): column -> name.
+# Columns of state_usage repeated here: the usage share's rank and the sampling intervals.
+FROM_USAGE = [c.name for c in INTERVAL_COLUMNS]
+# Headline columns ranked here among the 51 (AUI and usage share come ranked from
+# state_usage): column -> name.
 RANKED = {
-    "usage_share_pct": "usage_share",
     "automation_share_pct": "automation",
     "exposure_weighted_employment": "exposure",
     "jobs_high_exposure_pct": "jobs_high_exposure",
@@ -433,6 +439,7 @@ STATE_SUMMARY = Mart(
                 ),
             )
         ],
+        *INTERVAL_COLUMNS,
         status_col("aui_status", "aui"),
         status_col("usage_share_status", "usage_share_pct"),
         status_col("automation_status", "automation_share_pct"),

@@ -19,9 +19,11 @@ import polars as pl
 
 from etl.harmonise.aei import TASKS_2010, TASKS_2019
 from etl.marts.requests import (
+    SHARE_INTERVAL_COLUMNS,
     SUPPORT_COLUMNS,
     UNCLASSIFIED,
     usage_weights,
+    with_intervals,
     with_specialization_and_rank,
     with_statuses,
     with_support,
@@ -272,6 +274,7 @@ def build_state_tasks(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
         with_support(with_us, usage, ["taxonomy"], unclassified=False)
         .pipe(with_specialization_and_rank, ["taxonomy"])
         .pipe(with_statuses)
+        .pipe(with_intervals, ["taxonomy"])
         .join(coverage, on=["wave", "state"], how="left")
         .join(occupations, on=["taxonomy", "task_key"], how="left")
         .with_columns(pl.col("task").str.to_lowercase().alias("penetration_key"))
@@ -357,6 +360,7 @@ STATE_TASKS = Mart(
             "AEI onet_task facet",
         ),
         status_col("state_count_status", "state_count"),
+        *SHARE_INTERVAL_COLUMNS,
         col(
             "occupations",
             pl.String,

@@ -13,6 +13,7 @@ from etl.evidence import (
     ANOMALY_RATIO,
     NOT_COMPUTABLE,
     NOT_IN_FILE,
+    NOT_PUBLISHED,
     TOO_LITTLE_DATA,
     WITHHELD,
     status,
@@ -20,6 +21,7 @@ from etl.evidence import (
 )
 from etl.geo import US_51
 from etl.harmonise.aei import AUGMENTATION, AUTOMATION
+from etl.intervals import rounding_rank_range, seed_of, share_rank_interval, wilson
 from etl.sources.registry import aei_wave_sources
 from etl.spec import (
     ANOMALY,
@@ -30,6 +32,7 @@ from etl.spec import (
     WAVE,
     Mart,
     col,
+    rank_columns,
     rank_within,
     stable_sum,
     status_col,
@@ -219,8 +222,84 @@ def build_state_usage(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
             pl.col("caveat").fill_null(""),
         )
     )
-    return usage.join(_anomalies(usage), on=["wave", "state"], how="left").with_columns(
-        pl.col("anomaly").fill_null("")
+    return (
+        usage.join(_anomalies(usage), on=["wave", "state"], how="left")
+        .with_columns(pl.col("anomaly").fill_null(""))
+        .pipe(_with_intervals)
+    )
+
+
+def _with_intervals(usage: pl.DataFrame) -> pl.DataFrame:
+    """Wilson intervals of the usage share and the AUI, and rank intervals of both: by
+    simulation where the release publishes counts, from the rounding where it does not."""
+    counted = pl.col("usage_count").is_not_null() & pl.col("usage_share_pct").is_not_null()
+    ranked = pl.col("state").is_in(US_51) & counted
+    total = pl.col("usage_count").filter(ranked).sum().over("wave")
+    population_share = pl.col("working_age_pop") / pl.col("working_age_pop").filter(
+        ranked
+    ).sum().over("wave")
+    low, high = wilson(pl.col("usage_count"), total)
+    usage = rank_within(
+        usage,
+        ["wave"],
+        "usage_share_pct",
+        "usage_share_rank",
+        where=pl.col("state").is_in(US_51),
+        ranked_of="usage_share_states_ranked",
+    ).with_columns(
+        pl.when(ranked).then(low).alias("usage_share_low_pct"),
+        pl.when(ranked).then(high).alias("usage_share_high_pct"),
+        pl.when(ranked).then(low / 100 / population_share).alias("aui_low"),
+        pl.when(ranked).then(high / 100 / population_share).alias("aui_high"),
+        pl.when(ranked).then(population_share).alias("population_share"),
+    )
+    simulated = [_simulated_ranks(frame) for _, frame in usage.filter(ranked).group_by("wave")]
+    rounded = pl.col("state").is_in(US_51) & pl.col("aui").is_not_null() & ~counted
+    columns = {}
+    for rank, value in (("aui_rank", "aui"), ("usage_share_rank", "usage_share_pct")):
+        best, worst = rounding_rank_range(pl.col(value), ["wave", rounded])
+        columns[f"{rank}_low"] = pl.when(rounded).then(best)
+        columns[f"{rank}_high"] = pl.when(rounded).then(worst)
+    usage = usage.with_columns(**columns)
+    if simulated:
+        sims = pl.concat(simulated)
+        usage = usage.update(sims, on=["wave", "state"], how="left")
+    no_counts = ~counted & pl.col("aui").is_not_null()
+    return usage.with_columns(
+        pl.when(pl.col("aui_rank_low").is_null())
+        .then(pl.lit(None, pl.String))
+        .when(no_counts)
+        .then(pl.lit("consistent with the 2-decimal rounding"))
+        .otherwise(pl.lit("sampling, 95 %"))
+        .alias("rank_interval_kind"),
+        status(
+            "aui_low",
+            (pl.col("support") == WITHHELD, TOO_LITTLE_DATA),
+            (no_counts, NOT_COMPUTABLE),
+            (pl.col("aui").is_null(), NOT_PUBLISHED),
+        ).alias("interval_status"),
+    ).drop("population_share")
+
+
+def _simulated_ranks(wave: pl.DataFrame) -> pl.DataFrame:
+    """One wave's states (with counts): AUI and usage-share rank intervals from 2,000
+    multinomial redraws of the counts (seeded by the wave)."""
+    counts = wave["usage_count"].to_numpy()
+    name = wave["wave"][0]
+    aui_low, aui_high = share_rank_interval(
+        counts,
+        wave["aui_rank"].to_numpy(),
+        seed_of(name, "aui"),
+        divide_by=wave["population_share"].to_numpy(),
+    )
+    share_low, share_high = share_rank_interval(
+        counts, wave["usage_share_rank"].to_numpy(), seed_of(name, "usage_share")
+    )
+    return wave.select("wave", "state").with_columns(
+        pl.Series("aui_rank_low", aui_low, pl.Int16),
+        pl.Series("aui_rank_high", aui_high, pl.Int16),
+        pl.Series("usage_share_rank_low", share_low, pl.Int16),
+        pl.Series("usage_share_rank_high", share_high, pl.Int16),
     )
 
 
@@ -241,6 +320,51 @@ def check_published_aui(usage: pl.DataFrame) -> list[str]:
         for w, s, d in off.select("wave", "state", "aui_published_minus_computed").rows()
     ]
 
+
+INTERVAL_COLUMNS = (
+    *rank_columns(
+        "usage_share_rank",
+        "the state's usage share",
+        "among the 50 states and DC",
+        ranked_of="usage_share_states_ranked",
+    ),
+    col(
+        "usage_share_low_pct",
+        pl.Float64,
+        "% of the 51",
+        "95 % Wilson interval of the usage share, lower end: the state's conversations as a "
+        "binomial proportion of the 51's (sampling only; conversations cluster by user, so the "
+        "real uncertainty is larger). Empty where the release publishes no counts.",
+    ),
+    col("usage_share_high_pct", pl.Float64, "% of the 51", "Upper end of that interval."),
+    col(
+        "aui_low",
+        pl.Float64,
+        "index",
+        "95 % interval of the AUI, lower end: the usage-share interval ÷ the population share "
+        "(population fixed).",
+    ),
+    col("aui_high", pl.Float64, "index", "Upper end of that interval."),
+    col(
+        "aui_rank_low",
+        pl.Int16,
+        "rank",
+        "Best plausible AUI rank: the 2.5th percentile of the ranks over 2,000 seeded "
+        "multinomial redraws of the 51 states' counts; for a release without counts, the best "
+        "rank consistent with its 2-decimal rounding. Always at or above aui_rank.",
+    ),
+    col("aui_rank_high", pl.Int16, "rank", "Worst plausible AUI rank (97.5th percentile)."),
+    col("usage_share_rank_low", pl.Int16, "rank", "Best plausible usage-share rank (same way)."),
+    col("usage_share_rank_high", pl.Int16, "rank", "Worst plausible usage-share rank."),
+    col(
+        "rank_interval_kind",
+        pl.String,
+        "",
+        "How the rank intervals were made: 'sampling, 95 %' or 'consistent with the 2-decimal "
+        "rounding' (a release without counts).",
+    ),
+    status_col("interval_status", "aui_low (and the other sampling intervals)"),
+)
 
 STATE_USAGE = Mart(
     name="state_usage",
@@ -344,6 +468,7 @@ STATE_USAGE = Mart(
             "True when another state has the same AUI this wave (they share the rank).",
         ),
         col("states_ranked", pl.Int16, "count", "How many of the 51 have an AUI this wave."),
+        *INTERVAL_COLUMNS,
         col(
             "usage_tier",
             pl.Int8,
