@@ -4,6 +4,7 @@ column where there is one), or in a documented tolerance recorded in the manifes
 
 from __future__ import annotations
 
+import gzip
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -299,6 +300,75 @@ CASES = [
         error="repeat the key",
         line=3,
     ),
+    Case(
+        "wide: NaN AUI",
+        "aei_2026_06_26",
+        set_field(4658, 7, b"NaN"),
+        error="not a finite",
+        line=4658,
+        column="value",
+    ),
+    Case(
+        "long: infinite usage count",
+        AEI_8,
+        append(
+            b"AK,state_us,2025-08-04,2025-08-11,Claude AI (Free and Pro),onet_task,0,"
+            b"onet_task_count,zz task,inf"
+        ),
+        error="not a finite",
+        column="value",
+    ),
+    Case(
+        "OEWS: negative employment",
+        "oews_data",
+        on_first_kept_oews_line(3, b"-2113660"),
+        error="outside",
+        line=first_kept_oews_line,
+        column="value",
+    ),
+    Case(
+        "OEWS: NaN value",
+        "oews_data",
+        on_first_kept_oews_line(3, b"NaN"),
+        error="outside",
+        line=first_kept_oews_line,
+        column="value",
+    ),
+    Case(
+        "OEWS: header only",
+        "oews_data",
+        lambda b: b.split(b"\n", 1)[0] + b"\n",
+        error="no data rows",
+        line=2,
+    ),
+    Case(
+        "GDP: NaN",
+        "state_gdp",
+        set_field(2, 2, b"NaN"),
+        error="not a finite",
+        line=2,
+        column="gdp_total",
+    ),
+    Case("gzip body saved as .csv", AEI_8, lambda b: gzip.compress(b), error="gzip", line=1),
+    *[
+        Case(
+            f"{source}: header only",
+            source,
+            lambda b: b.split(b"\n", 1)[0] + b"\n",
+            error="no data rows",
+            line=2,
+        )
+        for source in (
+            "aei_2026_06_26",
+            "job_exposure",
+            "working_age_population",
+            "state_gdp",
+            "task_penetration",
+            "onet_task_statements",
+            "onet_occupations",
+            "aei_task_statements",
+        )
+    ],
 ]
 
 

@@ -21,6 +21,7 @@ import polars as pl
 from etl.geo import state_table, usps_expr
 from etl.readers.table import (
     LINE,
+    REFETCH,
     Reading,
     ReadReport,
     SourceFormatError,
@@ -222,6 +223,13 @@ def read_oews(paths: dict[str, Path], sources: dict[str, Source]) -> Reading:
     scan = _scan_data(data_path)
     rows, counted = _collect(data_path, _observations(scan, unused), scan.select(pl.len()))
     report.rows_in_file, report.rows_kept = counted.item(), rows.height
+    if rows.is_empty():
+        problem = (
+            "the file has a header but no data rows"
+            if counted.item() == 0
+            else "no cross-industry national or state series in the file"
+        )
+        raise SourceFormatError(data_path, problem, line=2, fix=REFETCH)
     # A run of rows with the same prefix is one series: decode each run's first row, then
     # give every row its run's columns by position (a gather, cheaper than a join).
     runs = rows["prefix"].rle_id()
@@ -311,6 +319,16 @@ def _validate(path: Path, data: pl.DataFrame, series: pl.DataFrame) -> None:
             f"value {hit[1]['value_raw']!r} is neither a number nor '-' (not released)",
             line=hit[0],
             column="value",
+        )
+    # Every OEWS datatype is a count, a wage, a ratio or an error: finite and not negative.
+    hit = first_line(data, ~pl.col("value").is_finite() | (pl.col("value") < 0))
+    if hit:
+        raise SourceFormatError(
+            path,
+            f"value {hit[1]['value_raw']!r} is outside [0, a finite number]",
+            line=hit[0],
+            column="value",
+            fix=f"the file is damaged: {REFETCH}",
         )
     # BLS sorts the file by series id: strictly increasing ids are unique without a hash.
     ids = data["series_id"]

@@ -70,11 +70,22 @@ class Reading:
     report: ReadReport
 
 
+REFETCH = "fetch it again: aiei fetch --refresh"
+COMPRESSED = {b"\x1f\x8b": "gzip-compressed", b"PK\x03\x04": "a ZIP archive"}
+
+
 def sniff(path: Path, head: bytes) -> None:
     if not head.strip():
-        raise SourceFormatError(
-            path, "the file is empty", fix="delete it from the cache and fetch again"
-        )
+        raise SourceFormatError(path, "the file is empty", fix=REFETCH)
+    for magic, what in COMPRESSED.items():
+        if head.startswith(magic):
+            raise SourceFormatError(
+                path,
+                f"the file is {what}, not text (a compressed body saved under the data "
+                "file's name)",
+                line=1,
+                fix=REFETCH,
+            )
     if looks_like_markup(head):
         raise SourceFormatError(
             path,
@@ -151,7 +162,10 @@ def read_strings(path: Path, *, separator: str = ",", quoting: bool = True) -> p
     blank = frame.select(
         pl.all_horizontal([pl.col(c) == "" for c in frame.columns if c != LINE])
     ).to_series()
-    return frame.filter(~blank) if blank.any() else frame
+    frame = frame.filter(~blank) if blank.any() else frame
+    if frame.is_empty():
+        raise SourceFormatError(path, "the file has a header but no data rows", line=2, fix=REFETCH)
+    return frame
 
 
 def check_last_line(path: Path, separator: str, expected: int) -> None:
@@ -219,18 +233,23 @@ def to_number(
     *,
     allow_empty: bool = False,
 ) -> pl.Expr:
-    """Validated numeric cast of a text column; names the first bad cell."""
+    """Validated numeric cast of a text column; names the first bad cell. `NaN`, `inf` and
+    friends parse as floats but are not numbers any upstream file means: refused."""
     text = pl.col(column).str.strip_chars()
     parsed = text.cast(dtype, strict=False)
     bad = parsed.is_null() & (text != "") if allow_empty else parsed.is_null()
+    kind = "a number" if dtype == pl.Float64 else f"a {dtype}"
     hit = first_line(frame, bad)
+    if hit is None and dtype == pl.Float64:
+        hit, kind = first_line(frame, ~parsed.is_finite().fill_null(True)), "a finite number"
     if hit:
         line, row = hit
         raise SourceFormatError(
             path,
-            f"{row[column]!r} is not a {'number' if dtype == pl.Float64 else dtype}",
+            f"{row[column]!r} is not {kind}",
             line=line,
             column=column,
+            fix=f"the file is damaged: {REFETCH}, or report it upstream",
         )
     return parsed.alias(column)
 
