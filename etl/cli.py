@@ -43,8 +43,11 @@ def _fetch_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--accept-changed",
-        action="store_true",
-        help="accept upstream files whose checksum differs from the pinned one",
+        nargs="+",
+        default=[],
+        metavar="SOURCE_ID",
+        help="accept these sources' files although their checksum differs from the one "
+        "pinned in data/sources.lock.json (never a checksum the registry knows)",
     )
     parser.add_argument(
         "--workers",
@@ -57,10 +60,18 @@ def _fetch_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _options(args: argparse.Namespace, refresh: bool = False) -> FetchOptions:
+    from etl.sources.registry import sources_by_id
+
+    unknown = [i for i in args.accept_changed if i not in sources_by_id()]
+    if unknown:
+        raise SystemExit(
+            f"aiei {args.command}: --accept-changed: unknown source id(s) {unknown}; "
+            "run `aiei sources` to list them"
+        )
     return FetchOptions(
         offline=args.offline,
         refresh=refresh,
-        accept_changed=args.accept_changed,
+        accept_changed=frozenset(args.accept_changed),
         workers=args.workers,
         progress=not args.no_progress,
     )

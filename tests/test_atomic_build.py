@@ -42,18 +42,23 @@ def test_failed_build_keeps_the_previous_marts(data_copy, mirror, tmp_path, monk
     before = {d: fingerprint(data_copy / d) for d in ("processed", "staging")}
     damaged_mirror = tmp_path / "mirror"
     shutil.copytree(mirror, damaged_mirror)
-    reworded = cache_path(sources_by_id()["aei_task_statements"].url, damaged_mirror)
-    reworded.write_bytes(
-        reworded.read_bytes().replace(b"Appoint department heads", b"Appoint department chiefs")
+    revised = cache_path(sources_by_id()["aei_2026_06_26"].url, damaged_mirror)
+    revised.write_bytes(
+        revised.read_bytes().replace(
+            b"US-IN,subregion,overall,0,usage_per_capita_index,0.61",
+            b"US-IN,subregion,overall,0,usage_per_capita_index,0.62",
+        )
     )
     damaged = cache_path(sources_by_id()["aei_2025_08"].url, damaged_mirror)
     body = damaged.read_bytes()
     damaged.write_bytes(body.replace(b"state_us,2025-08-04", b"state_us,2031-01-01", 1))
-    for source_id in ("aei_task_statements", "aei_2025_08"):  # force the new copies in
+    for source_id in ("aei_2026_06_26", "aei_2025_08"):  # force the new copies in
         cache_path(sources_by_id()[source_id].url, data_copy / "raw").unlink()
     monkeypatch.setenv("AIEI_DATA_DIR", str(data_copy))
     monkeypatch.setenv("AIEI_MIRROR", str(damaged_mirror))
-    code = main(["build", "--offline", "--no-progress", "--accept-changed"])
+    code = main(
+        ["build", "--offline", "--no-progress", "--accept-changed", "aei_2025_08", "aei_2026_06_26"]
+    )
     err = capsys.readouterr().err
     assert code == 1
     assert "aei_raw_claude_ai_2025-08-04_to_2025-08-11.csv, line" in err

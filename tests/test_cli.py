@@ -71,3 +71,8 @@ def test_sources_lists_the_registry(capsys):
     out = capsys.readouterr().out
     assert "download.bls.gov/pub/time.series/oe/oe.data.0.Current" in out
     assert "CC BY 4.0" in out
+
+
+def test_accept_changed_names_sources():
+    with pytest.raises(SystemExit, match="unknown source id"):
+        main(["fetch", "--offline", "--accept-changed", "no_such_source"])

@@ -22,8 +22,9 @@ from etl.sources.lock import load_lock
 from etl.sources.options import FetchOptions
 from etl.sources.registry import sources_by_id
 
-CSV = b"a,b\n1,2\n"
-CHANGED = b"a,b\n1,3\n"
+# A body with the structure of the registry entry the tests copy (job_exposure.csv).
+CSV = b"occ_code,title,observed_exposure\n11-1011,Chief Executives,0.1\n"
+CHANGED = b"occ_code,title,observed_exposure\n11-1011,Chief Executives,0.2\n"
 HTML = b"<!DOCTYPE html>\n<html><head><title>Error</title></head><body>Oops</body></html>\n"
 USER_AGENT = "aiei-tests (test@example.org)"
 OPTIONS = FetchOptions(
@@ -297,7 +298,7 @@ def test_changed_upstream_is_accepted_when_asked(upstream, settings):
     url = upstream.url("ok")
     fetch(url, settings)
     upstream.body = CHANGED
-    result = fetch(url, settings, refresh=True, accept_changed=True)
+    result = fetch(url, settings, refresh=True, accept_changed=frozenset({"t_x"}))
     assert result.origin == "network" and result.path.read_bytes() == CHANGED
     entry = load_lock(settings.lock_file)[url]
     assert (entry.bytes, entry.sha256) == (len(CHANGED), sha256(CHANGED))
@@ -344,3 +345,61 @@ def test_gzip_encoded_response_is_accepted(upstream, settings):
     upstream.body = CSV * 50  # compresses well: encoded length != decoded length
     result = fetch(upstream.url("gzip"), settings)
     assert result.path.read_bytes() == CSV * 50
+
+
+# --- a body must have its file's structure before it is cached or pinned --------------------
+
+
+@pytest.mark.parametrize(
+    "body, problem",
+    [
+        (CSV[:-9], "no newline"),  # cut at no line boundary: the last line is incomplete
+        (b"occ_code,title,observed_exposure\n", "no data rows"),
+        (gzip.compress(CSV), "gzip"),
+        (b"occ,title,exposure\n11-1011,Chief Executives,0.1\n", "missing column"),
+    ],
+)
+def test_a_body_without_the_file_structure_is_never_cached_or_pinned(
+    upstream, settings, body, problem
+):
+    url = upstream.url("ok")
+    upstream.body = body
+    with pytest.raises(FetchError, match=problem) as raised:
+        fetch(url, settings)
+    assert "nothing was cached or pinned" in str(raised.value)
+    assert "aiei fetch t_x --refresh" in str(raised.value)
+    assert files_under(settings.raw_dir) == []
+    assert not settings.lock_file.exists()
+    upstream.body = CSV  # the good file comes back: taken, with no --accept-changed
+    result = fetch(url, settings)
+    assert result.path.read_bytes() == CSV
+    assert load_lock(settings.lock_file)[url].sha256 == sha256(CSV)
+
+
+def test_accept_changed_never_overrides_a_registry_checksum(upstream, settings):
+    url = upstream.url("ok")
+    known = source(url, sha256="0" * 64, bytes=len(CSV))
+    options = replace(OPTIONS, accept_changed=frozenset({"t_x"}))
+    with pytest.raises(FetchError, match="update sha256/bytes of 't_x'"):
+        fetch_sources([known], settings, options)
+    assert files_under(settings.raw_dir) == []
+
+
+def test_accept_changed_is_per_source(upstream, settings):
+    url = upstream.url("ok")
+    fetch(url, settings)
+    upstream.body = CHANGED
+    with pytest.raises(FetchError, match="aiei build --accept-changed t_x"):
+        fetch(url, settings, refresh=True, accept_changed=frozenset({"another_source"}))
+
+
+def test_a_no_op_fetch_writes_nothing(upstream, settings):
+    url = upstream.url("ok")
+    fetch(url, settings)
+    stamp = settings.lock_file.stat().st_mtime_ns
+    settings.data_dir.chmod(0o555)  # a read-only data dir: a no-op must still work
+    try:
+        assert fetch(url, settings).origin == "cache"
+    finally:
+        settings.data_dir.chmod(0o755)
+    assert settings.lock_file.stat().st_mtime_ns == stamp

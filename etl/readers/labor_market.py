@@ -21,6 +21,8 @@ from etl.readers.table import (
 from etl.sources.registry import Source
 
 SOC_DETAILED = r"^\d{2}-\d{4}$"
+EXPOSURE_COLUMNS = ("occ_code", "title", "observed_exposure")
+PENETRATION_COLUMNS = ("task", "penetration")
 
 
 def read_job_exposure(path: Path, source: Source) -> Reading:
@@ -28,7 +30,7 @@ def read_job_exposure(path: Path, source: Source) -> Reading:
     report = ReadReport()
     frame = read_strings(path)
     report.rows_in_file = frame.height
-    require_columns(path, frame, ("occ_code", "title", "observed_exposure"), report)
+    require_columns(path, frame, EXPOSURE_COLUMNS, report)
     check_pattern(path, frame, "occ_code", SOC_DETAILED, "a SOC detailed code like 11-1011")
     frame = frame.with_columns(to_number(path, frame, "observed_exposure"))
     check_range(path, frame, "observed_exposure", 0, 1)
@@ -48,7 +50,7 @@ def read_task_penetration(path: Path, source: Source) -> Reading:
     report = ReadReport()
     frame = read_strings(path)
     report.rows_in_file = frame.height
-    require_columns(path, frame, ("task", "penetration"), report)
+    require_columns(path, frame, PENETRATION_COLUMNS, report)
     frame = frame.with_columns(to_number(path, frame, "penetration"))
     check_range(path, frame, "penetration", 0, 1)
     frame = collapse_identical_rows(frame, report)  # upstream repeats a few tasks verbatim

@@ -35,6 +35,12 @@ from etl.readers.table import (
 from etl.sources.registry import Source
 
 DATA_COLUMNS = ("series_id", "year", "period", "value", "footnote_codes")
+CODE_LISTS = {  # role in the registry -> the columns its reader needs
+    "area": ("state_code", "area_code", "areatype_code", "area_name"),
+    "occupation": ("occupation_code", "occupation_name", "display_level"),
+    "datatype": ("datatype_code", "datatype_name"),
+    "footnote": ("footnote_code", "footnote_text"),
+}
 CROSS_INDUSTRY = "000000"
 # What the marts use (etl/marts/occupations.py OEWS_FIELDS): employment, annual mean and
 # median wage, employment per 1,000 jobs, location quotient (5 of the 17 datatypes).
@@ -197,25 +203,16 @@ def _series(prefixes: pl.Series, areas: pl.DataFrame, occupations: pl.DataFrame)
 def read_oews(paths: dict[str, Path], sources: dict[str, Source]) -> Reading:
     report = ReadReport()
     data_path = paths["data"]
-    areas = _code_list(
-        paths["area"],
-        ("state_code", "area_code", "areatype_code", "area_name"),
-        "area_code",
-        report,
-    )
+    areas = _code_list(paths["area"], CODE_LISTS["area"], "area_code", report)
     occupations = _code_list(
         paths["occupation"],
-        ("occupation_code", "occupation_name", "display_level"),
+        CODE_LISTS["occupation"],
         "occupation_code",
         report,
         known=("selectable", "sort_sequence"),
     )
-    datatypes = _code_list(
-        paths["datatype"], ("datatype_code", "datatype_name"), "datatype_code", report
-    )
-    footnotes = _code_list(
-        paths["footnote"], ("footnote_code", "footnote_text"), "footnote_code", report
-    )
+    datatypes = _code_list(paths["datatype"], CODE_LISTS["datatype"], "datatype_code", report)
+    footnotes = _code_list(paths["footnote"], CODE_LISTS["footnote"], "footnote_code", report)
     footnote_text = dict(footnotes.select("footnote_code", "footnote_text").rows())
     hourly_cap, annual_cap = _top_codes(paths["footnote"], footnote_text)
 

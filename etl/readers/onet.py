@@ -21,6 +21,14 @@ from etl.sources.registry import Source
 
 ONET_SOC = r"^\d{2}-\d{4}\.\d{2}$"
 TASK_COLUMNS = ("O*NET-SOC Code", "Title", "Task ID", "Task", "Task Type")
+AEI_TASK_COLUMNS = (*TASK_COLUMNS, "soc_major_group")
+OCCUPATION_COLUMNS = ("O*NET-SOC Code", "Title", "Description")
+CROSSWALK_COLUMNS = (
+    "O*NET-SOC 2010 Code",
+    "O*NET-SOC 2010 Title",
+    "O*NET-SOC 2019 Code",
+    "O*NET-SOC 2019 Title",
+)
 UNUSED_TASK_COLUMNS = ("Incumbents Responding", "Date", "Domain Source")
 
 
@@ -62,7 +70,7 @@ def read_onet_occupations(path: Path, source: Source) -> Reading:
     report = ReadReport()
     frame = read_strings(path, separator="\t")
     report.rows_in_file = frame.height
-    require_columns(path, frame, ("O*NET-SOC Code", "Title", "Description"), report)
+    require_columns(path, frame, OCCUPATION_COLUMNS, report)
     check_pattern(path, frame, "O*NET-SOC Code", ONET_SOC, "an O*NET-SOC code like 11-1011.00")
     check_unique(path, frame, ["O*NET-SOC Code"])
     tidy = frame.select(
@@ -75,12 +83,7 @@ def read_onet_occupations(path: Path, source: Source) -> Reading:
 
 
 def read_onet_crosswalk(path: Path, source: Source) -> Reading:
-    columns = (
-        "O*NET-SOC 2010 Code",
-        "O*NET-SOC 2010 Title",
-        "O*NET-SOC 2019 Code",
-        "O*NET-SOC 2019 Title",
-    )
+    columns = CROSSWALK_COLUMNS
     report = ReadReport()
     frame = read_strings(path)
     report.rows_in_file = frame.height

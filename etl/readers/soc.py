@@ -30,13 +30,14 @@ LEVELS = {
     "Detailed O*NET-SOC": "onet_soc",
 }
 TITLE = "SOC or O*NET-SOC 2019 Title"
+COLUMNS = (*LEVELS, TITLE, "soc_major_group")
 
 
 def read_soc_structure(path: Path, source: Source) -> Reading:
     report = ReadReport()
     frame = read_strings(path)
     report.rows_in_file = frame.height
-    require_columns(path, frame, (*LEVELS, TITLE, "soc_major_group"), report)
+    require_columns(path, frame, COLUMNS, report)
     filled = pl.sum_horizontal([(pl.col(c).str.strip_chars() != "").cast(pl.Int8) for c in LEVELS])
     hit = first_line(frame, filled != 1)
     if hit:

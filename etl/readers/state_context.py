@@ -20,6 +20,9 @@ from etl.readers.table import (
 )
 from etl.sources.registry import Source
 
+POPULATION_COLUMNS = ("state", "working_age_pop", "state_code")
+GDP_COLUMNS = ("state_code", "state_name", "gdp_total", "year")
+
 
 def _states(path: Path, frame: pl.DataFrame, column: str, report: ReadReport) -> pl.DataFrame:
     frame = frame.with_columns(usps_expr(column).alias("state"))
@@ -36,7 +39,7 @@ def read_working_age_population(path: Path, source: Source) -> Reading:
     report = ReadReport()
     frame = read_strings(path)
     report.rows_in_file = frame.height
-    require_columns(path, frame, ("state", "working_age_pop", "state_code"), report)
+    require_columns(path, frame, POPULATION_COLUMNS, report)
     frame = frame.rename({"state": "name_upstream"})
     frame = _states(path, frame, "state_code", report)
     frame = frame.with_columns(to_number(path, frame, "working_age_pop", pl.Int64))
@@ -61,7 +64,7 @@ def read_state_gdp(path: Path, source: Source) -> Reading:
     require_columns(
         path,
         frame,
-        ("state_code", "state_name", "gdp_total", "year"),
+        GDP_COLUMNS,
         report,
         known=("gdp_millions",),
     )

@@ -22,6 +22,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from etl.config import Settings
+from etl.readers.structure import check_structure
+from etl.readers.table import SourceFormatError
 from etl.sources.checks import FetchError, check_body
 from etl.sources.lock import LockEntry, load_lock, save_lock
 from etl.sources.options import FetchOptions
@@ -70,24 +72,23 @@ def _verify(
     source: Source, path: Path, lock: dict[str, LockEntry], options: FetchOptions
 ) -> tuple[int, str]:
     size, digest = path.stat().st_size, sha256_of(path)
-    if options.accept_changed:
-        return size, digest
-    if source.sha256 and digest != source.sha256:
+    if source.sha256 and digest != source.sha256:  # never overridden: the registry is code
         raise FetchError(
             source.url,
             f"checksum {digest[:12]}… ({size:,} B) differs from the upstream checksum the "
             f"registry knows ({source.sha256[:12]}…, {source.bytes or '?'} B)",
-            "if upstream really published a new version, update sha256/bytes in "
-            "etl/sources/registry.py, or re-run with --accept-changed",
+            f"if upstream really published a new version (`aiei releases` tells), update "
+            f"sha256/bytes of {source.id!r} in etl/sources/registry.py",
         )
     pinned = lock.get(source.url)
-    if pinned and (pinned.sha256 != digest or pinned.bytes != size):
+    changed = pinned and (pinned.sha256 != digest or pinned.bytes != size)
+    if changed and source.id not in options.accept_changed:
         raise FetchError(
             source.url,
             f"the file changed: pinned {pinned.bytes:,} B sha256 {pinned.sha256[:12]}… on "
             f"{pinned.retrieved_at}, now {size:,} B sha256 {digest[:12]}…",
-            "check the release notes upstream, then re-run with --accept-changed to use the "
-            "new file (the pinned one stays in place until you do)",
+            f"check the release notes upstream, then run `aiei build --accept-changed "
+            f"{source.id}` (the pinned file stays in place until you do)",
         )
     return size, digest
 
@@ -106,6 +107,19 @@ def _from_mirror(source: Source, mirror: Path, temp: Path) -> bool:
     shutil.copyfile(candidate, temp)
     check_body(source.url, temp)
     return True
+
+
+def _check_structure(source: Source, temp: Path, origin: str) -> None:
+    """A body that cannot be the file never enters the cache nor the lock."""
+    try:
+        check_structure(temp, source)
+    except SourceFormatError as exc:
+        raise FetchError(
+            source.url,
+            f"the body from the {origin} is not the data file: {exc.problem}"
+            + (f" (line {exc.line})" if exc.line else ""),
+            f"nothing was cached or pinned; try again later: aiei fetch {source.id} --refresh",
+        ) from None
 
 
 def fetch_one(
@@ -139,6 +153,7 @@ def fetch_one(
 
             download(source.url, temp, settings.user_agent, options)
             origin = "network"
+        _check_structure(source, temp, origin)
         size, digest = _verify(source, temp, lock, options)
         os.replace(temp, target)
     finally:
@@ -168,10 +183,9 @@ def fetch_sources(
                     f"{source.url}: {exc.__class__.__name__}: {exc}\n  fix: check "
                     "free space and permissions of the data directory"
                 )
-    for result in results:
-        lock[result.url] = LockEntry(result.bytes, result.sha256, result.retrieved_at)
-    if results:
-        save_lock(settings.lock_file, lock)
+    pins = {r.url: LockEntry(r.bytes, r.sha256, r.retrieved_at) for r in results}
+    if any(lock.get(url) != pin for url, pin in pins.items()):  # a no-op writes nothing
+        save_lock(settings.lock_file, lock | pins)
     if errors:
         raise FetchError(
             f"{len(errors)} of {len(sources)} source(s)",

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 class FetchOptions:
     offline: bool = False
     refresh: bool = False  # ignore the cache and fetch again (to check upstream for changes)
-    accept_changed: bool = False  # accept a body whose checksum differs from the pinned one
+    # ids of the sources whose body may differ from the one pinned in the lock file
+    accept_changed: frozenset[str] = frozenset()
     attempts: int = 4
     backoff: float = 1.0  # seconds; doubles after each failed attempt
     connect_timeout: float = 10.0
