@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -46,11 +47,14 @@ def swap_in(new: Path, target: Path) -> None:
 
 
 def remove_leftovers(target: Path) -> None:
-    """Delete the half-made or retired trees of `target` left by killed processes."""
-    for leftover in target.parent.glob(f".{target.name}-*-*"):
+    """Delete the half-made or retired trees beside `target` left by killed processes."""
+    for leftover in target.parent.glob(".*-*-*"):
         pid = leftover.name.rsplit("-", 1)[-1]
         if pid.isdigit() and not _alive(int(pid)):
-            shutil.rmtree(leftover, ignore_errors=True)
+            if leftover.is_symlink():  # a link made to be renamed into place
+                leftover.unlink()
+            else:
+                shutil.rmtree(leftover, ignore_errors=True)
 
 
 def _alive(pid: int) -> bool:
@@ -61,3 +65,36 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def publish_build(
+    builds: Path, build_id: str, link: Path, fill: Callable[[Path], None], keep: int = 3
+) -> Path:
+    """Make a new folder `builds/<build_id>-<time>-<pid>` with `fill` (never one that is
+    being served), then point `link` at it in one atomic step (a symlink replaced by
+    rename), so `link` is never missing nor half-made. The newest `keep` builds stay on
+    disk for processes still serving them; older ones are removed."""
+    final = builds / f"{build_id}-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}"
+    replace_folder(final, fill)
+    _point(link, final)
+    _prune(builds, keep, current=final)
+    return final
+
+
+def _point(link: Path, target: Path) -> None:
+    if link.exists() and not link.is_symlink():  # a data dir from before builds/: move it
+        os.replace(link, target.parent / f"{target.name}-previous")
+    temp = link.parent / f".{link.name}-link-{os.getpid()}"
+    temp.unlink(missing_ok=True)
+    temp.symlink_to(os.path.relpath(target, link.parent))
+    os.replace(temp, link)
+
+
+def _prune(builds: Path, keep: int, current: Path) -> None:
+    finished = sorted(
+        (p for p in builds.iterdir() if p.is_dir() and not p.name.startswith(".")),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
+    for old in [p for p in finished if p != current][keep - 1 :]:
+        shutil.rmtree(old, ignore_errors=True)

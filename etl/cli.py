@@ -59,19 +59,23 @@ def _fetch_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-progress", action="store_true", help="hide progress bars")
 
 
-def _options(args: argparse.Namespace, refresh: bool = False) -> FetchOptions:
+def _source_ids(args: argparse.Namespace, ids: list[str], flag: str) -> list[str]:
     from etl.sources.registry import sources_by_id
 
-    unknown = [i for i in args.accept_changed if i not in sources_by_id()]
+    unknown = [i for i in ids if i not in sources_by_id()]
     if unknown:
         raise SystemExit(
-            f"aiei {args.command}: --accept-changed: unknown source id(s) {unknown}; "
+            f"aiei {args.command}: {flag}: unknown source id(s) {unknown}; "
             "run `aiei sources` to list them"
         )
+    return ids
+
+
+def _options(args: argparse.Namespace, refresh: bool = False) -> FetchOptions:
     return FetchOptions(
         offline=args.offline,
         refresh=refresh,
-        accept_changed=frozenset(args.accept_changed),
+        accept_changed=frozenset(_source_ids(args, args.accept_changed, "--accept-changed")),
         workers=args.workers,
         progress=not args.no_progress,
     )
@@ -123,6 +127,14 @@ def add_pipeline_commands(commands: argparse._SubParsersAction) -> dict[str, Com
         "when no source file and no pipeline code changed.",
     )
     build.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
+    build.add_argument(
+        "--allow-loss",
+        nargs="+",
+        default=[],
+        metavar="SOURCE_ID",
+        help="let these sources' files remove waves, states or values the current build has "
+        "(the build refuses otherwise)",
+    )
     build.add_argument(
         "--refresh",
         action="store_true",
@@ -182,7 +194,12 @@ def _cmd_fetch(args: argparse.Namespace) -> None:
 def _cmd_build(args: argparse.Namespace) -> None:
     from etl.build import build
 
-    build(settings(), _options(args, refresh=args.refresh), force=args.force)
+    build(
+        settings(),
+        _options(args, refresh=args.refresh),
+        force=args.force,
+        allow_loss=frozenset(_source_ids(args, args.allow_loss, "--allow-loss")),
+    )
 
 
 def _cmd_releases(args: argparse.Namespace) -> int:

@@ -35,7 +35,13 @@ class Settings:
 
     @property
     def processed_dir(self) -> Path:
+        """The current build: a symlink to builds/<build id>, replaced atomically."""
         return self.data_dir / "processed"
+
+    @property
+    def builds_dir(self) -> Path:
+        """The last few builds, by id (processes still serving one keep reading it)."""
+        return self.data_dir / "builds"
 
 
 def settings() -> Settings:

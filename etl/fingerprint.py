@@ -21,14 +21,20 @@ ASSETS_READ = (PROJECT_ROOT / "assets" / "geo" / "states-albers-10m.json",)
 WRITERS = ("polars", "pyarrow")
 
 
-def build_fingerprint(fetched: list[FetchResult]) -> str:
-    digest = hashlib.sha256()
-    for result in sorted(fetched, key=lambda f: f.source_id):
-        digest.update(f"source {result.source_id} {result.url} {result.sha256}\n".encode())
-    digest.update(repr(sources()).encode())
+def code_fingerprint() -> str:
+    """The registry entries as loaded, the etl code, the geometry it reads, the writers."""
+    digest = hashlib.sha256(repr(sources()).encode())
     for path in sorted([*ETL_DIR.rglob("*.py"), *ASSETS_READ]):
         digest.update(f"file {path.relative_to(PROJECT_ROOT).as_posix()}\n".encode())
         digest.update(path.read_bytes())
     for package in WRITERS:
         digest.update(f"package {package} {metadata.version(package)}\n".encode())
+    return digest.hexdigest()
+
+
+def build_fingerprint(fetched: list[FetchResult], code: str) -> str:
+    """The code fingerprint and every fetched file (id, URL, sha256)."""
+    digest = hashlib.sha256(code.encode())
+    for result in sorted(fetched, key=lambda f: f.source_id):
+        digest.update(f"source {result.source_id} {result.url} {result.sha256}\n".encode())
     return digest.hexdigest()

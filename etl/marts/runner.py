@@ -17,10 +17,11 @@ from pathlib import Path
 
 import polars as pl
 
-from etl.atomic import replace_folder, write_text_atomically
+from etl.atomic import publish_build, write_text_atomically
 from etl.config import PROJECT_ROOT
 from etl.errors import UserFacingError
 from etl.evidence import check_no_nan, check_statuses
+from etl.guard import profile
 from etl.harmonise.aei import AEI_HARMONISED
 from etl.marts.coverage import measure_coverage
 from etl.marts.occupation_groups import STATE_OCCUPATION_GROUPS
@@ -122,10 +123,14 @@ def _sha256(path: Path) -> str:
 
 
 def publish(
-    marts: dict[str, pl.DataFrame], staged: Staging, processed_dir: Path, fingerprint: str
+    marts: dict[str, pl.DataFrame],
+    staged: Staging,
+    processed_dir: Path,
+    fingerprint: str,
+    code: str = "",
 ) -> dict:
-    """Write the marts, the dictionary and the manifest into a new processed/ and swap it
-    in; return the manifest."""
+    """Write the marts, the dictionary and the manifest into `builds/<build id>` beside
+    `processed_dir` and point `processed_dir` at it; return the manifest."""
     coverage = measure_coverage(marts)
     warnings = check_published_aui(marts["state_usage"])
     for source_id, source in staged.sources.items():
@@ -133,6 +138,8 @@ def publish(
     manifest: dict = {
         "build_id": fingerprint[:12],
         "fingerprint": fingerprint,
+        "code_fingerprint": code,
+        "profile": profile(marts),
         "built_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
         **_build_environment(),
         "tables": {},
@@ -159,5 +166,5 @@ def publish(
             folder / "manifest.json", json.dumps(manifest, indent=2, sort_keys=True) + "\n"
         )
 
-    replace_folder(processed_dir, fill)
+    publish_build(processed_dir.parent / "builds", manifest["build_id"], processed_dir, fill)
     return manifest
