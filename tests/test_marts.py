@@ -260,3 +260,50 @@ def test_conform_sorts_by_key_and_refuses_a_repeated_key():
     assert conformed.rows() == [(None, 1, 2.0), ("IN", 0, 4.0), ("IN", 1, 3.0), ("OH", 0, 1.0)]
     with pytest.raises(ValueError, match=r"repeats, e.g. \[\('IN', 1\)\]"):
         spec.conform(pl.concat([frame, frame.slice(2, 1)]))
+
+
+def test_published_national_rows_replace_the_state_weighted_us_share(built):
+    """A complete release has national rows (`US` or `USA`): where they exist the published
+    US share is used, and the manifest's coverage says which was used."""
+    staged = load_staging(built.staging_dir)
+    long = staged.tables["aei_long"]
+    template = long.filter(
+        (pl.col("wave") == "2025-08")
+        & (pl.col("facet") == "request")
+        & (pl.col("level") == 2)
+        & (pl.col("state") == "IN")
+    ).head(1)
+    cluster = template["cluster_name"].item()
+    national = template.with_columns(
+        pl.lit("nation").alias("geo_level"),
+        pl.lit("US").alias("state"),
+        pl.lit(12.345).alias("value"),
+        pl.lit(None, pl.String).alias("state_fips"),
+        pl.lit(None, pl.String).alias("state_name"),
+    )
+    collaboration = long.filter(
+        (pl.col("wave") == "2025-08")
+        & (pl.col("facet") == "collaboration")
+        & (pl.col("state") == "IN")
+        & pl.col("cluster_name").is_in(
+            ["directive", "feedback loop", "task iteration", "learning", "validation"]
+        )
+    ).with_columns(
+        pl.lit("nation").alias("geo_level"),
+        pl.lit("US").alias("state"),
+        pl.lit(20.0).alias("value"),  # five equal patterns: automation = 2 / 5 = 40 %
+        pl.lit(None, pl.String).alias("state_fips"),
+        pl.lit(None, pl.String).alias("state_name"),
+    )
+    tables = dict(staged.tables)
+    tables["aei_long"] = pl.concat([long, national, collaboration])
+    marts = build_marts(type(staged)(tables, staged.sources))
+    requests = marts["state_requests"].filter(
+        (pl.col("wave") == "2025-08")
+        & (pl.col("cluster") == cluster)
+        & (pl.col("level") == "major")
+    )
+    assert set(requests["us_pct"]) == {12.345}
+    assert set(requests["us_pct_source"]) == {"published national"}
+    us = marts["state_summary"].filter((pl.col("wave") == "2025-08") & (pl.col("state") == "US"))
+    assert us["automation_share_pct"].item() == pytest.approx(40.0)

@@ -987,3 +987,20 @@ def test_oews_keeps_exactly_the_datatypes_the_marts_use():
     from etl.readers.oews import KEPT_DATATYPES
 
     assert sorted(KEPT_DATATYPES) == sorted(OEWS_FIELDS)
+
+
+@pytest.mark.parametrize(
+    "key, written, spelling",
+    [("long", "US", "USA"), ("wide", "USA", "US")],
+)
+def test_national_rows_in_either_spelling_are_the_nation(tmp_path, key, written, spelling):
+    """The raw long files write the nation `US`, the enriched and wide ones `USA`."""
+    fixture = FIXTURES[key]
+    column = fixture.header.index("geo_id")
+    rows = [
+        [spelling if str(cell) == written and i == column else cell for i, cell in enumerate(r)]
+        for r in fixture.rows
+    ]
+    table = fixture.read(fixture.write(tmp_path, rows=rows)).table
+    nation = table.filter(pl.col("geo_level") == "nation")
+    assert nation.height == 1 and nation["state"].item() == "US"

@@ -69,7 +69,19 @@ def measure_coverage(marts: dict[str, pl.DataFrame]) -> dict:
             "by_state": dict(reached.filter(in_51).sort("state").select("state", "pct").rows()),
         },
         "us_task_usage_by_match_pct": by_method,
+        "us_share_source": _us_share_sources(marts),
     }
+
+
+def _us_share_sources(marts: dict[str, pl.DataFrame]) -> dict:
+    """Per table and wave, where the US shares came from: the release's national rows where
+    it has them, else the usage-weighted mean of the published states."""
+    found: dict = {}
+    for name in ("state_requests", "state_tasks"):
+        rows = marts[name].group_by("wave", "us_pct_source").len().sort("wave", "us_pct_source")
+        for wave, source, count in rows.rows():
+            found.setdefault(name, {}).setdefault(wave, {})[source] = count
+    return found
 
 
 def _value(frame: pl.DataFrame, state: str) -> float | None:

@@ -108,8 +108,19 @@ def _largest_occupations(occupations: pl.DataFrame) -> pl.DataFrame:
     return _spread(occupations, ["state"], order, fields, "largest_occupation")
 
 
-def _us_usage(usage: pl.DataFrame) -> pl.DataFrame:
-    """National rows: totals over the 51 and usage-weighted means of state shares."""
+def _national_automation(harmonised: pl.DataFrame) -> pl.DataFrame:
+    """The automation share a release publishes for the nation, where it does."""
+    return harmonised.filter(
+        (pl.col("geo_level") == "nation")
+        & (pl.col("dimension") == "collaboration_bucket")
+        & (pl.col("cluster_id") == "automation")
+        & (pl.col("measure") == "pct")
+    ).select("wave", pl.col("value").alias("national_automation"))
+
+
+def _us_usage(usage: pl.DataFrame, harmonised: pl.DataFrame) -> pl.DataFrame:
+    """National rows: totals over the 51; the automation share as published for the nation
+    where the release has national rows, else the usage-weighted mean of the states'."""
     states = usage.filter(~pl.col("is_territory"))
     weight = pl.coalesce("usage_count", "usage_share_pct")
     automation = pl.col("automation_share_pct")
@@ -136,6 +147,11 @@ def _us_usage(usage: pl.DataFrame) -> pl.DataFrame:
             # the US is the reference (AUI 1, 100 % of itself): no interval to draw
             pl.lit(NOT_COMPUTABLE).alias("interval_status"),
         )
+        .join(_national_automation(harmonised), on="wave", how="left")
+        .with_columns(
+            pl.coalesce("national_automation", "automation_share_pct").alias("automation_share_pct")
+        )
+        .drop("national_automation")
     )
 
 
@@ -161,7 +177,7 @@ def build_state_summary(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
         "support_reason",
         *FROM_USAGE,
     )
-    rows = pl.concat([head, _us_usage(usage)], how="diagonal_relaxed")
+    rows = pl.concat([head, _us_usage(usage, inputs["aei_harmonised"])], how="diagonal_relaxed")
     exposure = exposure_by_state(inputs["state_occupations"])
     totals = (
         inputs["oews"]
@@ -344,7 +360,8 @@ STATE_SUMMARY = Mart(
             "automation_share_pct",
             pl.Float64,
             "% of classified collaboration",
-            "Automation share; US row = usage-weighted mean of the states'.",
+            "Automation share; US row: the release's national value where it publishes one, "
+            "else the usage-weighted mean of the states'.",
             "state_usage",
         ),
         col(
@@ -448,6 +465,6 @@ STATE_SUMMARY = Mart(
         status_col("top_uses_status", "top_use_1_name"),
     ),
     staging=("oews",),
-    marts=("state_usage", "state_requests", "state_occupations"),
+    marts=("aei_harmonised", "state_usage", "state_requests", "state_occupations"),
     build=build_state_summary,
 )

@@ -3,7 +3,8 @@
 `geo_id,geography,date_start,date_end,platform_and_product,facet,level,variable,cluster_name,value`
 with the first nine columns a unique key. We keep the rows about the United States: each
 state (`state_us` geo `IN` in 2025-08; `country-state` geo `US-IN` later) and the nation
-(`country` geo `US`), and drop other countries, the global rows and `not_classified` geos.
+(`country` geo `US`, or `USA` as the enriched files write it), and drop other countries,
+the global rows and `not_classified` geos.
 The geography-level usage facet (`state_us`, `country-state`, `country`) is renamed `usage`
 so one name means the same thing in every release.
 """
@@ -69,6 +70,8 @@ USED_FACET_VARIABLES = {
     "request": ("request_count", "request_pct"),
 }
 NOT_A_PLACE = ("not_classified", "NONE")
+# The raw files write the nation `US`, the enriched and wide ones `USA`: both are the nation.
+NATION_IDS = ("US", "USA")
 
 
 def _known_facets(source: Source) -> set[str]:
@@ -127,7 +130,7 @@ def _us_rows(path: Path, frame: pl.DataFrame) -> pl.DataFrame:
         (geography == "country-state") & geo.str.starts_with("US-")
     )
     is_state = is_state & ~geo.is_in(NOT_A_PLACE) & ~geo.str.ends_with("-not_classified")
-    is_nation = (geography == "country") & (geo == "US")
+    is_nation = (geography == "country") & geo.is_in(NATION_IDS)
     kept = frame.filter(is_state | is_nation).with_columns(
         pl.when(geography == "country")
         .then(pl.lit("nation"))

@@ -2,8 +2,9 @@
 
 `date_start,date_end,geo_id,geo_level,category_name,hierarchy_level,metric_id,value,node_name,
 node_external_id`; `date_end` is exclusive; `hierarchy_level` 0 is the leaf. We keep US
-states (`subregion` geo `US-XX`) and the nation (`country` geo `USA`). Request node ids are
-opaque per release, so the key is `node_external_id`, never `node_name` (names repeat).
+states (`subregion` geo `US-XX`) and the nation (`country` geo `USA`, or `US`). Request
+node ids are opaque per release, so the key is `node_external_id`, never `node_name` (names
+repeat).
 Each metric gets its unit beside it: the two time metrics are in different units
 (hours vs minutes), a trap for anyone who compares them.
 """
@@ -15,6 +16,7 @@ from pathlib import Path
 import polars as pl
 
 from etl.geo import TERRITORIES, attach_state_names, usps_expr
+from etl.readers.aei_long import NATION_IDS
 from etl.readers.table import (
     LINE,
     Reading,
@@ -151,7 +153,7 @@ def read_aei_wide(path: Path, source: Source) -> Reading:
 
     geo = pl.col("geo_id")
     is_state = (pl.col("geo_level") == "subregion") & geo.str.starts_with("US-")
-    is_nation = (pl.col("geo_level") == "country") & (geo == "USA")
+    is_nation = (pl.col("geo_level") == "country") & geo.is_in(NATION_IDS)
     frame = frame.filter(is_state | is_nation).with_columns(
         pl.when(is_nation).then(pl.lit("nation")).otherwise(pl.lit("state")).alias("geo_level"),
         pl.when(is_nation).then(pl.lit("US")).otherwise(usps_expr("geo_id")).alias("state"),
