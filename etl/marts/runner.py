@@ -24,6 +24,7 @@ from etl.evidence import check_no_nan, check_statuses
 from etl.guard import profile
 from etl.harmonise.aei import AEI_HARMONISED
 from etl.marts.coverage import measure_coverage
+from etl.marts.income_fit import STATE_INCOME_FIT
 from etl.marts.occupation_groups import STATE_OCCUPATION_GROUPS
 from etl.marts.occupations import STATE_OCCUPATIONS
 from etl.marts.requests import STATE_REQUESTS
@@ -31,6 +32,8 @@ from etl.marts.states import STATES
 from etl.marts.summary import STATE_SUMMARY
 from etl.marts.tasks import STATE_TASKS, TASK_OCCUPATION_MAP
 from etl.marts.usage import STATE_USAGE, check_published_aui
+from etl.marts.usage_profile import STATE_USAGE_PROFILE
+from etl.marts.wage_bands import STATE_WAGE_BANDS
 from etl.marts.waves import WAVES
 from etl.spec import Mart
 from etl.staging import Staging
@@ -47,6 +50,9 @@ MARTS: tuple[Mart, ...] = (
     STATE_OCCUPATIONS,
     STATE_OCCUPATION_GROUPS,
     STATE_SUMMARY,
+    STATE_USAGE_PROFILE,
+    STATE_WAGE_BANDS,
+    STATE_INCOME_FIT,
 )
 PACKAGES = ("polars", "pyarrow", "requests", "plotly", "dash")
 
