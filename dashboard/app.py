@@ -14,9 +14,9 @@ from dash import Dash, Input, Output, State, callback, clientside_callback
 from flask import Flask
 from flask_compress import Compress
 
+from dashboard import api, downloads, security, static_files
 from dashboard import components as ui
 from dashboard import data as app_data
-from dashboard import downloads, security, static_files
 from dashboard.data import DataNotBuilt, marts
 from dashboard.pages import compare, home, methodology, state
 from dashboard.routes import PageNotFound, page_of, validate
@@ -90,6 +90,7 @@ def create_app(processed_dir: Path | None = None) -> Dash:
     static_files.install(server)  # registered after Compress, so it runs first
     app_data.install(server, processed_dir or settings().processed_dir)
     downloads.register(server)
+    api.register(server)
     security.install(app)
     app.layout = ui.frame()
     return app
