@@ -26,6 +26,7 @@ from etl.harmonise.aei import AEI_HARMONISED
 from etl.marts.coverage import measure_coverage
 from etl.marts.income_fit import STATE_INCOME_FIT
 from etl.marts.occupation_groups import STATE_OCCUPATION_GROUPS
+from etl.marts.occupation_index import OCCUPATION_TASKS, OCCUPATIONS
 from etl.marts.occupations import STATE_OCCUPATIONS
 from etl.marts.requests import STATE_REQUESTS
 from etl.marts.states import STATES
@@ -53,6 +54,8 @@ MARTS: tuple[Mart, ...] = (
     STATE_USAGE_PROFILE,
     STATE_WAGE_BANDS,
     STATE_INCOME_FIT,
+    OCCUPATION_TASKS,
+    OCCUPATIONS,
 )
 PACKAGES = ("polars", "pyarrow", "requests", "plotly", "dash")
 
