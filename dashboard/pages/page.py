@@ -59,10 +59,10 @@ class Page:
     @cached_property
     def pattern(self) -> re.Pattern[str]:
         """The path as a regular expression; a trailing slash is optional."""
-        parts = _PARAMETER.split(self.path.rstrip("/"))
+        parts = _PARAMETER.split(self.path.rstrip("/"))  # literal, name, literal, ...
         regex = "".join(
-            rf"(?P<{part}>[^/]{{1,40}})" if odd else re.escape(part)
-            for odd, part in ((i % 2 == 1, p) for i, p in enumerate(parts))
+            rf"(?P<{part}>[^/]{{1,40}})" if index % 2 else re.escape(part)
+            for index, part in enumerate(parts)
         )
         return re.compile(regex + "/?")
 
