@@ -1,4 +1,4 @@
-"""Each chart of the app as data + figure, from URL-level parameters.
+"""Each chart of the app as data + figure, from a view of `dashboard.urls`.
 
 Pages, image export and briefings all call these, so a PNG, an SVG or a briefing shows
 exactly what the page shows.
@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
-from dashboard.data import Marts
+from dashboard import present
+from dashboard.data import Marts, per_marts
 from dashboard.figures.charts import (
     GroupRow,
     ShareRow,
@@ -22,94 +23,162 @@ from dashboard.figures.charts import (
     trend_lines,
     usage_vs_jobs_bars,
 )
-from dashboard.figures.maps import choropleth
+from dashboard.figures.maps import MapRow, choropleth
 from dashboard.metrics import METRICS
+from dashboard.urls import MapView, StateView, View
+
+RELEASE_BREAK = "new release"
 
 
+# --- the map ----------------------------------------------------------------------------
 @dataclass(frozen=True)
-class Params:
-    state: str = "IN"
-    wave: str = ""
-    level: str = "major"
-    metric: str = "aui"
-    cluster: str | None = None
+class RankedState:
+    """One state's value of the map's metric, with its rank as the marts have it."""
+
+    state: str
+    name: str
+    value: float | None
+    rank: int | None
+    tied: bool | None
+    ranked: int | None
+    extra: str = ""  # one more hover line (a cluster's specialization)
+
+    @property
+    def rank_text(self) -> str:
+        return present.rank_text(self.rank, self.tied, self.ranked)
 
 
-def map_figure(data: Marts, p: Params) -> go.Figure:
-    rows, us_value = data.map_rows(p.metric, p.wave, p.cluster)
-    return choropleth(rows, METRICS[p.metric], us_value)
+@per_marts()
+def map_rows(data: Marts, view: MapView) -> tuple[tuple[RankedState, ...], float | None]:
+    """The 51 in map order, and the US value."""
+    rows, us_value = data.metric_values(view.metric, view.wave, view.cluster)
+    return tuple(
+        RankedState(
+            r["state"],
+            r["name"],
+            r["value"],
+            r["rank"],
+            r["tied"],
+            r["ranked"],
+            ""
+            if r["specialization"] is None
+            else f"Specialization: {present.number_text(r['specialization'])}× US",
+        )
+        for r in rows
+    ), us_value
 
 
-def top_uses(data: Marts, p: Params, n: int = 8) -> tuple[str | None, tuple[ShareRow, ...]]:
-    return data.top_uses(p.state, p.wave, p.level, n)
+def map_subject(data: Marts, view: MapView) -> str:
+    """What the map shows: the metric, or the use of AI it is the share of."""
+    if view.metric == "cluster":
+        return dict(data.clusters(view.wave)).get(view.cluster, METRICS["cluster"].label)
+    return METRICS[view.metric].label
 
 
-def top_uses_figure(data: Marts, p: Params) -> go.Figure:
-    _, rows = top_uses(data, p)
-    return state_vs_us_bars(
-        rows, data.state_names[p.state], empty="Request clusters are not published for this state."
+def map_title(data: Marts, view: MapView) -> str:
+    return f"{map_subject(data, view)} — {data.wave_label(view.wave)}"
+
+
+def map_figure(data: Marts, view: MapView) -> go.Figure:
+    rows, us_value = map_rows(data, view)
+    return choropleth(
+        [MapRow(r.state, r.name, r.value, r.rank_text, r.extra) for r in rows],
+        METRICS[view.metric],
+        us_value,
     )
 
 
-def groups(data: Marts, p: Params) -> tuple[str, tuple[GroupRow, ...]]:
+@per_marts()
+def map_figure_json(data: Marts, view: MapView) -> dict:
+    """The map as the plain JSON tree Dash sends: built once per view."""
+    return map_figure(data, view).to_plotly_json()
+
+
+# --- a state ----------------------------------------------------------------------------
+def top_uses(data: Marts, view: StateView, n: int = 8) -> tuple[str | None, tuple[ShareRow, ...]]:
+    return data.top_uses(view.state, view.wave, view.level, n)
+
+
+def top_uses_figure(data: Marts, view: StateView) -> go.Figure:
+    _, rows = top_uses(data, view)
+    return state_vs_us_bars(
+        rows,
+        data.state_names[view.state],
+        empty="Request clusters are not published for this state.",
+    )
+
+
+def groups(data: Marts, view: StateView) -> tuple[str, tuple[GroupRow, ...]]:
     """Usage vs jobs by occupation group in the wave, or the latest wave that has them."""
-    for wave in [p.wave, *sorted(data.waves, reverse=True)]:
+    for wave in [view.wave, *sorted(data.waves, reverse=True)]:
         rows = tuple(
-            r for r in data.occupation_groups(p.state, wave) if r.usage_share_pct is not None
+            r for r in data.occupation_groups(view.state, wave) if r.usage_share_pct is not None
         )
         if rows:
             return wave, rows
-    return p.wave, ()
+    return view.wave, ()
 
 
-def groups_figure(data: Marts, p: Params) -> go.Figure:
-    return usage_vs_jobs_bars(groups(data, p)[1][:12], data.state_names[p.state])
+def groups_figure(data: Marts, view: StateView) -> go.Figure:
+    return usage_vs_jobs_bars(groups(data, view)[1][:12], data.state_names[view.state])
 
 
-def occupations_figure(data: Marts, p: Params) -> go.Figure:
-    return occupations_bars(data.largest_occupations(p.state))
+def occupations_figure(data: Marts, view: StateView) -> go.Figure:
+    return occupations_bars(data.largest_occupations(view.state), data.high_exposure_threshold)
 
 
-def automation_rows(data: Marts, p: Params) -> list[SplitRow]:
-    rows = [
-        SplitRow(data.state_names[s], (data.summary(p.wave, s) or {}).get("automation_share_pct"))
-        for s in [p.state, *data.neighbours(p.state)]
+def automation_rows(data: Marts, view: StateView) -> list[SplitRow]:
+    places = [view.state, *data.neighbours(view.state), "US"]
+    return [
+        SplitRow(
+            "United States" if place == "US" else data.state_names[place],
+            (data.summary(view.wave, place) or {}).get("automation_share_pct"),
+        )
+        for place in places
     ]
-    rows.append(
-        SplitRow("United States", (data.summary(p.wave, "US") or {}).get("automation_share_pct"))
-    )
-    return rows
 
 
-def automation_figure(data: Marts, p: Params) -> go.Figure:
-    return automation_bars(automation_rows(data, p))
+def automation_figure(data: Marts, view: StateView) -> go.Figure:
+    return automation_bars(automation_rows(data, view))
 
 
-def trend_aui_figure(data: Marts, p: Params) -> go.Figure:
+def release_breaks(data: Marts) -> list[tuple[str, str]]:
+    return [(wave, RELEASE_BREAK) for wave in data.release_breaks]
+
+
+def trend_aui_figure(data: Marts, view: StateView) -> go.Figure:
     return trend_lines(
-        {data.state_names[p.state]: data.trend(p.state, "aui")},
+        {data.state_names[view.state]: data.trend(view.state, "aui")},
         "AUI across waves",
         "index",
-        data.release_breaks,
+        release_breaks(data),
         reference=1.0,
     )
 
 
-def trend_share_figure(data: Marts, p: Params) -> go.Figure:
+def trend_share_figure(data: Marts, view: StateView) -> go.Figure:
     return trend_lines(
-        {data.state_names[p.state]: data.trend(p.state, "usage_share_pct")},
+        {data.state_names[view.state]: data.trend(view.state, "usage_share_pct")},
         "Share of US conversations",
         "%",
-        data.release_breaks,
+        release_breaks(data),
     )
 
 
-FIGURES: dict[str, Callable[[Marts, Params], go.Figure]] = {
-    "map": map_figure,
-    "top-uses": top_uses_figure,
-    "groups": groups_figure,
-    "occupations": occupations_figure,
-    "automation": automation_figure,
-    "trend-aui": trend_aui_figure,
-    "trend-share": trend_share_figure,
+@dataclass(frozen=True)
+class Chart:
+    """A chart that can be exported: the view its URL describes, and its figure."""
+
+    view: type[View]
+    figure: Callable[[Marts, View], go.Figure]
+
+
+FIGURES: dict[str, Chart] = {
+    "map": Chart(MapView, map_figure),
+    "top-uses": Chart(StateView, top_uses_figure),
+    "groups": Chart(StateView, groups_figure),
+    "occupations": Chart(StateView, occupations_figure),
+    "automation": Chart(StateView, automation_figure),
+    "trend-aui": Chart(StateView, trend_aui_figure),
+    "trend-share": Chart(StateView, trend_share_figure),
 }

@@ -7,19 +7,13 @@ from datetime import date
 
 import plotly.graph_objects as go
 
+from dashboard import present, views
 from dashboard.data import Marts
 from dashboard.figures.charts import state_vs_us_bars, usage_vs_jobs_bars
 from dashboard.figures.maps import locator
 from dashboard.metrics import METRICS
-from dashboard.views import Params, groups
-from etl.marts.summary import HIGH_EXPOSURE_THRESHOLD
-
-
-@dataclass(frozen=True)
-class Tile:
-    label: str
-    value: str
-    comparison: str
+from dashboard.present import Tile
+from dashboard.urls import StateView
 
 
 @dataclass
@@ -40,42 +34,43 @@ class Briefing:
     figures: dict[str, go.Figure] = field(default_factory=dict)
 
 
-def _pct(value: float | None, digits: int = 1) -> str:
-    return f"{value:.{digits}f}%" if value is not None else "not published"
-
-
-def _narrative(data: Marts, state: str, wave: str, row: dict, us: dict, top: tuple | None) -> str:
-    name = data.state_names[state]
+def _narrative(data: Marts, view: StateView, row: dict, us: dict, top: tuple | None) -> str:
+    """Sentences for the numbers that are published; each number formatted like the page."""
+    name, fmt = data.state_names[view.state], {m: METRICS[m].format for m in METRICS}
     parts = []
     if row.get("aui") is not None:
         more = "more" if row["aui"] >= 1 else "less"
         parts.append(
-            f"In {data.wave_label(wave)}, people in {name} used Claude {more} than the "
-            f"state's working-age population predicts: an AI Usage Index of {row['aui']:.2f} "
-            f"(the US is 1.00), rank {row['aui_rank']} of 51. {name} accounted for "
-            f"{row['usage_share_pct']:.2f}% of US conversations."
+            f"In {data.wave_label(view.wave)}, people in {name} used Claude {more} than the "
+            "state's working-age population predicts: an AI Usage Index of "
+            f"{fmt['aui'](row['aui'])} (the US is {fmt['aui'](us.get('aui'))}), "
+            f"{present.metric_rank(METRICS['aui'], row)}. {name} accounted for "
+            f"{fmt['usage_share'](row.get('usage_share_pct'))} of US conversations."
         )
     if top:
         used, first = top
         parts.append(
             f"The most common use of AI in {name} ({used}) was “{first.label}”: "
-            f"{first.state_pct:.1f}% of conversations, {first.specialization:.2f}× its US "
-            "share."
+            f"{present.percent_text(first.state_pct)} of conversations, "
+            f"{present.number_text(first.specialization)}× its US share."
         )
     if row.get("automation_share_pct") is not None:
         parts.append(
-            f"{row['automation_share_pct']:.0f}% of classified conversations were automation "
-            f"(Claude carrying out the task) against {us['automation_share_pct']:.0f}% "
-            "nationally."
+            f"{fmt['automation'](row['automation_share_pct'])} of classified conversations were "
+            "automation (Claude carrying out the task) against "
+            f"{fmt['automation'](us.get('automation_share_pct'))} nationally."
         )
     if row.get("exposure_weighted_employment") is not None:
         parts.append(
             f"The largest occupation is {row['largest_occupation_1_title']} "
-            f"({row['largest_occupation_1_employment']:,.0f} jobs). On average, "
-            f"{row['exposure_weighted_employment'] * 100:.1f}% of the task time of {name}'s "
-            f"jobs is observed in AI use (US {us['exposure_weighted_employment'] * 100:.1f}%); "
-            f"{row['jobs_high_exposure']:,.0f} jobs ({row['jobs_high_exposure_pct']:.1f}%) are "
-            f"in occupations where it is at least {HIGH_EXPOSURE_THRESHOLD:.0%}."
+            f"({present.count_text(row['largest_occupation_1_employment'])} jobs). On average, "
+            f"{fmt['exposure'](row['exposure_weighted_employment'])} of the task time of "
+            f"{name}'s jobs is observed in AI use (US "
+            f"{fmt['exposure'](us.get('exposure_weighted_employment'))}); "
+            f"{present.count_text(row.get('jobs_high_exposure'))} jobs "
+            f"({fmt['jobs_high_exposure'](row.get('jobs_high_exposure_pct'))}) are in "
+            "occupations with "
+            f"{present.high_exposure_text(row.get('high_exposure_threshold'))}."
         )
     return " ".join(parts)
 
@@ -83,44 +78,18 @@ def _narrative(data: Marts, state: str, wave: str, row: dict, us: dict, top: tup
 def briefing(data: Marts, state: str, wave: str, today: date | None = None) -> Briefing:
     name = data.state_names[state]
     row, us = data.summary(wave, state) or {}, data.summary(wave, "US") or {}
-    params = Params(state=state, wave=wave)
-    tiles = []
-    for headline in data.headlines(wave, state):
-        spec = METRICS[headline.metric]
-        rank = f"rank {headline.rank} of 51 · " if headline.rank else ""
-        comparison = (
-            f"{rank}{data.population_share[state]:.2f}% of US working-age people"
-            if headline.metric == "usage_share"
-            else f"{rank}US {spec.format(headline.us_value)}"
-        )
-        tiles.append(Tile(spec.label, spec.format(headline.value), comparison))
-    tiles.append(
-        Tile(
-            "Jobs in highly exposed occupations",
-            f"{row['jobs_high_exposure']:,.0f}"
-            if row.get("jobs_high_exposure") is not None
-            else "not published",
-            f"{_pct(row.get('jobs_high_exposure_pct'))} of jobs · US "
-            f"{_pct(us.get('jobs_high_exposure_pct'))}",
-        )
-    )
-    used, uses = data.top_uses(state, wave, "major", 6)
-    group_wave, group_rows = groups(data, params)
-    table = data.occupation_table(state, 8)
+    view = StateView(state, wave)
+    tiles = present.headline_tiles(row, us, data.population_share.get(state))
+    used, uses = views.top_uses(data, view, 6)
+    group_wave, group_rows = views.groups(data, view)
     occupations = [
         [
             r["title"],
-            f"{r['employment']:,.0f}",
-            f"≥ ${r['median_wage_lower_bound']:,.0f}"
-            if r["median_wage_status"] == "top-coded"
-            else (
-                f"${r['median_annual_wage']:,.0f}"
-                if r["median_annual_wage"] is not None
-                else "not released"
-            ),
-            f"{r['observed_exposure']:.0%}" if r["observed_exposure"] is not None else "no score",
+            present.count_text(r["employment"]),
+            present.occupation_wage(r),
+            present.exposure_text(r["observed_exposure"]),
         ]
-        for r in table.iter_rows(named=True)
+        for r in data.occupation_rows(state, 8)
     ]
     releases: dict[str, set[str]] = {}
     for source in data.manifest.get("sources", {}).values():
@@ -139,7 +108,7 @@ def briefing(data: Marts, state: str, wave: str, today: date | None = None) -> B
         wave_label=data.wave_label(wave),
         generated=(today or date.today()).isoformat(),
         tiles=tiles,
-        narrative=_narrative(data, state, wave, row, us, (used, uses[0]) if uses else None),
+        narrative=_narrative(data, view, row, us, (used, uses[0]) if uses else None),
         uses_note=(
             f"Wave {used} ({data.wave_label(used)}), coarsest request level. "
             "Bars: share of conversations; × US = specialization."
@@ -148,13 +117,7 @@ def briefing(data: Marts, state: str, wave: str, today: date | None = None) -> B
         ),
         occupations=occupations,
         groups_note=f"Share of AI usage (wave {group_wave}) vs share of jobs (OEWS May 2025).",
-        caveats=[
-            "Usage is a sample of Claude.ai conversations; a missing value was not published "
-            "by Anthropic (privacy floor), never zero.",
-            "Exposure describes tasks seen in AI use, not jobs lost or created. OEWS excludes "
-            "the self-employed.",
-            *data.caveats(state),
-        ],
+        caveats=present.caveats(data.caveats(state)),
         sources=sources,
         citation="State AI Economic Index ("
         + (today or date.today()).strftime("%Y")
@@ -163,8 +126,8 @@ def briefing(data: Marts, state: str, wave: str, today: date | None = None) -> B
         + ". Data: Anthropic Economic Index (CC-BY); "
         "O*NET 29.3 (USDOL/ETA, CC BY 4.0); BLS OEWS May 2025.",
         figures={
-            "locator": locator(state, height=150),
+            "locator": locator(state, list(data.state_names), height=150),
             "uses": state_vs_us_bars(uses, name, width=34, empty="Not published for this state."),
-            "groups": usage_vs_jobs_bars(group_rows[:6], name, width=44),
+            "groups": usage_vs_jobs_bars(group_rows[:6], name, width=50),
         },
     )

@@ -44,7 +44,7 @@ window.showBriefing = async function (body, figures) {
 """
 
 # Chart sizes inside the page (CSS px): two columns of the printable width.
-FIGURE_SIZES = {"locator": (190, 112), "uses": (350, 285), "groups": (716, 175)}
+FIGURE_SIZES = {"locator": (190, 112), "uses": (350, 285), "groups": (716, 150)}
 
 
 def shell_html() -> str:
@@ -97,8 +97,8 @@ def page(b: Briefing) -> tuple[str, dict[str, dict]]:
     e = html.escape
     tiles = "".join(
         f"<div class='tile'><div class='label'>{e(t.label)}</div>"
-        f"<div class='value'>{e(t.value)}</div><div class='cmp'>{e(t.comparison)}"
-        "</div></div>"
+        f"<div class='value'>{e(t.value)}</div><div class='cmp'>{e(t.rank)} · "
+        f"{e(t.comparison)}</div><div class='def'>{e(t.definition)}</div></div>"
         for t in b.tiles
     )
     caveats = " ".join(e(c) for c in b.caveats)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
+from dashboard import present
 from dashboard.figures.style import (
     ACCENT,
     GRID,
@@ -17,7 +18,6 @@ from dashboard.figures.style import (
     empty_figure,
     wrap,
 )
-from etl.marts.summary import HIGH_EXPOSURE_THRESHOLD
 
 COMPARE_COLOURS = ("#1f5f99", "#e08214", "#5e3c99", "#1b9e77")
 
@@ -107,21 +107,27 @@ class OccupationRow:
     usage_share_pct: float | None = None
 
 
-def occupations_bars(rows: Sequence[OccupationRow], width: int = 36) -> go.Figure:
-    """Largest occupations by jobs; bar colour = observed AI exposure (grey = no score)."""
+def occupations_bars(
+    rows: Sequence[OccupationRow], threshold: float | None, width: int = 36
+) -> go.Figure:
+    """Largest occupations by jobs; bar colour = observed AI exposure: accent at or above
+    `threshold` (highly exposed), grey = no score."""
     if not rows:
         return empty_figure("No occupation data.")
     rows = list(rows)[::-1]
     labels = [wrap(r.title, width) for r in rows]
     colours = [
-        ACCENT
-        if (r.exposure or 0) >= HIGH_EXPOSURE_THRESHOLD
+        US_COLOUR
+        if r.exposure is None
+        else ACCENT
+        if threshold is not None and r.exposure >= threshold
         else STATE_COLOUR
-        if r.exposure is not None
-        else US_COLOUR
         for r in rows
     ]
-    notes = [f"exposure {r.exposure:.0%}" if r.exposure is not None else "no score" for r in rows]
+    notes = [
+        "no score" if r.exposure is None else f"exposure {present.exposure_text(r.exposure)}"
+        for r in rows
+    ]
     figure = go.Figure(
         go.Bar(
             y=labels,
@@ -342,18 +348,16 @@ def automation_bars(rows: Sequence[SplitRow]) -> go.Figure:
 
 
 def compare_bars(
-    values: dict[str, float | None],
+    values: dict[str, tuple[float | None, str]],
     title: str,
     unit: str,
     reference: float | None = None,
-    decimals: int = 2,
 ) -> go.Figure:
-    """One bar per geography for one metric; unpublished ones say so."""
+    """One bar per geography for one metric: {name: (value in display units, its text)};
+    an unpublished value gets a bar of no height labelled with its text ("not published")."""
     names = list(values)
-    shown = [values[n] if values[n] is not None else 0 for n in names]
-    text = [
-        f"{values[n]:,.{decimals}f}" if values[n] is not None else "not published" for n in names
-    ]
+    shown = [values[n][0] if values[n][0] is not None else 0 for n in names]
+    text = [values[n][1] for n in names]
     figure = go.Figure(
         go.Bar(
             x=names,

@@ -36,7 +36,7 @@ class MapRow:
     state: str
     name: str
     value: float | None
-    rank: int | None
+    rank: str  # "rank 32 of 51, tied": the caller's words for the marts' rank
     extra: str = ""  # one more hover line (e.g. a specialization)
 
 
@@ -58,16 +58,15 @@ def choropleth(
     Ratios (AUI) use a diverging scale on log10, centred on 1, so 0.5 and 2 are equally far
     from the middle; shares use a sequential scale.
     """
-    published = [r for r in rows if r.value is not None]
-    missing = [r for r in rows if r.value is None]
-    n = len(rows)
+    published = [r for r in rows if metric.scaled(r.value) is not None]
+    missing = [r for r in rows if metric.scaled(r.value) is None]
     us_text = metric.format(us_value)
     hover = [
         f"<b>{r.name}</b><br>{metric.short}: {metric.format(r.value)}"
-        f"<br>Rank {r.rank} of {n}<br>US: {us_text}" + (f"<br>{r.extra}" if r.extra else "")
+        f"<br>{r.rank.capitalize()}<br>US: {us_text}" + (f"<br>{r.extra}" if r.extra else "")
         for r in published
     ]
-    values = [r.value for r in published]
+    values = [metric.scaled(r.value) for r in published]
     if metric.scale == "ratio" and values and min(values) > 0:
         z = [math.log10(v) for v in values]
         reach = max(abs(min(z)), abs(max(z)), 0.05)
@@ -81,12 +80,7 @@ def choropleth(
         }
     else:
         z = values
-        colour = {
-            "colorscale": SEQUENTIAL,
-            "colorbar": {"ticksuffix": "%" if metric.percent else ""},
-        }
-        if metric.id == "exposure":
-            colour["colorbar"] = {"tickformat": ".0%"}
+        colour = {"colorscale": SEQUENTIAL, "colorbar": {"ticksuffix": metric.suffix}}
     colour["colorbar"] |= {
         "title": {"text": metric.short, "side": "right"},
         "thickness": 12,
@@ -148,11 +142,9 @@ def choropleth(
     return figure
 
 
-def locator(state: str, height: int = 170) -> go.Figure:
-    """The US with one state filled: where the briefing's state is."""
-    from etl.geo import US_51
-
-    others = [s for s in US_51 if s != state]
+def locator(state: str, states: Sequence[str], height: int = 170) -> go.Figure:
+    """The US (`states`) with one state filled: where the briefing's state is."""
+    others = [s for s in states if s != state]
     figure = go.Figure(
         [
             go.Choropleth(
