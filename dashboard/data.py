@@ -24,6 +24,8 @@ from dashboard.metrics import METRICS
 from etl.geo import US_51
 
 Result = TypeVar("Result")
+# The two occupation-group measures (docs/methodology.md): never one column, label or line.
+OCCUPATION_MEASURES = ("published", "task_attributed")
 
 
 class DataNotBuilt(RuntimeError):
@@ -259,7 +261,9 @@ class Marts:
 
     def largest_occupations(self, state: str, n: int = 10) -> tuple[OccupationRow, ...]:
         return tuple(
-            OccupationRow(r["title"], r["employment"], r["observed_exposure"], r["usage_share_pct"])
+            OccupationRow(
+                r["title"], r["employment"], r["observed_exposure"], r["task_attributed_share_pct"]
+            )
             for r in self.occupation_rows(state, n)
         )
 
@@ -269,14 +273,28 @@ class Marts:
         return sorted(self.state_occupations["task_usage_wave"].drop_nulls().unique().to_list())
 
     @per_marts(maxsize=512)
-    def occupation_groups(self, state: str, wave: str) -> tuple[GroupRow, ...]:
+    def occupation_groups(self, state: str, wave: str) -> tuple[str | None, tuple[GroupRow, ...]]:
+        """(the measure this wave has — 'published' or 'task_attributed' — and the groups in
+        it, largest first; groups whose figure is withheld come last, empty)."""
         rows = self.state_occupation_groups.filter(
             (pl.col("state") == state) & (pl.col("wave") == wave)
-        ).sort("usage_share_pct", "major_group_title", descending=[True, False], nulls_last=True)
-        return tuple(
-            GroupRow(r["major_group_title"], r["usage_share_pct"], r["employment_share_pct"])
-            for r in rows.iter_rows(named=True)
         )
+        for measure in OCCUPATION_MEASURES:
+            share = f"{measure}_share_pct"
+            if rows.height and rows[f"{measure}_status"].ne_missing("not in the file read").any():
+                ordered = rows.sort(
+                    share, "major_group_title", descending=[True, False], nulls_last=True
+                )
+                return measure, tuple(
+                    GroupRow(
+                        r["major_group_title"],
+                        r[share],
+                        r["employment_share_pct"],
+                        r[f"{measure}_support_reason"] or "",
+                    )
+                    for r in ordered.iter_rows(named=True)
+                )
+        return None, ()
 
     @per_marts()
     def trend(self, state: str, column: str) -> tuple[TrendPoint, ...]:

@@ -145,12 +145,8 @@ def figure_title(data: Marts, name: str, view: View) -> tuple[str, str]:
         "trend-aui": f"AI Usage Index across waves, {state}",
         "trend-share": f"Share of US conversations across waves, {state}",
     }
-    if name == "top-uses":
-        wave = views.top_uses(data, view)[0] or view.wave
-    elif name == "groups":
-        wave = views.groups(data, view)[0]
-    else:
-        wave = view.wave
+    # top uses come from the latest wave with request clusters, which the page names
+    wave = (views.top_uses(data, view)[0] or view.wave) if name == "top-uses" else view.wave
     when = "all waves" if name.startswith("trend") else data.wave_label(wave)
     return titles[name], when
 

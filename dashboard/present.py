@@ -81,7 +81,7 @@ def wage_text(status: str | None, wage: float | None, lower_bound: float | None)
 def occupation_wage(row: Mapping[str, object]) -> str:
     """`wage_text` of a state_occupations row's median annual wage."""
     return wage_text(
-        row.get("median_wage_status"),
+        row.get("median_annual_wage_status"),
         row.get("median_annual_wage"),
         row.get("median_wage_lower_bound"),
     )
@@ -100,6 +100,21 @@ def metric_definition(metric: Metric, threshold: float | None) -> str:
 
 def metric_summary(metric: Metric, threshold: float | None) -> str:
     return metric.summary.format(high_exposure=high_exposure_text(threshold))
+
+
+# --- occupation measures ----------------------------------------------------------------
+# The two measures of Claude.ai usage by occupation group, named so they are never confused.
+MEASURE_NAMES = {
+    "published": "share of all conversations",
+    "task_attributed": "share of task-classified conversations",
+}
+MEASURE_DEFINITIONS = {
+    "published": "the group's share of all the state's Claude.ai conversations, as the "
+    "release publishes it",
+    "task_attributed": "the group's share of the state's task-classified conversations: the "
+    "few published O*NET task rows attributed to occupations (they cover part of the "
+    "state's conversations; see the coverage)",
+}
 
 
 # --- waves ------------------------------------------------------------------------------

@@ -108,19 +108,19 @@ def top_uses_figure(data: Marts, view: StateView) -> go.Figure:
     )
 
 
-def groups(data: Marts, view: StateView) -> tuple[str, tuple[GroupRow, ...]]:
-    """Usage vs jobs by occupation group in the wave, or the latest wave that has them."""
-    for wave in [view.wave, *sorted(data.waves, reverse=True)]:
-        rows = tuple(
-            r for r in data.occupation_groups(view.state, wave) if r.usage_share_pct is not None
-        )
-        if rows:
-            return wave, rows
-    return view.wave, ()
+def groups(data: Marts, view: StateView) -> tuple[str | None, tuple[GroupRow, ...]]:
+    """Usage vs jobs by occupation group in the view's wave: (its measure, the groups)."""
+    return data.occupation_groups(view.state, view.wave)
 
 
 def groups_figure(data: Marts, view: StateView) -> go.Figure:
-    return usage_vs_jobs_bars(groups(data, view)[1][:12], data.state_names[view.state])
+    measure, rows = groups(data, view)
+    return usage_vs_jobs_bars(
+        rows[:12],
+        data.state_names[view.state],
+        measure=present.MEASURE_NAMES.get(measure or "", ""),
+        empty=f"Claude.ai usage by occupation group is not in the {view.wave} release.",
+    )
 
 
 def occupations_figure(data: Marts, view: StateView) -> go.Figure:

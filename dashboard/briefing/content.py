@@ -81,7 +81,8 @@ def briefing(data: Marts, state: str, wave: str, today: date | None = None) -> B
     view = StateView(state, wave)
     tiles = present.headline_tiles(row, us, data.population_share.get(state))
     used, uses = views.top_uses(data, view, 6)
-    group_wave, group_rows = views.groups(data, view)
+    measure, group_rows = views.groups(data, view)
+    measure_name = present.MEASURE_NAMES.get(measure or "", "")
     occupations = [
         [
             r["title"],
@@ -116,7 +117,12 @@ def briefing(data: Marts, state: str, wave: str, today: date | None = None) -> B
             else "Request clusters are not published for this state."
         ),
         occupations=occupations,
-        groups_note=f"Share of AI usage (wave {group_wave}) vs share of jobs (OEWS May 2025).",
+        groups_note=(
+            f"Claude.ai usage by occupation group, {measure_name} (wave {wave}), vs share of "
+            "jobs (OEWS May 2025)."
+            if measure
+            else f"Claude.ai usage by occupation group is not in the {wave} release."
+        ),
         caveats=present.caveats(data.caveats(state)),
         sources=sources,
         citation="State AI Economic Index ("
@@ -128,6 +134,12 @@ def briefing(data: Marts, state: str, wave: str, today: date | None = None) -> B
         figures={
             "locator": locator(state, list(data.state_names), height=150),
             "uses": state_vs_us_bars(uses, name, width=34, empty="Not published for this state."),
-            "groups": usage_vs_jobs_bars(group_rows[:6], name, width=50),
+            "groups": usage_vs_jobs_bars(
+                group_rows[:6],
+                name,
+                measure=measure_name,
+                width=50,
+                empty="Not in this wave's release.",
+            ),
         },
     )

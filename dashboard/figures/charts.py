@@ -154,15 +154,23 @@ def occupations_bars(
 @dataclass(frozen=True)
 class GroupRow:
     label: str
-    usage_share_pct: float | None
+    usage_share_pct: float | None  # in the measure the chart names (`measure`)
     employment_share_pct: float | None
+    flag: str = ""  # low support, say why
 
 
-def usage_vs_jobs_bars(rows: Sequence[GroupRow], state_name: str, width: int = 34) -> go.Figure:
-    """By occupation group: share of the state's AI usage beside share of its jobs."""
+def usage_vs_jobs_bars(
+    rows: Sequence[GroupRow],
+    state_name: str,
+    measure: str = "share of AI usage",
+    empty: str = "AI usage by occupation group is not published for this wave.",
+    width: int = 34,
+) -> go.Figure:
+    """By occupation group: share of the state's Claude.ai usage (in `measure`, which the
+    legend names) beside share of its jobs."""
     rows = [r for r in rows if r.usage_share_pct is not None]
     if not rows:
-        return empty_figure("AI usage by occupation group is not published for this wave.")
+        return empty_figure(empty)
     rows = rows[::-1]
     labels = [wrap(r.label.removesuffix(" Occupations"), width) for r in rows]
     figure = go.Figure(
@@ -179,9 +187,10 @@ def usage_vs_jobs_bars(rows: Sequence[GroupRow], state_name: str, width: int = 3
                 y=labels,
                 x=[r.usage_share_pct for r in rows],
                 orientation="h",
-                name="share of AI usage",
+                name=measure,
                 marker_color=STATE_COLOUR,
-                hovertemplate="%{y}<br>%{x:.1f}% of AI usage<extra></extra>",
+                customdata=[r.flag for r in rows],
+                hovertemplate="%{y}<br>%{x:.1f}% " + measure + "<br>%{customdata}<extra></extra>",
             ),
         ]
     )

@@ -73,34 +73,44 @@ def _top_uses(data: Marts, view: StateView) -> html.Section:
 
 def _groups(data: Marts, view: StateView) -> html.Section:
     name = data.state_names[view.state]
-    shown_wave, rows = views.groups(data, view)
-    heading = f"Where AI use meets {name}'s jobs"
-    return html.Section(
-        [
-            html.H2(heading),
+    measure, rows = views.groups(data, view)
+    heading = f"Where Claude.ai use meets {name}'s jobs — {view.wave}"
+    if measure is None:
+        others = [w for w in data.waves if data.occupation_groups(view.state, w)[0]]
+        body = [
+            ui.source_line(
+                f"Claude.ai usage by occupation group is not in the {view.wave} release. "
+                + (f"Waves that have it: {', '.join(others)}." if others else "")
+            )
+        ]
+    else:
+        measure_name = present.MEASURE_NAMES[measure]
+        body = [
             ui.graph(
                 "groups",
                 views.groups_figure(data, view),
                 f"Bar chart: {heading}, by occupation group",
             ),
             ui.source_line(
-                f"Share of the state's AI usage by occupation group (wave {shown_wave}"
-                + (", the latest with this breakdown" if shown_wave != view.wave else "")
-                + ") beside the group's share of the state's jobs (BLS OEWS May 2025)."
+                f"Bars: {present.MEASURE_DEFINITIONS[measure]}, beside the group's share of "
+                "the state's jobs (BLS OEWS May 2025). The two measures of usage by "
+                "occupation differ and are never compared with each other."
             ),
             ui.table_view(
-                "Table: AI usage and jobs by occupation group",
+                "Table: Claude.ai usage and jobs by occupation group",
                 ui.table(
-                    ["Occupation group", "% of AI usage", "% of jobs"],
-                    [[r.label, r.usage_share_pct, r.employment_share_pct] for r in rows],
+                    ["Occupation group", f"% ({measure_name})", "% of jobs", "Support"],
+                    [
+                        [r.label, r.usage_share_pct, r.employment_share_pct, r.flag or "—"]
+                        for r in rows
+                    ],
                     caption=heading,
-                    numeric=[False, True, True],
+                    numeric=[False, True, True, False],
                 ),
             ),
-            _links(view, "groups", "groups", wave=shown_wave, level=LEVELS[0]),
-        ],
-        className="panel",
-    )
+            _links(view, "groups", "groups"),
+        ]
+    return html.Section([html.H2(heading), *body], className="panel")
 
 
 def _occupations(data: Marts, view: StateView) -> html.Section:
@@ -125,14 +135,14 @@ def _occupations(data: Marts, view: StateView) -> html.Section:
             ui.table_view(
                 "Table: largest occupations",
                 ui.table(
-                    ["Occupation", "Jobs", "Median wage", "AI exposure", "% of AI task usage"],
+                    ["Occupation", "Jobs", "Median wage", "AI exposure", "% of task usage"],
                     [
                         [
                             r["title"],
                             present.count_text(r["employment"]),
                             present.occupation_wage(r),
                             present.exposure_text(r["observed_exposure"]),
-                            r["usage_share_pct"],
+                            r["task_attributed_share_pct"],
                         ]
                         for r in data.occupation_rows(view.state)
                     ],

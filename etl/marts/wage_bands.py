@@ -32,7 +32,7 @@ def _wage() -> pl.Expr:
 
 
 def _share(column: str) -> pl.Expr:
-    total = pl.col(column).sum().over("state")
+    total = stable_sum(pl.col(column)).over("state")
     return pl.when(total > 0).then(pl.col(column) / total * 100)
 
 
