@@ -70,7 +70,8 @@ def frame() -> html.Div:
                     html.P(
                         [
                             dcc.Link("Methodology, sources and licences", href="/methodology"),
-                            " · Every number links back to its source file and checksum.",
+                            " · Every number comes from the upstream files listed there, "
+                            "with their checksums.",
                         ]
                     ),
                 ],
@@ -80,12 +81,13 @@ def frame() -> html.Div:
     )
 
 
-def card(label: str, value: str, detail: str, note: str = "") -> html.Div:
+def card(label: str, value: str, detail: str, note: str = "", evidence: str = "") -> html.Div:
     return html.Div(
         [
             html.Div(label, className="card-label"),
             html.Div(value, className="card-value"),
             html.Div(detail, className="card-detail"),
+            html.Div(evidence, className="card-evidence") if evidence else None,
             html.Div(note, className="card-note") if note else None,
         ],
         className="card",
@@ -134,6 +136,8 @@ def _cell(value: object) -> object:
     """Numbers the caller did not format get two decimals; missing ones their status."""
     if isinstance(value, float | None):
         return present.number_text(value)
+    if isinstance(value, list | tuple):  # text and components side by side
+        return [_cell(v) if isinstance(v, float | None) else v for v in value]
     return value if isinstance(value, str | int | Component) else str(value)
 
 
@@ -161,8 +165,25 @@ def graph(graph_id: str, figure: object, description: str, **kw: object) -> html
     )
 
 
+def wave_options(
+    labels: Mapping[str, str], available: Sequence[str] | None = None, lacking: str = ""
+) -> list[dict[str, object]]:
+    """`2026-05 (May 2026)` per wave; a wave outside `available` is disabled and says what
+    it lacks, rather than being switched to silently."""
+    return [
+        {"label": present.wave_text(w, label), "value": w}
+        if available is None or w in available
+        else {
+            "label": f"{present.wave_text(w, label)}: {lacking} not in this release",
+            "value": w,
+            "disabled": True,
+        }
+        for w, label in labels.items()
+    ]
+
+
 def wave_dropdown(control_id: str, wave: str, labels: Mapping[str, str]) -> html.Div:
-    """The wave selector every page has: `2026-05 (May 2026)`, labels from the waves mart."""
+    """The wave selector every page has, labels from the waves mart."""
     return labelled(
         "Wave",
         control_id,
@@ -171,9 +192,7 @@ def wave_dropdown(control_id: str, wave: str, labels: Mapping[str, str]) -> html
             value=wave,
             clearable=False,
             searchable=False,
-            options=[
-                {"label": present.wave_text(w, label), "value": w} for w, label in labels.items()
-            ],
+            options=wave_options(labels),
         ),
     )
 

@@ -171,37 +171,54 @@ class Marts:
     def metric_values(
         self, metric: str, wave: str, cluster: str | None = None
     ) -> tuple[tuple[dict, ...], float | None]:
-        """(one row per state of the 51 in map order: state, value, rank, tied, ranked and
-        for a cluster its specialization; the US value). Ranks are the marts' own."""
+        """(one row per state of the 51 in map order, with the metric's value, status, rank
+        and interval columns as the marts name them, the state's sample and flags; the US
+        value). Ranks are the marts' own."""
         spec = METRICS[metric]
-        columns = [spec.column, spec.rank, spec.tied, spec.ranked]
+        evidence = [
+            c for c in (spec.status, spec.low, spec.high, spec.rank_low, spec.rank_high) if c
+        ]
+        columns = [
+            spec.column,
+            spec.rank,
+            spec.tied,
+            spec.ranked,
+            *evidence,
+            "caveat",
+            "anomaly",
+            "support",
+            "support_reason",
+        ]
         if metric == "cluster":
             frame = self.state_requests.filter(
                 (pl.col("wave") == wave)
                 & (pl.col("level") == "major")
                 & (pl.col("cluster_id") == cluster)
-            )
+            ).rename({"conversations": "usage_count"})
             us_value = frame["us_pct"].drop_nulls().max() if frame.height else None
-            columns.append("specialization")
+            columns += ["specialization", "usage_count"]
         else:
             frame = self.state_summary.filter(pl.col("wave") == wave)
             us_rows = frame.filter(pl.col("state") == "US")
             us_value = us_rows[spec.column].item() if us_rows.height else None
+            columns += ["usage_count", "rank_interval_kind"]
         found = {r["state"]: r for r in frame.select("state", *columns).iter_rows(named=True)}
-        empty = dict.fromkeys(columns)
+        # A state with no row for the wave (or the use) is one the release withheld.
+        empty = {**dict.fromkeys(columns), spec.status: "not published"}
         rows = tuple(
-            {
-                "state": s,
-                "name": self.state_names[s],
-                "value": found.get(s, empty)[spec.column],
-                "rank": found.get(s, empty)[spec.rank],
-                "tied": found.get(s, empty)[spec.tied],
-                "ranked": found.get(s, empty)[spec.ranked],
-                "specialization": found.get(s, empty).get("specialization"),
-            }
-            for s in US_51
+            {"state": s, "name": self.state_names[s], **found.get(s, empty)} for s in US_51
         )
         return rows, us_value
+
+    @per_marts(maxsize=64)
+    def metric_waves(self, metric: str) -> tuple[str, ...]:
+        """The waves in which some state has a value of `metric`: a metric a wave lacks is
+        offered disabled, with its reason, never switched silently."""
+        spec = METRICS[metric]
+        if metric == "cluster":
+            return tuple(self.waves_with_requests)
+        present = self.state_summary.filter(pl.col(spec.column).is_not_null())["wave"]
+        return tuple(sorted(present.unique().to_list()))
 
     @per_marts(maxsize=16)
     def clusters(self, wave: str) -> tuple[tuple[str, str], ...]:
@@ -242,10 +259,37 @@ class Marts:
             )
             if rows.height:
                 return used, tuple(
-                    ShareRow(r["cluster"], r["state_pct"], r["us_pct"], r["specialization"])
+                    ShareRow(
+                        r["cluster"],
+                        r["state_pct"],
+                        r["us_pct"],
+                        r["specialization"],
+                        r["state_pct_low"],
+                        r["state_pct_high"],
+                    )
                     for r in rows.iter_rows(named=True)
                 )
         return None, ()
+
+    @per_marts(maxsize=512)
+    def request_support(self, state: str, wave: str, level: str) -> dict:
+        """The support of a state's request clusters at a level (the same for every
+        cluster of the level): conversations, not_classified share vs the US, level."""
+        rows = self.state_requests.filter(
+            (pl.col("wave") == wave) & (pl.col("state") == state) & (pl.col("level") == level)
+        )
+        if not rows.height:
+            return {}
+        columns = [
+            "conversations",
+            "not_classified_pct",
+            "us_not_classified_pct",
+            "support",
+            "support_reason",
+            "caveat",
+            "anomaly",
+        ]
+        return rows.select(columns).row(0, named=True)
 
     @per_marts()
     def occupation_rows(self, state: str, n: int = 10) -> tuple[dict, ...]:
@@ -290,7 +334,9 @@ class Marts:
                         r["major_group_title"],
                         r[share],
                         r["employment_share_pct"],
+                        r[f"{measure}_support"],
                         r[f"{measure}_support_reason"] or "",
+                        r[f"{measure}_status"] or "",
                     )
                     for r in ordered.iter_rows(named=True)
                 )
@@ -311,6 +357,11 @@ class Marts:
             )
             for w in self.waves
         )
+
+    def anomalies(self, state: str) -> list[str]:
+        """The automatic anomaly flags of a state, 'wave: text'."""
+        rows = self.state_usage.filter((pl.col("anomaly") != "") & (pl.col("state") == state))
+        return [f"{r['wave']}: {r['anomaly']}" for r in rows.sort("wave").iter_rows(named=True)]
 
     def caveats(self, state: str | None = None) -> list[str]:
         """The publisher's caveats for a state (or for every state), 'wave: text'."""

@@ -19,7 +19,6 @@ from flask import Flask, Response, request
 
 from dashboard import images, views
 from dashboard.data import DataNotBuilt, Marts, marts, per_marts
-from dashboard.metrics import METRICS
 from dashboard.urls import (
     BadParameter,
     CompareView,
@@ -63,32 +62,26 @@ def csv_response(frame: pl.DataFrame, filename: str) -> Response:
 
 # --- views ------------------------------------------------------------------------------
 def map_view(data: Marts, view: MapView) -> pl.DataFrame:
-    """The map's numbers, with the marts' ranks in numbers and in the words the map uses."""
-    rows, us_value = views.map_rows(data, view)
-    spec = METRICS[view.metric]
+    """The map's numbers as the marts have them (value or status, interval, rank and its
+    plausible range, sample, support, flags) and in the words the map and ranking show."""
+    evidence, us_value = data.metric_values(view.metric, view.wave, view.cluster)
+    shown, _ = views.map_rows(data, view)
     cluster = views.map_subject(data, view) if view.cluster else ""
     return pl.DataFrame(
-        {
-            "wave": [view.wave] * len(rows),
-            "metric": [view.metric] * len(rows),
-            "cluster": [cluster] * len(rows),
-            "state": [r.state for r in rows],
-            "state_name": [r.name for r in rows],
-            spec.column: [r.value for r in rows],
-            "rank": [r.rank for r in rows],
-            "rank_tied": [r.tied for r in rows],
-            "states_ranked": [r.ranked for r in rows],
-            "rank_text": [r.rank_text for r in rows],
-            "us_value": [us_value] * len(rows),
-        },
-        schema_overrides={
-            spec.column: pl.Float64,
-            "rank": pl.Int16,
-            "rank_tied": pl.Boolean,
-            "states_ranked": pl.Int16,
-            "us_value": pl.Float64,
-        },
-    )
+        [
+            {
+                "wave": view.wave,
+                "metric": view.metric,
+                "cluster": cluster,
+                **row,
+                "value_text": r.value_text,
+                "rank_text": r.rank_text,
+                "us_value": us_value,
+            }
+            for row, r in zip(evidence, shown, strict=True)
+        ],
+        infer_schema_length=None,
+    ).rename({"name": "state_name"})
 
 
 def state_view(data: Marts, name: str, view: StateView) -> pl.DataFrame:
@@ -99,18 +92,29 @@ def state_view(data: Marts, name: str, view: StateView) -> pl.DataFrame:
         )
     if name == "top_uses":
         used, rows = views.top_uses(data, view)
+        support = data.request_support(state, used, view.level) if used else {}
         return (
             pl.DataFrame(
                 [asdict(r) for r in rows] or None,
-                schema=["label", "state_pct", "us_pct", "specialization"],
+                schema={
+                    "label": pl.String,
+                    "state_pct": pl.Float64,
+                    "us_pct": pl.Float64,
+                    "specialization": pl.Float64,
+                    "low": pl.Float64,
+                    "high": pl.Float64,
+                },
                 orient="row",
             )
             .with_columns(
                 pl.lit(state).alias("state"),
                 pl.lit(used).alias("wave"),
                 pl.lit(view.level).alias("level"),
+                pl.lit(support.get("conversations"), pl.Float64).alias("conversations"),
+                pl.lit(support.get("support"), pl.String).alias("support"),
+                pl.lit(support.get("support_reason"), pl.String).alias("support_reason"),
             )
-            .rename({"label": "cluster"})
+            .rename({"label": "cluster", "low": "state_pct_low", "high": "state_pct_high"})
         )
     if name == "occupations":
         return data.state_occupations.filter(pl.col("state") == state).sort(

@@ -129,8 +129,7 @@ class MapView:
     @classmethod
     def parse(cls, query: Mapping[str, object], data: Marts) -> MapView:
         metric = choice("metric", text(query, "metric"), list(METRICS), DEFAULT_METRIC)
-        waves = data.waves_with_requests if metric == "cluster" else data.waves
-        wave = wave_id(text(query, "wave"), waves)
+        wave = wave_id(text(query, "wave"), data.metric_waves(metric))
         if metric != "cluster":
             return cls(metric, wave)
         clusters = [cluster_id for cluster_id, _ in data.clusters(wave)]
@@ -141,14 +140,11 @@ class MapView:
 
     @classmethod
     def from_controls(cls, controls: Mapping[str, object], data: Marts) -> MapView:
-        """The dropdowns may hold a wave without request clusters, or a cluster of another
-        wave, when the metric switches to a use of AI: fall back to the defaults then."""
+        """The dropdowns offer only waves that have the metric (the others are disabled), but
+        the cluster dropdown may hold a use of another wave: the wave's largest use then."""
         metric, wave, cluster = (controls.get(k) for k in ("metric", "wave", "cluster"))
-        if metric == "cluster":
-            if wave not in data.waves_with_requests:
-                wave = None
-            ids = [c for c, _ in data.clusters(wave or data.waves_with_requests[-1])]
-            if cluster not in ids:
+        if metric == "cluster" and wave in data.waves_with_requests:
+            if cluster not in [c for c, _ in data.clusters(wave)]:
                 cluster = None
         else:
             cluster = None

@@ -33,39 +33,60 @@ RELEASE_BREAK = "new release"
 # --- the map ----------------------------------------------------------------------------
 @dataclass(frozen=True)
 class RankedState:
-    """One state's value of the map's metric, with its rank as the marts have it."""
+    """One state's value of the map's metric, with what the marts say of it: its rank and
+    plausible ranks, its interval, its sample and flags, each already in words."""
 
     state: str
     name: str
     value: float | None
     rank: int | None
     tied: bool | None
-    ranked: int | None
-    extra: str = ""  # one more hover line (a cluster's specialization)
-
-    @property
-    def rank_text(self) -> str:
-        return present.rank_text(self.rank, self.tied, self.ranked)
+    value_text: str
+    rank_text: str  # 'rank 32 of 51, tied (plausible 27–38)'
+    rank_range: str  # the table form: '27–38'
+    notes: tuple[str, ...] = ()  # interval, sample, specialization, support, flags
+    flagged: bool = False  # a publisher caveat or an automatic anomaly flag
 
 
 @per_marts()
 def map_rows(data: Marts, view: MapView) -> tuple[tuple[RankedState, ...], float | None]:
     """The 51 in map order, and the US value."""
+    metric = METRICS[view.metric]
     rows, us_value = data.metric_values(view.metric, view.wave, view.cluster)
-    return tuple(
-        RankedState(
-            r["state"],
-            r["name"],
-            r["value"],
-            r["rank"],
-            r["tied"],
-            r["ranked"],
+    states = []
+    for r in rows:
+        notes = [
+            present.interval_text(metric, r),
+            present.conversations_text(r.get("usage_count")),
             ""
-            if r["specialization"] is None
+            if present.is_missing(r.get("specialization"))
             else f"Specialization: {present.number_text(r['specialization'])}× US",
+            present.support_text(r.get("support"), r.get("support_reason")),
+            *present.flags(r),
+        ]
+        states.append(
+            RankedState(
+                r["state"],
+                r["name"],
+                r.get(metric.column),
+                r.get(metric.rank),
+                r.get(metric.tied),
+                present.value_text(metric, r),
+                present.metric_rank(metric, r),
+                present.rank_range_short(metric, r),
+                tuple(n for n in notes if n),
+                bool(present.flags(r)),
+            )
         )
-        for r in rows
-    ), us_value
+    return tuple(states), us_value
+
+
+@per_marts()
+def map_claim(data: Marts, view: MapView) -> str:
+    """Who is first, as far as the intervals allow."""
+    metric = METRICS[view.metric]
+    rows, _ = data.metric_values(view.metric, view.wave, view.cluster)
+    return present.first_place(metric, rows)
 
 
 def map_subject(data: Marts, view: MapView) -> str:
@@ -82,7 +103,7 @@ def map_title(data: Marts, view: MapView) -> str:
 def map_figure(data: Marts, view: MapView) -> go.Figure:
     rows, us_value = map_rows(data, view)
     return choropleth(
-        [MapRow(r.state, r.name, r.value, r.rank_text, r.extra) for r in rows],
+        [MapRow(r.state, r.name, r.value, r.value_text, r.rank_text, r.notes) for r in rows],
         METRICS[view.metric],
         us_value,
     )
@@ -97,6 +118,54 @@ def map_figure_json(data: Marts, view: MapView) -> dict:
 # --- a state ----------------------------------------------------------------------------
 def top_uses(data: Marts, view: StateView, n: int = 8) -> tuple[str | None, tuple[ShareRow, ...]]:
     return data.top_uses(view.state, view.wave, view.level, n)
+
+
+def top_use(data: Marts, view: StateView) -> present.TopUse | None:
+    """The state's most common use of AI for the story, with its level's support."""
+    used, rows = top_uses(data, view, 1)
+    if used is None or not rows:
+        return None
+    support = data.request_support(view.state, used, view.level)
+    return present.TopUse(
+        used,
+        rows[0].label,
+        rows[0].state_pct,
+        rows[0].specialization,
+        present.support_text(support.get("support"), support.get("support_reason")),
+    )
+
+
+def top_uses_note(data: Marts, view: StateView) -> str:
+    """What the top-uses chart shows, from which wave, on how many conversations."""
+    used, _ = top_uses(data, view)
+    if used is None:
+        return "Request clusters are not published for this state."
+    support = data.request_support(view.state, used, view.level)
+    caution = present.support_text(support.get("support"), support.get("support_reason"))
+    sample = present.conversations_text(support.get("conversations"))
+    earlier = (
+        f" — an earlier wave: the latest with request clusters; {view.wave}'s release has none"
+        if used != view.wave
+        else ""
+    )
+    return (
+        f"Wave {present.wave_text(used, data.wave_label(used))}{earlier}"
+        + (f", {sample}" if sample else "")
+        + ". Bars: share of the state's Claude.ai conversations, with 95 % sampling intervals "
+        "where the release has counts; × US: state share ÷ US share. Clusters of different "
+        "releases are not comparable." + (f" {caution[0].upper()}{caution[1:]}." if caution else "")
+    )
+
+
+def state_story(data: Marts, view: StateView) -> str:
+    """The plain-English summary the state page opens with and the briefing prints."""
+    return present.story(
+        data.state_names[view.state],
+        data.wave_label(view.wave),
+        data.summary(view.wave, view.state) or {},
+        data.summary(view.wave, "US") or {},
+        top_use(data, view),
+    )
 
 
 def top_uses_figure(data: Marts, view: StateView) -> go.Figure:
@@ -119,7 +188,7 @@ def groups_figure(data: Marts, view: StateView) -> go.Figure:
         rows[:12],
         data.state_names[view.state],
         measure=present.MEASURE_NAMES.get(measure or "", ""),
-        empty=f"Claude.ai usage by occupation group is not in the {view.wave} release.",
+        empty=present.groups_empty_text(measure, view.wave),
     )
 
 
@@ -128,14 +197,19 @@ def occupations_figure(data: Marts, view: StateView) -> go.Figure:
 
 
 def automation_rows(data: Marts, view: StateView) -> list[SplitRow]:
+    automation = METRICS["automation"]
     places = [view.state, *data.neighbours(view.state), "US"]
-    return [
-        SplitRow(
-            "United States" if place == "US" else data.state_names[place],
-            (data.summary(view.wave, place) or {}).get("automation_share_pct"),
+    rows = []
+    for place in places:
+        row = data.summary(view.wave, place) or {}
+        rows.append(
+            SplitRow(
+                "United States" if place == "US" else data.state_names[place],
+                row.get(automation.column),
+                row.get(automation.status) or "",
+            )
         )
-        for place in places
-    ]
+    return rows
 
 
 def automation_figure(data: Marts, view: StateView) -> go.Figure:

@@ -100,7 +100,13 @@ def expected(built) -> dict:
         return f"rank {above + 1} of {len(aui)}" + (", tied" if tied else "")
 
     names = dict(pl.read_parquet(directory / "states.parquet").select("state", "state_name").rows())
+    requests = pl.read_parquet(directory / "state_requests.parquet", columns=["wave"])
     return {
+        "latest_has_clusters": latest in requests["wave"].to_list(),
+        "aui_rank_range": {
+            s: (low, high)
+            for s, low, high in summary.select("state", "aui_rank_low", "aui_rank_high").rows()
+        },
         "latest": latest,
         "label": dict(waves.select("wave", "label").rows())[latest],
         "aui": aui,
@@ -126,16 +132,23 @@ def check_sync_map(response: dict, expected: dict) -> None:
     assert expected["label"] in response["map-title"]["children"]
     # The ranking: marts' ranks, short form, tied states listed by name.
     rows = response["ranking"]["children"]["props"]["children"][2]["props"]["children"]
-    table = [[cell["props"]["children"] for cell in row["props"]["children"]] for row in rows]
-    indiana = next(row for row in table if row[1] == "Indiana")
+    table = [[" ".join(texts(cell)) for cell in row["props"]["children"]] for row in rows]
+    indiana = next(row for row in table if row[2] == "Indiana")
     number = expected["rank"]("IN").split()[1]
     assert indiana[0] == number + ("=" if "tied" in expected["rank"]("IN") else "")
-    assert indiana[2] == f"{expected['aui']['IN']:.2f}"
-    tied = [row[1] for row in table if row[0] == indiana[0]]
+    low, high = expected["aui_rank_range"]["IN"]
+    assert indiana[1] == (f"{low}–{high}" if low != high else str(low))
+    assert indiana[3] == f"{expected['aui']['IN']:.2f}"
+    tied = [row[2] for row in table if row[0] == indiana[0]]
     assert tied == sorted(tied) and len(tied) == sum(
         v == expected["aui"]["IN"] for v in expected["aui"].values()
     )
     assert response["map-csv"]["href"] == f"/download/map.csv?metric=aui&wave={expected['latest']}"
+    # A metric the wave lacks is offered disabled, with its reason; never switched to.
+    options = {o["value"]: o for o in response["metric"]["options"]}
+    assert options["aui"].get("disabled") is None
+    if not expected["latest_has_clusters"]:
+        assert options["cluster"]["disabled"] and expected["latest"] in options["cluster"]["label"]
 
 
 def check_choose_sort(response: dict, expected: dict) -> None:

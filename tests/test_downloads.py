@@ -10,6 +10,7 @@ import polars as pl
 import pytest
 
 from dashboard.downloads import neutralise
+from etl.evidence import STATUSES
 
 pytestmark = pytest.mark.integration
 
@@ -74,13 +75,21 @@ def test_map_view_csv_is_what_the_map_shows(client, built):
         )
     # One rank rule everywhere: 1 + the states above; equal values share it and say so.
     published = [v for v in expected.values() if v is not None]
-    for state, rank, tied, ranked, text in view.select(
-        "state", "rank", "rank_tied", "states_ranked", "rank_text"
+    for state, rank, tied, ranked, text, status, value_text in view.select(
+        "state",
+        "automation_rank",
+        "automation_rank_tied",
+        "automation_states_ranked",
+        "rank_text",
+        "automation_status",
+        "value_text",
     ).rows():
         value = expected[state]
-        if value is None:
+        if value is None:  # a missing value carries its status, in the map's words too
             assert rank is None and text == "not ranked"
+            assert status in STATUSES and value_text == status
             continue
+        assert value_text == f"{value:.1f}%"
         assert rank == 1 + sum(other > value for other in published)
         assert tied == (published.count(value) > 1)
         assert ranked == len(published)

@@ -36,8 +36,9 @@ class MapRow:
     state: str
     name: str
     value: float | None
-    rank: str  # "rank 32 of 51, tied": the caller's words for the marts' rank
-    extra: str = ""  # one more hover line (e.g. a specialization)
+    value_text: str  # the value, or its status words where it is missing
+    rank: str  # "rank 32 of 51, tied (plausible 27–38)": the caller's words
+    notes: tuple[str, ...] = ()  # more hover lines: interval, sample, flags
 
 
 def _ratio_ticks(low: float, high: float) -> tuple[list[float], list[str]]:
@@ -62,8 +63,8 @@ def choropleth(
     missing = [r for r in rows if metric.scaled(r.value) is None]
     us_text = metric.format(us_value)
     hover = [
-        f"<b>{r.name}</b><br>{metric.short}: {metric.format(r.value)}"
-        f"<br>{r.rank.capitalize()}<br>US: {us_text}" + (f"<br>{r.extra}" if r.extra else "")
+        f"<b>{r.name}</b><br>{metric.short}: {r.value_text}"
+        f"<br>{r.rank.capitalize()}<br>US: {us_text}" + "".join(f"<br>{note}" for note in r.notes)
         for r in published
     ]
     values = [metric.scaled(r.value) for r in published]
@@ -109,7 +110,7 @@ def choropleth(
                 customdata=[r.state for r in missing],
                 colorscale=[[0, NOT_PUBLISHED], [1, NOT_PUBLISHED]],
                 showscale=False,
-                text=[f"<b>{r.name}</b><br>{metric.short}: not published" for r in missing],
+                text=[f"<b>{r.name}</b><br>{metric.short}: {r.value_text}" for r in missing],
                 hoverinfo="text",
                 marker={"line": {"color": "white", "width": 0.8}},
                 name="not published",
@@ -119,7 +120,7 @@ def choropleth(
     if missing:
         annotations.append(
             {
-                "text": f"Grey: not published ({len(missing)})",
+                "text": f"Grey: no value ({len(missing)}; hover for why)",
                 "x": 0.01,
                 "y": 0.02,
                 "xref": "paper",

@@ -24,8 +24,8 @@ def _charts(data: Marts, view: CompareView) -> list[html.Div]:
             places["United States"] = "US"
         values = {}
         for name, place in places.items():
-            value = (data.summary(view.wave, place) or {}).get(metric.column)
-            values[name] = (metric.scaled(value), metric.format(value))
+            row = data.summary(view.wave, place) or {}
+            values[name] = (metric.scaled(row.get(metric.column)), present.value_text(metric, row))
         figure = compare_bars(
             values, metric.label, metric.axis, reference=1.0 if metric.id == "aui" else None
         )
@@ -42,7 +42,7 @@ def _table(data: Marts, view: CompareView) -> html.Table:
         row = data.summary(view.wave, place) or {}
         cells = []
         for metric in (METRICS[m] for m in COMPARED_METRICS):
-            value = metric.format(row.get(metric.column))
+            value = present.value_text(metric, row)
             rank = "" if place == "US" else present.metric_rank(metric, row)
             cells.append(html.Span([value, html.Br(), html.Small(rank)]) if rank else value)
         name = "United States" if place == "US" else data.state_names[place]
@@ -50,24 +50,56 @@ def _table(data: Marts, view: CompareView) -> html.Table:
     return ui.table(
         ["Place", *[METRICS[m].short for m in COMPARED_METRICS], "Largest occupation"],
         rows,
-        caption=f"Side by side, wave {view.wave}",
+        caption=f"Side by side, wave {view.wave}. {present.SHORT_RANK_NOTE}",
         numeric=[False, True, True, True, True, False],
     )
+
+
+def _flags(data: Marts, view: CompareView) -> html.Div | None:
+    """Caveats and automatic flags of the compared states in this wave."""
+    notes = [
+        f"{data.state_names[s]}: {flag}"
+        for s in view.states
+        for flag in present.flags(data.summary(view.wave, s) or {})
+    ]
+    return html.Div([html.P(n) for n in notes], className="caveat", role="note") if notes else None
 
 
 def _uses(data: Marts, view: CompareView) -> list[html.Div]:
     columns = []
     for state in view.states:
         used, top = data.top_uses(state, view.wave, "major", 5)
+        if used is None:
+            caption = "Request clusters are not published for this state."
+        else:
+            support = data.request_support(state, used, "major")
+            caption = "; ".join(
+                part
+                for part in (
+                    f"Wave {used}"
+                    + (" (the latest with request clusters)" if used != view.wave else ""),
+                    present.conversations_text(support.get("conversations")),
+                    present.support_text(support.get("support"), support.get("support_reason")),
+                )
+                if part
+            )
         columns.append(
             html.Div(
                 [
                     html.H3(data.state_names[state]),
                     ui.table(
-                        ["Use of AI", "%", "× US"],
-                        [[r.label, r.state_pct, r.specialization] for r in top],
-                        caption=f"Wave {used}" if used else "Not published",
-                        numeric=[False, True, True],
+                        ["Use of AI", "%", "95 % interval", "× US"],
+                        [
+                            [
+                                r.label,
+                                r.state_pct,
+                                present.range_text(r.low, r.high),
+                                r.specialization,
+                            ]
+                            for r in top
+                        ],
+                        caption=caption,
+                        numeric=[False, True, True, True],
                     ),
                 ],
                 className="compare-column",
@@ -97,7 +129,9 @@ def body(data: Marts, view: CompareView) -> object:
                 ["Download this comparison: ", *ui.download_links([("CSV", csv, None)])],
                 className="downloads",
             ),
+            _flags(data, view),
             _table(data, view),
+            html.P(present.SAMPLING_NOTE, className="source"),
             html.Div(_charts(data, view), className="four-up"),
             html.H2("Top uses of AI"),
             html.Div(_uses(data, view), className="compare-row"),

@@ -13,6 +13,12 @@ from dashboard.pages.page import Callback, Example, Page
 from dashboard.urls import BadParameter, MapView, StateView, build_query, choice, sync_url
 
 SORTS = {"rank": "Rank", "name": "State", "value": "Value"}
+FLAG_MARK = " ⚑"
+FLAG_NOTE = "a publisher's caveat or an automatic flag: see the state's profile"
+RANKING_NOTE = (
+    f"{present.TIE_NOTE} Plausible ranks: the ranks sampling (or the published rounding) "
+    f"allows, 95 %. ⚑ marks {FLAG_NOTE}."
+)
 DOWNLOADS = (  # (link text, path under /download/, link id)
     ("CSV", "map.csv", "map-csv"),
     ("PNG", "figure/map.png", "map-png"),
@@ -36,6 +42,21 @@ def definition(data: Marts, view: MapView) -> str:
     return present.metric_definition(METRICS[view.metric], data.high_exposure_threshold)
 
 
+def metric_options(data: Marts, wave: str) -> list[dict[str, object]]:
+    """Every metric; one the wave lacks is offered disabled with its reason, so choosing a
+    wave never switches the metric silently (and the other way round)."""
+    return [
+        {"label": m.label, "value": m.id}
+        if wave in data.metric_waves(m.id)
+        else {"label": f"{m.label} (not in the {wave} release)", "value": m.id, "disabled": True}
+        for m in METRICS.values()
+    ]
+
+
+def wave_options(data: Marts, metric: str) -> list[dict[str, object]]:
+    return ui.wave_options(data.wave_labels, data.metric_waves(metric), METRICS[metric].short)
+
+
 @per_marts(maxsize=512)
 def ranking(data: Marts, view: MapView, sort: str) -> object:
     """The ranking table (as Dash's JSON) with the marts' ranks; tied states by name."""
@@ -48,14 +69,19 @@ def ranking(data: Marts, view: MapView, sort: str) -> object:
     }[sort]
     return ui.frozen(
         ui.table(
-            ["Rank", "State", metric.short],
+            ["Rank", "Plausible ranks", "State", metric.short],
             [
-                [present.rank_short(r.rank, r.tied), r.name, metric.format(r.value)]
+                [
+                    present.rank_short(r.rank, r.tied),
+                    r.rank_range,
+                    [r.name, html.Span(FLAG_MARK, title=FLAG_NOTE)] if r.flagged else r.name,
+                    r.value_text,
+                ]
                 for r in sorted(rows, key=key)
             ],
             caption=f"{metric.label}, states ranked (1 = highest)",
             table_id="ranking-table",
-            numeric=[True, False, True],
+            numeric=[True, True, False, True],
         )
     )
 
@@ -66,7 +92,7 @@ def layout(view: MapView, data: Marts) -> html.Div:
         value=view.metric,
         clearable=False,
         searchable=False,
-        options=[{"label": m.label, "value": m.id} for m in METRICS.values()],
+        options=metric_options(data, view.wave),
     )
     cluster_control = dcc.Dropdown(
         id="cluster", value=view.cluster, clearable=False, options=cluster_options(data, view)
@@ -78,16 +104,26 @@ def layout(view: MapView, data: Marts) -> html.Div:
     ]
     return html.Div(
         [
-            html.H1("Where is AI used most?"),
+            html.H1("Where is Claude.ai used most?"),
             html.P(
-                "Claude conversations per state from the Anthropic Economic Index, joined with "
+                "Claude.ai conversations per state from the Anthropic Economic Index, joined with "
                 "the jobs people hold (BLS OEWS May 2025). Click a state for its profile.",
                 className="lede",
             ),
             html.Div(
                 [
                     ui.labelled("Metric", "metric", metric_control),
-                    ui.wave_dropdown("wave", view.wave, data.wave_labels),
+                    ui.labelled(
+                        "Wave",
+                        "wave",
+                        dcc.Dropdown(
+                            id="wave",
+                            value=view.wave,
+                            clearable=False,
+                            searchable=False,
+                            options=wave_options(data, view.metric),
+                        ),
+                    ),
                     html.Div(
                         ui.labelled("Use of AI", "cluster", cluster_control),
                         id="cluster-control",
@@ -134,7 +170,8 @@ def layout(view: MapView, data: Marts) -> html.Div:
                                 role="group",
                                 **{"aria-label": "Sort the ranking"},
                             ),
-                            html.P(present.TIE_NOTE, className="source"),
+                            html.P(views.map_claim(data, view), id="map-claim"),
+                            html.P(RANKING_NOTE, className="source"),
                             html.Div(
                                 ranking(data, view, "rank"),
                                 id="ranking",
@@ -173,10 +210,13 @@ def sync_map(search, metric, wave, cluster, sort):
         view.wave,
         view.cluster,
         cluster_options(data, view),
+        metric_options(data, view.wave),
+        wave_options(data, view.metric),
         view.metric != "cluster",
         views.map_figure_json(data, view),
         views.map_title(data, view),
         definition(data, view),
+        views.map_claim(data, view),
         ranking(data, view, sort),
         *[download_href(path, view) for _, path, _ in DOWNLOADS],
     )
@@ -215,10 +255,13 @@ PAGE = Page(
                 Output("wave", "value"),
                 Output("cluster", "value"),
                 Output("cluster", "options"),
+                Output("metric", "options"),
+                Output("wave", "options"),
                 Output("cluster-control", "hidden"),
                 Output("map", "figure"),
                 Output("map-title", "children"),
                 Output("metric-definition", "children"),
+                Output("map-claim", "children"),
                 Output("ranking", "children"),
                 *[Output(link_id, "href") for _, _, link_id in DOWNLOADS],
             ),

@@ -34,36 +34,38 @@ def _cards(data: Marts, view: StateView) -> list[html.Div]:
         data.summary(view.wave, "US") or {},
         data.population_share.get(view.state),
     )
-    return [ui.card(t.label, t.value, f"{t.rank} · {t.comparison}", t.definition) for t in tiles]
+    return [
+        ui.card(t.label, t.value, f"{t.rank} · {t.comparison}", t.definition, t.evidence)
+        for t in tiles
+    ]
 
 
 def _top_uses(data: Marts, view: StateView) -> html.Section:
     name = data.state_names[view.state]
     used, rows = views.top_uses(data, view)
-    heading = f"What people in {name} use AI for"
+    heading = f"What people in {name} use Claude.ai for — {used or view.wave}"
     if used is None:
         body = [ui.source_line("Request clusters are not published for this state.")]
     else:
-        note = (
-            f"Wave {present.wave_text(used, data.wave_label(used))}"
-            + (
-                f" — the latest wave with request clusters; {view.wave} has none"
-                if used != view.wave
-                else ""
-            )
-            + ". Share of the state's conversations; “× US” is the specialization index "
-            "(state share ÷ US share). Clusters of different releases are not comparable."
-        )
         body = [
             ui.graph("top-uses", views.top_uses_figure(data, view), f"Bar chart: {heading}"),
-            ui.source_line(note),
+            ui.source_line(views.top_uses_note(data, view)),
             ui.table_view(
                 "Table: top uses",
                 ui.table(
-                    ["Use of AI", f"{name} %", "US %", "× US"],
-                    [[r.label, r.state_pct, r.us_pct, r.specialization] for r in rows],
+                    ["Use of AI", f"{name} %", "95 % interval", "US %", "× US"],
+                    [
+                        [
+                            r.label,
+                            r.state_pct,
+                            present.range_text(r.low, r.high),
+                            r.us_pct,
+                            r.specialization,
+                        ]
+                        for r in rows
+                    ],
                     caption=heading,
-                    numeric=[False, True, True, True],
+                    numeric=[False, True, True, True, True],
                 ),
             ),
             _links(view, "top_uses", "top-uses"),
@@ -94,14 +96,20 @@ def _groups(data: Marts, view: StateView) -> html.Section:
             ui.source_line(
                 f"Bars: {present.MEASURE_DEFINITIONS[measure]}, beside the group's share of "
                 "the state's jobs (BLS OEWS May 2025). The two measures of usage by "
-                "occupation differ and are never compared with each other."
+                "occupation differ and are never compared with each other. "
+                + present.group_support_note(rows)
             ),
             ui.table_view(
                 "Table: Claude.ai usage and jobs by occupation group",
                 ui.table(
                     ["Occupation group", f"% ({measure_name})", "% of jobs", "Support"],
                     [
-                        [r.label, r.usage_share_pct, r.employment_share_pct, r.flag or "—"]
+                        [
+                            r.label,
+                            present.share_or_status(r.usage_share_pct, r.status),
+                            r.employment_share_pct,
+                            r.flag or "sufficient",
+                        ]
                         for r in rows
                     ],
                     caption=heading,
@@ -115,8 +123,8 @@ def _groups(data: Marts, view: StateView) -> html.Section:
 
 def _occupations(data: Marts, view: StateView) -> html.Section:
     name = data.state_names[view.state]
-    heading = f"{name}'s largest occupations and their AI exposure"
-    usage_waves = ", ".join(data.task_usage_waves) or "not published"
+    heading = f"{name}'s largest occupations and their observed exposure — OEWS May 2025"
+    usage_waves = ", ".join(data.task_usage_waves) or "none"
     return html.Section(
         [
             html.H2(heading),
@@ -126,23 +134,32 @@ def _occupations(data: Marts, view: StateView) -> html.Section:
                 f"Bar chart: {heading}; orange bars are highly exposed occupations",
             ),
             ui.source_line(
-                "Jobs: BLS OEWS May 2025. Exposure: Anthropic's observed exposure "
-                "(share of the occupation's task time seen in AI use); orange: "
-                f"{present.high_exposure_text(data.high_exposure_threshold)}, grey = no "
-                "score. AI usage share: the occupation's share of the state's AI task usage "
-                f"(wave {usage_waves})."
+                "Jobs: BLS OEWS May 2025. Observed exposure: one national score per "
+                "occupation (Anthropic; it does not vary by state); orange: "
+                f"{present.high_exposure_text(data.high_exposure_threshold)} (this "
+                "product's cut-off), grey = no score. Task usage: the occupation's share of "
+                f"the state's task-classified Claude.ai conversations (wave {usage_waves}), "
+                "withheld where it rests on fewer than 5 tasks."
             ),
             ui.table_view(
                 "Table: largest occupations",
                 ui.table(
-                    ["Occupation", "Jobs", "Median wage", "AI exposure", "% of task usage"],
+                    [
+                        "Occupation",
+                        "Jobs",
+                        "Median wage",
+                        "Observed exposure",
+                        "% of task-classified usage",
+                    ],
                     [
                         [
                             r["title"],
                             present.count_text(r["employment"]),
                             present.occupation_wage(r),
                             present.exposure_text(r["observed_exposure"]),
-                            r["task_attributed_share_pct"],
+                            present.share_or_status(
+                                r["task_attributed_share_pct"], r["task_attributed_share_status"]
+                            ),
                         ]
                         for r in data.occupation_rows(view.state)
                     ],
@@ -159,7 +176,7 @@ def _occupations(data: Marts, view: StateView) -> html.Section:
 def _automation(data: Marts, view: StateView) -> html.Section:
     return html.Section(
         [
-            html.H2("Automation or augmentation?"),
+            html.H2(f"Automation or augmentation? — {view.wave}"),
             ui.graph(
                 "automation",
                 views.automation_figure(data, view),
@@ -184,20 +201,37 @@ def _neighbours(data: Marts, view: StateView) -> html.Section:
         row = data.summary(view.wave, place) or {}
         label = "United States" if place == "US" else data.state_names[place]
         link = label if place in (view.state, "US") else dcc.Link(label, href=f"/state/{place}")
-        values = [METRICS[m].format(row.get(METRICS[m].column)) for m in NEIGHBOUR_METRICS]
+        values = [present.value_text(METRICS[m], row) for m in NEIGHBOUR_METRICS]
         if place == "US":
             values[1] = "—"  # the US is 100% of itself
         rank = present.rank_short(row.get(aui.rank), row.get(aui.tied))
-        rows.append([link, values[0], "—" if place == "US" else rank, *values[1:]])
+        plausible = present.rank_range_short(aui, row)
+        rows.append(
+            [
+                link,
+                values[0],
+                "—" if place == "US" else rank,
+                "—" if place == "US" else plausible,
+                *values[1:],
+            ]
+        )
     compare = ",".join(places[:-1][:4])
     return html.Section(
         [
-            html.H2("Compared with its neighbours and the US"),
+            html.H2(f"Compared with its neighbours and the US — {view.wave}"),
             ui.table(
-                ["Place", "AUI", "AUI rank", "Usage share", "Automation", "Job exposure"],
+                [
+                    "Place",
+                    "AUI",
+                    "AUI rank",
+                    "Plausible ranks",
+                    "Usage share",
+                    "Automation",
+                    "Observed exposure",
+                ],
                 rows,
                 caption=f"Headline numbers, wave {view.wave}. {present.SHORT_RANK_NOTE}",
-                numeric=[False, True, True, True, True, True],
+                numeric=[False, True, True, True, True, True, True],
             ),
             html.P(
                 dcc.Link("Compare these states side by side", href=f"/compare?states={compare}")
@@ -269,7 +303,16 @@ def _sources(data: Marts, view: StateView) -> html.Section:
     return html.Section(
         [
             html.H2("Sources and caveats"),
-            html.Ul([html.Li(c) for c in present.caveats(data.caveats(view.state))]),
+            html.Ul(
+                [
+                    html.Li(c)
+                    for c in [
+                        *present.caveats(data.caveats(view.state)),
+                        *data.anomalies(view.state),
+                        present.SAMPLING_NOTE,
+                    ]
+                ]
+            ),
             html.Details([html.Summary("Upstream files used"), html.Ul(items)]),
             html.P(dcc.Link("Full methodology", href="/methodology")),
         ],
@@ -281,7 +324,11 @@ def _sources(data: Marts, view: StateView) -> html.Section:
 def body(data: Marts, view: StateView) -> object:
     """The profile below the controls, as Dash's JSON: a pure function of the view."""
     row = data.summary(view.wave, view.state) or {}
-    banner = html.P(row["caveat"], className="caveat", role="note") if row.get("caveat") else None
+    banner = (
+        html.Div([html.P(flag) for flag in present.flags(row)], className="caveat", role="note")
+        if present.flags(row)
+        else None
+    )
     query, state = build_query(wave=view.wave), view.state
     return ui.frozen(
         [
@@ -302,6 +349,7 @@ def body(data: Marts, view: StateView) -> object:
                 ],
                 className="downloads",
             ),
+            html.P(views.state_story(data, view), className="story", id="state-story"),
             html.Div(_cards(data, view), className="cards"),
             html.Div([_top_uses(data, view), _groups(data, view)], className="two-up"),
             _occupations(data, view),
