@@ -155,12 +155,11 @@ _briefing_lock = threading.Lock()
 
 
 def cached_briefing(data: Marts, state: str, wave: str, fmt: str) -> Path:
-    """Render on first request (one at a time per process), then serve from the cache,
-    which is keyed by the build so a rebuild never serves stale numbers."""
+    """Render on first request (one at a time per process), then serve from the build's
+    cache, so a rebuild never serves stale numbers."""
     from dashboard.briefing.render import file_name, render_briefings
 
-    build = SAFE_NAME.sub("_", data.manifest.get("built_at", "unknown"))
-    folder = data.directory.parent / "cache" / "briefings" / build
+    folder = data.render_dir / "briefings"
     target = folder / file_name(state, wave, fmt)
     with _briefing_lock:
         if not target.is_file():
