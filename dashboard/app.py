@@ -14,7 +14,7 @@ from dash import Dash
 from flask import Flask
 from flask_compress import Compress
 
-from dashboard import api, builds, downloads, pages, security, static_files
+from dashboard import api, builds, downloads, page_build, pages, security, static_files
 from dashboard import components as ui
 from etl.config import PROJECT_ROOT, settings
 
@@ -52,19 +52,28 @@ INDEX = """<!DOCTYPE html>
 </html>"""
 
 
+class App(Dash):
+    """Dash, with each page naming the build it is rendered from (dashboard/page_build.py)."""
+
+    def interpolate_index(self, **parts: str) -> str:
+        parts["metas"] = parts.get("metas", "") + page_build.meta_tag()
+        return super().interpolate_index(**parts)
+
+
 def create_app(processed_dir: Path | None = None) -> Dash:
     """The app serving the builds `processed_dir` points at (default: the data dir's
     processed/), switching to each new build as it is published (dashboard/builds.py).
 
     Every page's callbacks are registered on this app alone (`dashboard.pages.register`),
     and its marts and their caches are its own: any number of apps can live in a process."""
-    app = Dash(
+    app = App(
         __name__,
         title=ui.SITE_NAME,
         assets_folder=str(PROJECT_ROOT / "assets"),
         serve_locally=True,
         suppress_callback_exceptions=True,  # pages add their components after the first render
         update_title=None,
+        hooks={"request_pre": page_build.REQUEST_HOOK},
         meta_tags=[
             {"name": "viewport", "content": "width=device-width, initial-scale=1"},
             {

@@ -17,6 +17,8 @@ from dash._utils import stringify_id
 from dash.exceptions import DependencyException
 from flask import Flask, Response, request
 
+from dashboard import page_build
+from dashboard.builds import BUILD_ID
 from dashboard.data import DataNotBuilt, marts
 from dashboard.pages import PageNotFound, resolve
 from dashboard.urls import BadParameter, parse_query
@@ -100,7 +102,8 @@ def _matches(callback: dict | None, payload: dict) -> bool:
 
 def _check_callback(app: Dash) -> Response | None:
     """Callback requests: bounded size, the shape Dash expects, and one of this app's
-    callbacks with its arguments; else 400/413 (never a 500 from Dash's own parsing)."""
+    callbacks with its arguments, else 400/413 (never a 500 from Dash's own parsing);
+    answered from the build of the page that sent it."""
     if (request.content_length or 0) > MAX_CALLBACK_BYTES:
         return Response("callback request too large\n", status=413, mimetype="text/plain")
     try:
@@ -118,12 +121,17 @@ def _check_callback(app: Dash) -> Response | None:
                 for i in payload["inputs"] + payload.get("state", [])
             )
             and _matches(app.callback_map.get(payload["output"]), payload)
+            and (payload.get("build") is None or _is_build_id(payload["build"]))
         )
     except (ValueError, TypeError, AttributeError):
         ok = False
     if not ok:
         return Response("malformed callback request\n", status=400, mimetype="text/plain")
-    return None
+    return page_build.answer_from_page_build(payload.get("build"))
+
+
+def _is_build_id(value: object) -> bool:
+    return isinstance(value, str) and BUILD_ID.fullmatch(value) is not None
 
 
 def install(app: Dash) -> None:

@@ -1,5 +1,6 @@
 """A worker answers every request from one build, names it in `X-AIEI-Build`, moves to a
-newly published build all at once. Builds are published here as
+newly published build all at once, and keeps a page's callbacks on the page's own build
+(or, that build gone, says the data was updated). Builds are published here as
 `aiei build` publishes them (etl.atomic.publish_build), in-process; tests/
 test_rebuild_while_serving.py does the same with a real rebuild under gunicorn."""
 
@@ -8,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -46,9 +48,9 @@ def publish(data_dir: Path, source: Path, build_id: str, aui_in: float | None = 
     return publish_build(data_dir / "builds", build_id, data_dir / "processed", fill)
 
 
-def router() -> dict:
-    """The router's callback for /state/IN, as the renderer sends it."""
-    return {
+def router(build: str | None = None) -> dict:
+    """The router's callback for /state/IN, as the renderer sends it from a page of `build`."""
+    payload = {
         "output": "..page.children...page-title.data..",
         "outputs": [
             {"id": "page", "property": "children"},
@@ -58,6 +60,11 @@ def router() -> dict:
         "state": [{"id": "url", "property": "search", "value": ""}],
         "changedPropIds": ["url.pathname"],
     }
+    return payload | ({"build": build} if build else {})
+
+
+def page_build(response) -> str:
+    return re.search(r'<meta name="aiei-build" content="([0-9a-f]+)">', response.text).group(1)
 
 
 @pytest.fixture(scope="module")
@@ -95,6 +102,7 @@ def test_every_response_names_the_build_it_answers_from(data_dir):
     ):
         assert client.get(url).headers[BUILD_HEADER] == "aaaaaaaaaaaa", url
     assert client.post(CALLBACK, json=router()).headers[BUILD_HEADER] == "aaaaaaaaaaaa"
+    assert page_build(client.get("/state/IN")) == "aaaaaaaaaaaa"
     bundle = zipfile.ZipFile(io.BytesIO(client.get("/download/bundle.zip").data))
     assert json.loads(bundle.read("manifest.json"))["build_id"] == "aaaaaaaaaaaa"
     assert client.get("/api/v1/").json["build_id"] == "aaaaaaaaaaaa"
@@ -104,14 +112,47 @@ def test_a_published_build_is_answered_from_at_the_next_request(data_dir, indian
     client = create_app(data_dir / "processed").server.test_client()
     assert shows(client.post(CALLBACK, json=router()), indiana_aui)
     new = publish(data_dir, data_dir / "processed", "bbbbbbbbbbbb", aui_in=CHANGED_AUI)
-    assert client.get("/state/IN").headers[BUILD_HEADER] == "bbbbbbbbbbbb"
-    answer = client.post(CALLBACK, json=router())
+    page = client.get("/state/IN")
+    assert page.headers[BUILD_HEADER] == page_build(page) == "bbbbbbbbbbbb"
+    answer = client.post(CALLBACK, json=router("bbbbbbbbbbbb"))
     assert answer.headers[BUILD_HEADER] == "bbbbbbbbbbbb" and shows(answer, CHANGED_AUI)
     csv = client.get("/download/map.csv").data.decode()
     assert f"IN,Indiana,{CHANGED_AUI}" in csv
     bundle = zipfile.ZipFile(io.BytesIO(client.get("/download/bundle.zip").data))
     assert json.loads(bundle.read("manifest.json"))["build_id"] == "bbbbbbbbbbbb"
     assert bundle.read("data_dictionary.csv") == (new / "data_dictionary.csv").read_bytes()
+
+
+def test_a_page_s_callbacks_stay_on_the_page_s_build(data_dir, indiana_aui):
+    app = create_app(data_dir / "processed")
+    client = app.server.test_client()
+    old = page_build(client.get("/state/IN"))
+    publish(data_dir, data_dir / "processed", "bbbbbbbbbbbb", aui_in=CHANGED_AUI)
+    assert client.get("/").headers[BUILD_HEADER] == "bbbbbbbbbbbb"
+    answer = client.post(CALLBACK, json=router(old))
+    assert answer.headers[BUILD_HEADER] == old and shows(answer, indiana_aui)
+    # a worker started after the switch loads the page's build from its folder
+    restarted = create_app(data_dir / "processed").server.test_client()
+    answer = restarted.post(CALLBACK, json=router(old))
+    assert answer.headers[BUILD_HEADER] == old and shows(answer, indiana_aui)
+
+
+def test_a_page_whose_build_is_gone_is_told_to_reload(data_dir):
+    client = create_app(data_dir / "processed").server.test_client()
+    old = page_build(client.get("/state/IN"))
+    publish(data_dir, data_dir / "processed", "bbbbbbbbbbbb", aui_in=CHANGED_AUI)
+    for folder in (data_dir / "builds").glob(f"{old}-*"):
+        shutil.rmtree(folder)
+    answer = client.post(CALLBACK, json=router(old))
+    assert answer.status_code == 200 and answer.headers[BUILD_HEADER] == "bbbbbbbbbbbb"
+    # no output changes (no number of another build), the notice shows
+    assert answer.json == {
+        "multi": True,
+        "response": {},
+        "sideUpdate": {"data-updated": {"hidden": False}},
+    }
+    layout = json.dumps(client.get("/_dash-layout").json)
+    assert '"id": "data-updated"' in layout and "Reload the page" in layout
 
 
 def test_a_build_that_will_not_load_leaves_the_previous_one_answering(data_dir, indiana_aui):
