@@ -1,7 +1,8 @@
 """CSV and ZIP downloads: the current view of every page, every mart, and the whole bundle.
 
 Views are made from the same lookups the pages draw, so a download holds exactly what the
-page shows. Text cells that a spreadsheet would run as a formula are neutralised.
+page shows. These files are for people to open: text cells that a spreadsheet would run as
+a formula are neutralised (the API at /api/v1 keeps exact values for machines).
 """
 
 from __future__ import annotations
@@ -31,14 +32,17 @@ from dashboard.urls import (
 )
 from dashboard.views import FIGURES
 
-FORMULA_START = r"^[=+\-@\t\r]"
+# What a spreadsheet runs as a formula: = + - @ (or their fullwidth forms, which some
+# spreadsheets read as the same), tab or CR, first or after leading spaces.
+FORMULA_START = r"^[ \u00a0\u3000]*[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]"
 STATE_VIEWS = ("summary", "top_uses", "occupations", "groups", "trend")
 SAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
 def neutralise(frame: pl.DataFrame) -> pl.DataFrame:
-    """Prefix text cells starting with = + - @ (or tab/CR) with ' so spreadsheets show them
-    as text instead of running them (CSV formula injection)."""
+    """Prefix text cells starting with = + - @ ＝ ＋ － ＠ tab or CR (after any leading spaces)
+    with ' so spreadsheets show them as text instead of running them (CSV formula
+    injection)."""
     text = [c for c, t in frame.schema.items() if t == pl.String]
     return frame.with_columns(
         pl.when(pl.col(c).str.contains(FORMULA_START))
@@ -188,7 +192,9 @@ Licences
 {licences}
   Code of the State AI Economic Index: MIT.
 
-Text cells beginning with = + - @ are prefixed with ' against spreadsheet formula injection.
+Text cells beginning with = + - @ (or ＝ ＋ － ＠, tab or CR, also after leading spaces) are
+prefixed with ' against spreadsheet formula injection; the API (/api/v1) and data/processed/csv/
+keep exact values.
 """
 
 
