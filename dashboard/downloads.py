@@ -1,8 +1,10 @@
-"""CSV and ZIP downloads: the current view of every page, every mart, and the whole bundle.
+"""Downloads: CSV of the current view of every page and of every mart, the ZIP bundle,
+chart images and briefings.
 
 Views are made from the same lookups the pages draw, so a download holds exactly what the
 page shows. These files are for people to open: text cells that a spreadsheet would run as
-a formula are neutralised (the API at /api/v1 keeps exact values for machines).
+a formula are neutralised (the API at /api/v1 keeps exact values for machines). Images and
+briefings are rendered once per build and view (dashboard/render_cache.py).
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ from pathlib import Path
 import polars as pl
 from flask import Flask, Response, request
 
-from dashboard import images, views
+from dashboard import images, render_cache, views
 from dashboard.data import DataNotBuilt, Marts, marts, per_marts
 from dashboard.metrics import METRICS
+from dashboard.render_cache import RendererBusy, RenderQueue
 from dashboard.urls import (
     BadParameter,
     CompareView,
@@ -37,6 +40,7 @@ from dashboard.views import FIGURES
 FORMULA_START = r"^[ \u00a0\u3000]*[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]"
 STATE_VIEWS = ("summary", "top_uses", "occupations", "groups", "trend")
 SAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]+")
+RETRY_AFTER_SECONDS = 5
 
 
 def neutralise(frame: pl.DataFrame) -> pl.DataFrame:
@@ -155,7 +159,25 @@ def figure_title(data: Marts, name: str, view: View) -> tuple[str, str]:
     return titles[name], when
 
 
-_briefing_lock = threading.Lock()
+# A worker's threads that may render or wait for a renderer: the rest serve pages.
+FIGURE_QUEUE = RenderQueue(2)
+BRIEFING_QUEUE = RenderQueue(2)
+_briefing_lock = threading.Lock()  # one briefing browser at a time
+
+
+def figure_image(data: Marts, name: str, fmt: str, view: View) -> bytes:
+    """The chart as PNG or SVG, rendered once per build and view."""
+    title, when = figure_title(data, name, view)
+    source = (
+        f"Source: Anthropic Economic Index ({when}); BLS OEWS May 2025; O*NET 29.3. "
+        "State AI Economic Index."
+    )
+    path = render_cache.cache_path(data, "figures", f"{name}.{fmt}", repr(view))
+    return render_cache.cached(
+        path,
+        FIGURE_QUEUE,
+        lambda: images.render(FIGURES[name].figure(data, view), fmt, title=title, source=source),
+    )
 
 
 def cached_briefing(data: Marts, state: str, wave: str, fmt: str) -> Path:
@@ -165,9 +187,10 @@ def cached_briefing(data: Marts, state: str, wave: str, fmt: str) -> Path:
 
     folder = data.render_dir / "briefings"
     target = folder / file_name(state, wave, fmt)
-    with _briefing_lock:
-        if not target.is_file():
-            render_briefings(data, [state], wave, folder, ("pdf", "png"))
+    if not target.is_file():
+        with BRIEFING_QUEUE.place(), _briefing_lock:
+            if not target.is_file():  # rendered while this request waited
+                render_briefings(data, [state], wave, folder, ("pdf", "png"))
     return target
 
 
@@ -237,6 +260,13 @@ def register(server: Flask) -> None:
                 return Response(
                     "No data built yet: run `aiei build`.\n", status=503, mimetype="text/plain"
                 )
+            except RendererBusy:
+                return Response(
+                    "Busy rendering other images: try again in a few seconds.\n",
+                    status=503,
+                    mimetype="text/plain",
+                    headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+                )
 
         wrapped.__name__ = handler.__name__
         return wrapped
@@ -289,14 +319,8 @@ def register(server: Flask) -> None:
             raise BadParameter("figure", name, f"one of {', '.join(FIGURES)}", status=404)
         if fmt not in images.FORMATS:
             raise BadParameter("format", fmt, "png or svg", status=404)
-        chart = FIGURES[name]
-        view = chart.view.parse(query, data)
-        title, when = figure_title(data, name, view)
-        source = (
-            f"Source: Anthropic Economic Index ({when}); BLS OEWS May 2025; O*NET 29.3. "
-            "State AI Economic Index."
-        )
-        payload = images.render(chart.figure(data, view), fmt, title=title, source=source)
+        view = FIGURES[name].view.parse(query, data)
+        payload = figure_image(data, name, fmt, view)
         where = view.metric if isinstance(view, MapView) else view.state
         filename = f"aiei_{name}_{where}_{view.wave}.{fmt}"
         return Response(
