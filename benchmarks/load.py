@@ -23,10 +23,10 @@ from benchmarks.dashboard import (
     capture_payloads,
     ensure_data,
     first_load,
-    gunicorn,
     precompress_static,
     rss_mb,
 )
+from dashboard.local import production_server
 
 STATES = ("IN", "OH", "CA", "TX", "WY", "DC", "NY", "MS")
 
@@ -34,7 +34,7 @@ STATES = ("IN", "OH", "CA", "TX", "WY", "DC", "NY", "MS")
 def run(clients: int, seconds: float) -> dict:
     data_dir = ensure_data()
     precompress_static()
-    with gunicorn(data_dir) as (url, process):
+    with production_server(data_dir) as (url, process):
         first_load(url, runs=1)
         payloads = list(capture_payloads(url).values())
         latencies: list[float] = []
