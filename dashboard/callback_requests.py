@@ -55,12 +55,12 @@ def parse(body: bytes, callback_map: Mapping[str, dict]) -> dict:
     if callback is None or "callback" not in callback:
         raise MalformedCallback("output: not a server callback of this app")
     # one dict for one output, a list for several; an output several callbacks may set is
-    # `id.property@<hash>` in the callback's name and `property` in the request
+    # `id.property@<hash>`, which the renderer sends with its hash and Dash accepts without
     wanted = split_callback_id(output)
     several = isinstance(wanted, list)
     outputs = payload.get("outputs")
     _expect(
-        _names(outputs if several else [outputs], "outputs"),
+        [name.split("@")[0] for name in _names(outputs if several else [outputs], "outputs")],
         [name.split("@")[0] for name in _names(wanted if several else [wanted], "outputs")],
         "outputs",
     )

@@ -114,8 +114,8 @@ def _dependency(app_client, output_fragment: str) -> dict:
 
 def _payload(dependency: dict, values: list, changed: int) -> str:
     """A callback request as Dash's renderer sends it (a dict id named in JSON)."""
-    outputs = [
-        {"id": o.rsplit(".", 1)[0], "property": o.rsplit(".", 1)[1].split("@")[0]}
+    outputs = [  # an output several callbacks set keeps its @hash, as the renderer sends it
+        {"id": o.rsplit(".", 1)[0], "property": o.rsplit(".", 1)[1]}
         for o in dependency["output"].strip(".").split("...")
     ]
     if not dependency["output"].startswith(".."):  # a single output is sent as an object
@@ -155,6 +155,7 @@ ANY_VALUE = st.one_of(
         "compare-body.children",
         "page.children",
         "ranking-sort.data",
+        "url.pathname@",  # outputs several callbacks set, named with a hash
     ],
 )
 @FUZZ
@@ -249,6 +250,21 @@ def _valid_callback(app_client) -> dict:
 
 def _with(payload: dict, **changes: object) -> bytes:
     return json.dumps({**payload, **changes}).encode()
+
+
+def test_outputs_several_callbacks_set_are_accepted_with_or_without_their_hash(app_client):
+    """The renderer names them `property@<hash>`; Dash's own clients without the hash."""
+    _, client = app_client
+    payload = json.loads(_payload(_dependency(app_client, "url.pathname@"), [None], 0))
+    assert all("@" in output["property"] for output in payload["outputs"])
+    plain = [{**o, "property": o["property"].split("@")[0]} for o in payload["outputs"]]
+    for outputs in (payload["outputs"], plain):
+        response = client.post(
+            "/_dash-update-component",
+            data=json.dumps({**payload, "outputs": outputs}),
+            headers={"Content-Type": "application/json"},
+        )
+        assert response.status_code in (200, 204), response.data[:200]
 
 
 # Each gave a 500 from Dash's dispatcher before requests were checked against the callback.
