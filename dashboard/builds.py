@@ -105,7 +105,11 @@ class MartsSource:
             loaded = self._loaded.get(build_id)
             if loaded is not None and loaded.directory == folder:  # loaded meanwhile
                 return loaded
-            return self._remember(Marts(folder, self.cache_dir))
+            try:
+                return self._remember(Marts(folder, self.cache_dir))
+            except Exception:  # deleted while it loaded, or damaged: the page must reload
+                log.warning("build %s cannot be loaded for its pages", build_id, exc_info=True)
+                return None
 
     def _folder_of(self, build_id: str) -> Path | None:
         if not BUILD_ID.fullmatch(build_id):

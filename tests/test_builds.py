@@ -155,6 +155,18 @@ def test_a_page_whose_build_is_gone_is_told_to_reload(data_dir):
     assert '"id": "data-updated"' in layout and "Reload the page" in layout
 
 
+def test_a_page_whose_build_will_not_load_is_told_to_reload(data_dir):
+    """Its folder is there but damaged, and this worker never loaded it."""
+    publish(data_dir, data_dir / "processed", "bbbbbbbbbbbb", aui_in=CHANGED_AUI)
+    for folder in (data_dir / "builds").glob("aaaaaaaaaaaa-*"):
+        (folder / "state_summary.parquet").write_bytes(b"not parquet")
+    client = create_app(data_dir / "processed").server.test_client()
+    answer = client.post(CALLBACK, json=router("aaaaaaaaaaaa"))
+    assert answer.status_code == 200 and answer.json["sideUpdate"] == {
+        "data-updated": {"hidden": False}
+    }
+
+
 def test_a_build_that_will_not_load_leaves_the_previous_one_answering(data_dir, indiana_aui):
     client = create_app(data_dir / "processed").server.test_client()
     assert client.get("/").headers[BUILD_HEADER] == "aaaaaaaaaaaa"
