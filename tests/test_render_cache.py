@@ -18,10 +18,12 @@ pytestmark = pytest.mark.integration
 
 
 class Renderer:
-    """Stands in for kaleido: counts renders, and how many ran at once."""
+    """Stands in for kaleido: counts renders and how many ran at once; each render waits
+    until `gate` is open."""
 
-    def __init__(self, seconds: float = 0.0) -> None:
-        self.seconds = seconds
+    def __init__(self) -> None:
+        self.gate = threading.Event()
+        self.gate.set()
         self.calls = 0
         self.running = 0
         self.most_at_once = 0
@@ -32,7 +34,7 @@ class Renderer:
             self.calls += 1
             self.running += 1
             self.most_at_once = max(self.most_at_once, self.running)
-        time.sleep(self.seconds)
+        self.gate.wait(timeout=60)
         with self._lock:
             self.running -= 1
         return b"\x89PNG stand-in" if format == "png" else b"<svg/>"
@@ -45,8 +47,8 @@ def app_on_copy(built, tmp_path):
     return create_app(tmp_path / "processed"), tmp_path / "cache"
 
 
-def stand_in(monkeypatch, seconds: float = 0.0) -> Renderer:
-    renderer = Renderer(seconds)
+def stand_in(monkeypatch) -> Renderer:
+    renderer = Renderer()
     monkeypatch.setattr(images, "_started", True)  # no browser to start
     monkeypatch.setattr(pio, "to_image", renderer)
     return renderer
@@ -81,37 +83,36 @@ def test_a_chart_image_is_rendered_once_per_build_and_view(app_on_copy, monkeypa
 
 
 def test_renders_are_one_at_a_time_and_the_queue_is_bounded(app_on_copy, monkeypatch):
-    """Six requests for six uncached charts at once: two get a place (one renders, the
-    other waits for it), four are told at once to come back."""
+    """Six requests for six uncached charts while a render is under way: two get a place
+    (one renders, the other waits for it), four are told to come back, without waiting."""
     from dashboard.downloads import RETRY_AFTER_SECONDS
 
     app, _ = app_on_copy
-    renderer = stand_in(monkeypatch, seconds=1.0)
-    states = ("IN", "OH", "MI", "CA", "TX", "NY")
-    start = threading.Barrier(len(states))
-    answers: dict[str, tuple[object, float]] = {}
+    renderer = stand_in(monkeypatch)
+    renderer.gate.clear()  # renders last until the refusals are in
+    answers: list[object] = []
 
     def fetch(state: str) -> None:
-        client = app.server.test_client()
-        start.wait()
-        started = time.perf_counter()
-        response = client.get(f"/download/figure/top-uses.png?state={state}")
-        answers[state] = response, time.perf_counter() - started
+        answers.append(app.server.test_client().get(f"/download/figure/top-uses.png?state={state}"))
 
-    threads = [threading.Thread(target=fetch, args=(s,)) for s in states]
+    threads = [
+        threading.Thread(target=fetch, args=(s,)) for s in ("IN", "OH", "MI", "CA", "TX", "NY")
+    ]
     for thread in threads:
         thread.start()
+    deadline = time.monotonic() + 60
+    while (len(answers), renderer.calls) != (4, 1) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    # the first is rendering, the second waiting for it, the other four already refused
+    assert [a.status_code for a in answers] == [503] * 4 and renderer.calls == 1
+    renderer.gate.set()
     for thread in threads:
         thread.join()
-    rendered = [seconds for r, seconds in answers.values() if r.status_code == 200]
-    refused = [(r, seconds) for r, seconds in answers.values() if r.status_code == 503]
-    assert len(rendered) == 2 and len(refused) == 4
+    assert sorted(a.status_code for a in answers) == [200, 200, 503, 503, 503, 503]
     assert renderer.calls == 2 and renderer.most_at_once == 1
-    assert max(rendered) >= 2 * renderer.seconds  # the second waited for the first
-    for response, seconds in refused:
-        assert seconds < renderer.seconds  # not queued behind the renders
-        assert response.headers["Retry-After"] == str(RETRY_AFTER_SECONDS)
-        assert b"try again" in response.data
+    for refused in (a for a in answers if a.status_code == 503):
+        assert refused.headers["Retry-After"] == str(RETRY_AFTER_SECONDS)
+        assert b"try again" in refused.data
     # the places are given back: the next chart renders
     again = app.server.test_client().get("/download/figure/top-uses.png?state=WY")
     assert again.status_code == 200 and renderer.calls == 3
