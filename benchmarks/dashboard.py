@@ -1,5 +1,6 @@
-"""Dashboard benchmark: the app under gunicorn (2 workers) on 127.0.0.1, as in production
-(`gunicorn 'dashboard.app:create_server()'`, static files precompressed beforehand).
+"""Dashboard benchmark: the app under gunicorn on 127.0.0.1 with the production settings
+(`gunicorn -c python:dashboard.gunicorn_conf 'dashboard.app:create_server()'`: 2 threaded
+workers; static files precompressed beforehand).
 
 Callback payloads are captured from a real browser session (a metric switch on the map, a
 wave switch on a state profile), then replayed by 1, 4 and 16 concurrent clients. Also the
@@ -17,14 +18,13 @@ import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from pathlib import Path
 
 import psutil
 import requests
 
 from benchmarks.common import ROOT, mirror, print_table, save, summary_ms
-from dashboard.local import CHROMIUM, LAUNCH_ARGS, free_port, wait_until_up
+from dashboard.local import CHROMIUM, LAUNCH_ARGS, production_server
 
 CALLBACK = "/_dash-update-component"
 MAP_SHAPES = "#map .choroplethlocation"  # locator waits: the app's CSP forbids eval
@@ -46,34 +46,6 @@ def ensure_data() -> Path:
 def precompress_static() -> None:
     """What `make static` does before a deployment: static files at brotli quality 11."""
     subprocess.run([sys.executable, "-m", "dashboard.static_files"], check=True, cwd=ROOT)
-
-
-@contextmanager
-def gunicorn(data_dir: Path, workers: int = 2):
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--workers",
-            str(workers),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "dashboard.app:create_server()",
-        ],
-        cwd=ROOT,
-        env={**os.environ, "AIEI_DATA_DIR": str(data_dir)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(url + "/", process, seconds=60)
-        yield url, process
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 def capture_payloads(url: str) -> dict[str, bytes]:
@@ -196,7 +168,7 @@ def rss_mb(process: subprocess.Popen) -> float:
 def run(total: int, duration: float) -> dict:
     data_dir = ensure_data()
     precompress_static()
-    with gunicorn(data_dir) as (url, process):
+    with production_server(data_dir) as (url, process):
         first_visitor = first_load(url, runs=1)  # loads the marts, builds the first views
         page = first_load(url) | {"very_first_visit": first_visitor}
         payloads = capture_payloads(url)

@@ -19,12 +19,11 @@ from __future__ import annotations
 
 import io
 import json
-from pathlib import Path
 
 import polars as pl
 from flask import Flask, Response, request, send_file
 
-from dashboard.data import DataNotBuilt, marts
+from dashboard.data import DataNotBuilt, Marts, marts, per_marts
 
 PREFIX = "/api/v1"
 FORMATS = {
@@ -51,14 +50,10 @@ def _error(status: int, message: str) -> Response:
     return Response(body + "\n", status=status, mimetype="application/json")
 
 
-_tables: dict[tuple[Path, str], pl.DataFrame] = {}  # a build folder never changes: cache by it
-
-
-def _table(directory: Path, name: str) -> pl.DataFrame:
-    key = (directory.resolve(), name)
-    if key not in _tables:
-        _tables[key] = pl.read_parquet(directory / f"{name}.parquet")
-    return _tables[key]
+@per_marts(maxsize=32)
+def _table(data: Marts, name: str) -> pl.DataFrame:
+    """The build's file as written (NaN stays NaN), read once per build."""
+    return pl.read_parquet(data.directory / f"{name}.parquet")
 
 
 def _catalogue() -> dict[str, dict]:
@@ -86,7 +81,7 @@ def select(table: str, args: dict[str, str]) -> pl.DataFrame:
     catalogue = _catalogue()
     if table not in catalogue:
         raise ApiError(404, f"no table {table!r}; the tables are {', '.join(catalogue)}")
-    frame = _table(marts().directory, table)
+    frame = _table(marts(), table)
     key = catalogue[table]["key"]
     for name, raw in args.items():
         if name in RESERVED:

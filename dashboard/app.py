@@ -14,9 +14,8 @@ from dash import Dash
 from flask import Flask
 from flask_compress import Compress
 
-from dashboard import api, downloads, pages, security, static_files
+from dashboard import api, builds, downloads, page_build, pages, security, static_files
 from dashboard import components as ui
-from dashboard import data as app_data
 from etl.config import PROJECT_ROOT, settings
 
 COMPRESSED_TYPES = [
@@ -53,18 +52,28 @@ INDEX = """<!DOCTYPE html>
 </html>"""
 
 
+class App(Dash):
+    """Dash, with each page naming the build it is rendered from (dashboard/page_build.py)."""
+
+    def interpolate_index(self, **parts: str) -> str:
+        parts["metas"] = parts.get("metas", "") + page_build.meta_tag()
+        return super().interpolate_index(**parts)
+
+
 def create_app(processed_dir: Path | None = None) -> Dash:
-    """The app serving the marts in `processed_dir` (default: the data dir's processed/).
+    """The app serving the builds `processed_dir` points at (default: the data dir's
+    processed/), switching to each new build as it is published (dashboard/builds.py).
 
     Every page's callbacks are registered on this app alone (`dashboard.pages.register`),
     and its marts and their caches are its own: any number of apps can live in a process."""
-    app = Dash(
+    app = App(
         __name__,
         title=ui.SITE_NAME,
         assets_folder=str(PROJECT_ROOT / "assets"),
         serve_locally=True,
         suppress_callback_exceptions=True,  # pages add their components after the first render
         update_title=None,
+        hooks={"request_pre": page_build.REQUEST_HOOK},
         meta_tags=[
             {"name": "viewport", "content": "width=device-width, initial-scale=1"},
             {
@@ -87,7 +96,7 @@ def create_app(processed_dir: Path | None = None) -> Dash:
     )
     Compress(server)
     static_files.install(server)  # registered after Compress, so it runs first
-    app_data.install(server, processed_dir or settings().processed_dir)
+    builds.install(server, processed_dir or settings().processed_dir)
     downloads.register(server)
     api.register(server)
     security.install(app)

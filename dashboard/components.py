@@ -36,6 +36,7 @@ GRAPH_CONFIG = {
 }
 
 SITE_NAME = "State AI Economic Index"
+DATA_UPDATED = "data-updated"  # the notice a page whose build is gone shows (page_build.py)
 CITATION = (
     "State AI Economic Index. Data: Anthropic Economic Index (CC-BY); O*NET 29.3 "
     "(USDOL/ETA, CC BY 4.0); BLS OEWS May 2025."
@@ -63,6 +64,7 @@ def frame() -> html.Div:
                 ],
                 className="site-header",
             ),
+            data_updated_notice(),
             html.Main(id="page", tabIndex="-1"),
             html.Footer(
                 [
@@ -205,6 +207,22 @@ def download_links(links: Sequence[tuple[str, str, str | None]]) -> list:
             items.append(" · ")
         items.append(html.A(text, href=href, download="", **({"id": link_id} if link_id else {})))
     return items
+
+
+def data_updated_notice() -> html.Div:
+    """Hidden until a callback finds the build its page came from gone; the link reloads
+    the page's own address (the view is in the URL)."""
+    return html.Div(
+        [
+            "The data has been updated since this page was opened. ",
+            html.A("Reload the page", href=""),
+            " to see the new numbers.",
+        ],
+        id=DATA_UPDATED,
+        className="notice notice-info data-updated",
+        role="status",
+        hidden=True,
+    )
 
 
 def notice(title: str, message: str, kind: str = "error") -> html.Div:

@@ -1,23 +1,25 @@
-"""The marts of one build, loaded once per app, and the small lookups the pages make.
+"""The marts of one build and the small lookups the pages make.
 
-Nothing else in the dashboard touches the data files. Which marts exist comes from the
-build's manifest ("tables"); waves, their labels and release breaks from the `waves` mart.
-Every lookup is a filter on a small in-memory table, cached on the Marts instance, so a
-callback never does heavy work and two apps serving different data never share a cache.
+Nothing else in the dashboard touches the data files. A Marts is one build: the folder the
+`processed` link points at is resolved once, when it is loaded, and every file comes from
+that immutable folder. Which marts exist comes from the build's manifest ("tables"); waves,
+their labels and release breaks from the `waves` mart. Every lookup is a filter on a small
+in-memory table, cached on the Marts instance, so a callback never does heavy work and two
+builds (or two apps) never share a cache. Which build answers a request: `marts()` here,
+`dashboard.builds` for how a worker follows new builds.
 """
 
 from __future__ import annotations
 
 import functools
 import json
-import threading
 from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
 from typing import TypeVar
 
 import polars as pl
-from flask import Flask, current_app
+from flask import current_app, g
 
 from dashboard.figures.charts import GroupRow, OccupationRow, ShareRow, TrendPoint
 from dashboard.metrics import METRICS
@@ -81,12 +83,19 @@ class Marts:
     state_occupation_groups = Mart()
     wave_table = Mart("waves")
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, cache_dir: Path | None = None) -> None:
+        """The build in `directory` (a build folder, or the `processed` link to one).
+        `cache_dir` keeps renders of builds (default: `cache/` beside `directory`)."""
+        self.cache_dir = cache_dir or directory.parent / "cache"
+        directory = directory.resolve()  # once: a link flipped later changes nothing here
         manifest = directory / "manifest.json"
         if not manifest.is_file():
             raise DataNotBuilt(f"{directory} has no manifest.json: run `aiei build` first")
         self.directory = directory
         self.manifest: dict = json.loads(manifest.read_text())
+        if "build_id" not in self.manifest:
+            raise DataNotBuilt(f"{directory} is from an older pipeline: run `aiei build`")
+        self.build_id: str = self.manifest["build_id"]
         names = list(self.manifest.get("tables", {}))
         missing = [n for n in names if not (directory / f"{n}.parquet").is_file()]
         if not names or missing:
@@ -100,6 +109,11 @@ class Marts:
         }
         self.dictionary = pl.read_csv(directory / "data_dictionary.csv")
         self.memo: dict[Callable, Callable] = {}  # see per_marts
+
+    @property
+    def render_dir(self) -> Path:
+        """Where renders of this build (chart images, briefings) are cached."""
+        return self.cache_dir / self.build_id
 
     @property
     def table_names(self) -> list[str]:
@@ -374,31 +388,18 @@ class Marts:
         ]
 
 
-class MartsSource:
-    """Where an app's marts live; loaded once, on first use (never at import)."""
-
-    def __init__(self, processed_dir: Path) -> None:
-        self.processed_dir = processed_dir
-        self._lock = threading.Lock()
-        self._marts: Marts | None = None
-
-    def marts(self) -> Marts:
-        if self._marts is None:
-            with self._lock:
-                if self._marts is None:
-                    self._marts = Marts(self.processed_dir)
-        return self._marts
-
-
-EXTENSION = "aiei_marts"
-
-
-def install(server: Flask, processed_dir: Path) -> MartsSource:
-    source = MartsSource(processed_dir)
-    server.extensions[EXTENSION] = source
-    return source
+EXTENSION = "aiei_marts"  # server.extensions[EXTENSION]: the app's dashboard.builds.MartsSource
 
 
 def marts() -> Marts:
-    """The marts of the app answering the current request."""
-    return current_app.extensions[EXTENSION].marts()
+    """The marts the current request answers from. The first call of a request picks the
+    build (the current one, unless `answer_from` chose a page's own) and every later call
+    gets the same, so no request mixes two builds."""
+    if "aiei_marts" not in g:
+        g.aiei_marts = current_app.extensions[EXTENSION].current()
+    return g.aiei_marts
+
+
+def answer_from(data: Marts) -> None:
+    """Answer the current request from `data`: the build its page was rendered from."""
+    g.aiei_marts = data

@@ -1,7 +1,10 @@
-"""CSV and ZIP downloads: the current view of every page, every mart, and the whole bundle.
+"""Downloads: CSV of the current view of every page and of every mart, the ZIP bundle,
+chart images and briefings.
 
 Views are made from the same lookups the pages draw, so a download holds exactly what the
-page shows. Text cells that a spreadsheet would run as a formula are neutralised.
+page shows. These files are for people to open: text cells that a spreadsheet would run as
+a formula are neutralised (the API at /api/v1 keeps exact values for machines). Images and
+briefings are rendered once per build and view (dashboard/render_cache.py).
 """
 
 from __future__ import annotations
@@ -17,8 +20,9 @@ from pathlib import Path
 import polars as pl
 from flask import Flask, Response, request
 
-from dashboard import images, views
+from dashboard import images, render_cache, views
 from dashboard.data import DataNotBuilt, Marts, marts, per_marts
+from dashboard.render_cache import RendererBusy, RenderQueue
 from dashboard.urls import (
     BadParameter,
     CompareView,
@@ -30,14 +34,18 @@ from dashboard.urls import (
 )
 from dashboard.views import FIGURES
 
-FORMULA_START = r"^[=+\-@\t\r]"
+# What a spreadsheet runs as a formula: = + - @ (or their fullwidth forms, which some
+# spreadsheets read as the same), tab or CR, first or after leading spaces.
+FORMULA_START = r"^[ \u00a0\u3000]*[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]"
 STATE_VIEWS = ("summary", "top_uses", "occupations", "groups", "trend")
 SAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]+")
+RETRY_AFTER_SECONDS = 5
 
 
 def neutralise(frame: pl.DataFrame) -> pl.DataFrame:
-    """Prefix text cells starting with = + - @ (or tab/CR) with ' so spreadsheets show them
-    as text instead of running them (CSV formula injection)."""
+    """Prefix text cells starting with = + - @ ＝ ＋ － ＠ tab or CR (after any leading spaces)
+    with ' so spreadsheets show them as text instead of running them (CSV formula
+    injection)."""
     text = [c for c, t in frame.schema.items() if t == pl.String]
     return frame.with_columns(
         pl.when(pl.col(c).str.contains(FORMULA_START))
@@ -155,20 +163,38 @@ def figure_title(data: Marts, name: str, view: View) -> tuple[str, str]:
     return titles[name], when
 
 
-_briefing_lock = threading.Lock()
+# A worker's threads that may render or wait for a renderer: the rest serve pages.
+FIGURE_QUEUE = RenderQueue(2)
+BRIEFING_QUEUE = RenderQueue(2)
+_briefing_lock = threading.Lock()  # one briefing browser at a time
+
+
+def figure_image(data: Marts, name: str, fmt: str, view: View) -> bytes:
+    """The chart as PNG or SVG, rendered once per build and view."""
+    title, when = figure_title(data, name, view)
+    source = (
+        f"Source: Anthropic Economic Index ({when}); BLS OEWS May 2025; O*NET 29.3. "
+        "State AI Economic Index."
+    )
+    path = render_cache.cache_path(data, "figures", f"{name}.{fmt}", repr(view))
+    return render_cache.cached(
+        path,
+        FIGURE_QUEUE,
+        lambda: images.render(FIGURES[name].figure(data, view), fmt, title=title, source=source),
+    )
 
 
 def cached_briefing(data: Marts, state: str, wave: str, fmt: str) -> Path:
-    """Render on first request (one at a time per process), then serve from the cache,
-    which is keyed by the build so a rebuild never serves stale numbers."""
+    """Render on first request (one at a time per process), then serve from the build's
+    cache, so a rebuild never serves stale numbers."""
     from dashboard.briefing.render import file_name, render_briefings
 
-    build = SAFE_NAME.sub("_", data.manifest.get("built_at", "unknown"))
-    folder = data.directory.parent / "cache" / "briefings" / build
+    folder = data.render_dir / "briefings"
     target = folder / file_name(state, wave, fmt)
-    with _briefing_lock:
-        if not target.is_file():
-            render_briefings(data, [state], wave, folder, ("pdf", "png"))
+    if not target.is_file():
+        with BRIEFING_QUEUE.place(), _briefing_lock:
+            if not target.is_file():  # rendered while this request waited
+                render_briefings(data, [state], wave, folder, ("pdf", "png"))
     return target
 
 
@@ -193,7 +219,9 @@ Licences
 {licences}
   Code of the State AI Economic Index: MIT.
 
-Text cells beginning with = + - @ are prefixed with ' against spreadsheet formula injection.
+Text cells beginning with = + - @ (or ＝ ＋ － ＠, tab or CR, also after leading spaces) are
+prefixed with ' against spreadsheet formula injection; the API (/api/v1) and data/processed/csv/
+keep exact values.
 """
 
 
@@ -235,6 +263,13 @@ def register(server: Flask) -> None:
             except DataNotBuilt:
                 return Response(
                     "No data built yet: run `aiei build`.\n", status=503, mimetype="text/plain"
+                )
+            except RendererBusy:
+                return Response(
+                    "Busy rendering other images: try again in a few seconds.\n",
+                    status=503,
+                    mimetype="text/plain",
+                    headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
                 )
 
         wrapped.__name__ = handler.__name__
@@ -288,14 +323,8 @@ def register(server: Flask) -> None:
             raise BadParameter("figure", name, f"one of {', '.join(FIGURES)}", status=404)
         if fmt not in images.FORMATS:
             raise BadParameter("format", fmt, "png or svg", status=404)
-        chart = FIGURES[name]
-        view = chart.view.parse(query, data)
-        title, when = figure_title(data, name, view)
-        source = (
-            f"Source: Anthropic Economic Index ({when}); BLS OEWS May 2025; O*NET 29.3. "
-            "State AI Economic Index."
-        )
-        payload = images.render(chart.figure(data, view), fmt, title=title, source=source)
+        view = FIGURES[name].view.parse(query, data)
+        payload = figure_image(data, name, fmt, view)
         where = view.metric if isinstance(view, MapView) else view.state
         filename = f"aiei_{name}_{where}_{view.wave}.{fmt}"
         return Response(

@@ -13,7 +13,7 @@ from etl.config import PROJECT_ROOT
 
 FORMATS = {"png": "image/png", "svg": "image/svg+xml"}
 TOPOJSON = (PROJECT_ROOT / "assets" / "topojson").as_uri() + "/"
-_lock = threading.Lock()
+_lock = threading.Lock()  # one kaleido browser per process: one render at a time
 _started = False
 
 

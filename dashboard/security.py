@@ -8,22 +8,22 @@ frame, e.g. `'self' https://legislature.example.gov`.
 from __future__ import annotations
 
 import html
-import json
 import logging
 import os
 
 from dash import Dash
-from dash._utils import stringify_id
 from dash.exceptions import DependencyException
 from flask import Flask, Response, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
+from dashboard import callback_requests, page_build
 from dashboard.data import DataNotBuilt, marts
 from dashboard.pages import PageNotFound, resolve
 from dashboard.urls import BadParameter, parse_query
 
 PAGE_RULES = ("/", "/<path:path>")  # Dash's index and its catch-all
 CALLBACK_PATH = "/_dash-update-component"
-MAX_CALLBACK_BYTES = 64 * 1024
+MAX_BODY_BYTES = 64 * 1024  # a callback request is at most a few KB
 MAX_URL_BYTES = 2048
 log = logging.getLogger("dashboard")
 
@@ -79,55 +79,31 @@ def _check_page() -> Response | None:
     return None
 
 
-def _names(items: list[dict]) -> list[str]:
-    """`id.property` of each callback argument, ids as Dash writes them (a dict as JSON)."""
-    return [f"{stringify_id(item['id'])}.{item['property']}" for item in items]
-
-
-def _matches(callback: dict | None, payload: dict) -> bool:
-    """The request names a server callback of this app with its own inputs and state, in
-    order, and says which of those inputs changed. (The app uses no wildcard ids.)"""
-    if callback is None or "callback" not in callback:
-        return False
-    inputs = _names(payload["inputs"])
-    return (
-        inputs == _names(callback["inputs"])
-        and _names(payload.get("state", [])) == _names(callback["state"])
-        and isinstance(payload.get("changedPropIds", []), list)
-        and all(changed in inputs for changed in payload.get("changedPropIds", []))
-    )
-
-
 def _check_callback(app: Dash) -> Response | None:
-    """Callback requests: bounded size, the shape Dash expects, and one of this app's
-    callbacks with its arguments; else 400/413 (never a 500 from Dash's own parsing)."""
-    if (request.content_length or 0) > MAX_CALLBACK_BYTES:
-        return Response("callback request too large\n", status=413, mimetype="text/plain")
+    """Callback requests: bounded size, one of this app's callbacks with its own arguments
+    (else 413/400 with the reason, never a 500 from Dash's own parsing), answered from the
+    build of the page that sent it."""
+    too_large = Response("callback request too large\n", status=413, mimetype="text/plain")
     try:
-        payload = json.loads(request.get_data(cache=True) or b"")
-        multi = str(payload.get("output", "")).startswith("..")
-        outputs = payload.get("outputs")
-        ok = (
-            isinstance(payload, dict)
-            and isinstance(payload.get("output"), str)
-            and isinstance(payload.get("inputs"), list)
-            and isinstance(payload.get("state", []), list)
-            and isinstance(outputs, list if multi else dict)
-            and all(
-                isinstance(i, dict) and "id" in i and "property" in i
-                for i in payload["inputs"] + payload.get("state", [])
-            )
-            and _matches(app.callback_map.get(payload["output"]), payload)
-        )
-    except (ValueError, TypeError, AttributeError):
-        ok = False
-    if not ok:
-        return Response("malformed callback request\n", status=400, mimetype="text/plain")
-    return None
+        body = request.get_data(cache=True)
+    except RequestEntityTooLarge:  # a Content-Length over the limit: nothing read
+        return too_large
+    if len(body) >= MAX_BODY_BYTES:  # a chunked body, read up to the limit and no further
+        return too_large
+    try:
+        payload = callback_requests.parse(body, app.callback_map)
+    except callback_requests.MalformedCallback as exc:
+        return Response(f"malformed callback request: {exc}\n", status=400, mimetype="text/plain")
+    return page_build.answer_from_page_build(payload.get("build"))
 
 
 def install(app: Dash) -> None:
     server: Flask = app.server
+    # Werkzeug stops reading any body at this size: it refuses a Content-Length over it
+    # (413) and reads a chunked body up to it only (_check_callback refuses one that
+    # reaches it), so nothing is buffered past it. The app takes no uploads: callbacks
+    # are the only bodies it reads.
+    server.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     policy: list[str] = []  # computed on first request, when every callback is registered
 
     @server.before_request

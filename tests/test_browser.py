@@ -206,3 +206,31 @@ def test_map_renders_with_every_non_local_request_blocked(chromium_page, served_
     wait_for_map(page)
     assert page.locator(SHAPES).count() == 51
     assert outside == []
+
+
+def test_callbacks_carry_the_page_s_build_and_a_page_whose_build_is_gone_says_so(
+    chromium_page, served_app
+):
+    page = chromium_page
+    sent: list[dict] = []
+    page.on(
+        "request",
+        lambda r: sent.append(r.post_data_json) if "_dash-update-component" in r.url else None,
+    )
+    page.goto(served_app + "/")
+    wait_for_map(page, "Usage Index")
+    build = page.locator('meta[name="aiei-build"]').get_attribute("content")
+    assert sent and all(body["build"] == build for body in sent)
+    expect(page.locator("#data-updated")).to_be_hidden()
+    # As if the build this page was rendered from had been deleted (three builds later).
+    page.evaluate("document.querySelector('meta[name=\"aiei-build\"]').content = 'deadbeef0000'")
+    before = fills(page)
+    choose(page, "metric", "Automation share")
+    expect(page.locator("#data-updated")).to_be_visible(timeout=10_000)
+    expect(page.locator("#data-updated")).to_contain_text("The data has been updated")
+    assert page.locator("#data-updated a").get_attribute("href") == ""
+    assert "Usage Index" in page.locator("#map-title").inner_text() and fills(page) == before
+    page.locator("#data-updated a").click()  # reloads the page's own address
+    wait_for_map(page, "Usage Index")
+    expect(page.locator("#data-updated")).to_be_hidden()
+    assert page.locator('meta[name="aiei-build"]').get_attribute("content") == build

@@ -206,7 +206,7 @@ def test_two_apps_in_one_process_serve_their_own_data(built, tmp_path, expected)
     ).write_parquet(changed / "state_summary.parquet")
     first, second = create_app(built.processed_dir), create_app(changed)
     for app, aui in ((first, expected["aui"]["IN"]), (second, 9.99)):
-        data = app.server.extensions[EXTENSION].marts()
+        data = app.server.extensions[EXTENSION].current()
         map_output = next(o for o in app.callback_map if o.startswith("..map-url.search"))
         figure = post(app, map_output, data)["map"]["figure"]["data"][0]
         assert f"AUI: {aui:.2f}" in figure["text"][figure["locations"].index("IN")]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 import zipfile
 
 import polars as pl
@@ -25,24 +26,62 @@ def read_csv(body: bytes) -> pl.DataFrame:
     return pl.read_csv(io.BytesIO(body), infer_schema_length=10_000)
 
 
+# cell -> as downloaded: every start a spreadsheet runs as a formula is prefixed with '
+FORMULA_CELLS = {
+    '=HYPERLINK("x")': '\'=HYPERLINK("x")',
+    "+1": "'+1",
+    "-2": "'-2",
+    "@SUM(A1)": "'@SUM(A1)",
+    "\tx": "'\tx",
+    "\rx": "'\rx",
+    "＝1+1": "'＝1+1",  # fullwidth = + - @
+    "＋1": "'＋1",
+    "－2": "'－2",
+    "＠SUM(A1)": "'＠SUM(A1)",
+    " =1+1": "' =1+1",  # after leading spaces
+    "   ＝1+1": "'   ＝1+1",
+    "\u3000@x": "'\u3000@x",  # ideographic space
+    "\u00a0-2": "'\u00a0-2",  # no-break space
+    "plain": "plain",
+    "  plain": "  plain",
+    "a=b": "a=b",
+    "": "",
+}
+
+
 def test_neutralises_formula_cells():
     frame = pl.DataFrame(
-        {
-            "text": ['=HYPERLINK("x")', "+1", "-2", "@SUM(A1)", "\tx", "plain", "a=b"],
-            "number": [-1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0],
-        }
+        {"text": list(FORMULA_CELLS), "number": [float(i) for i in range(len(FORMULA_CELLS))]}
     )
     safe = neutralise(frame)
-    assert safe["text"].to_list() == [
-        '\'=HYPERLINK("x")',
-        "'+1",
-        "'-2",
-        "'@SUM(A1)",
-        "'\tx",
-        "plain",
-        "a=b",
-    ]
+    assert safe["text"].to_list() == list(FORMULA_CELLS.values())
     assert safe["number"].to_list() == frame["number"].to_list()  # numbers stay numbers
+
+
+def test_csv_downloads_are_neutralised_and_the_api_keeps_exact_values(built, tmp_path):
+    """A build whose state names start like formulas: the table download for people
+    prefixes them, the API for machines gives them as they are."""
+    from dashboard.app import create_app
+
+    processed = tmp_path / "processed"
+    shutil.copytree(built.processed_dir, processed)
+    states = pl.read_parquet(processed / "states.parquet")
+    cells = list(FORMULA_CELLS)[: states.height]
+    states.with_columns(
+        pl.Series("state_name", cells + states["state_name"].to_list()[len(cells) :])
+    ).write_parquet(processed / "states.parquet")
+    client = create_app(processed).server.test_client()
+    for url in ("/download/mart/states.csv", "/download/bundle.zip"):
+        response = client.get(url)
+        body = response.data
+        if url.endswith(".zip"):
+            body = zipfile.ZipFile(io.BytesIO(body)).read("csv/states.csv")
+        names = read_csv(body)["state_name"].fill_null("").to_list()[: len(cells)]
+        assert names == [FORMULA_CELLS[c] for c in cells], url
+    exact = read_csv(client.get("/api/v1/states.csv").data)["state_name"].fill_null("")
+    assert exact.to_list()[: len(cells)] == cells
+    rows = client.get("/api/v1/states.json").json["rows"]
+    assert [r["state_name"] for r in rows[: len(cells)]] == cells
 
 
 def test_mart_csv_rereads_to_the_mart(client, built):

@@ -9,6 +9,7 @@ import pytest
 from dash._utils import stringify_id
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 pytestmark = pytest.mark.integration
 FUZZ = settings(
@@ -113,8 +114,8 @@ def _dependency(app_client, output_fragment: str) -> dict:
 
 def _payload(dependency: dict, values: list, changed: int) -> str:
     """A callback request as Dash's renderer sends it (a dict id named in JSON)."""
-    outputs = [
-        {"id": o.rsplit(".", 1)[0], "property": o.rsplit(".", 1)[1].split("@")[0]}
+    outputs = [  # an output several callbacks set keeps its @hash, as the renderer sends it
+        {"id": o.rsplit(".", 1)[0], "property": o.rsplit(".", 1)[1]}
         for o in dependency["output"].strip(".").split("...")
     ]
     if not dependency["output"].startswith(".."):  # a single output is sent as an object
@@ -154,6 +155,7 @@ ANY_VALUE = st.one_of(
         "compare-body.children",
         "page.children",
         "ranking-sort.data",
+        "url.pathname@",  # outputs several callbacks set, named with a hash
     ],
 )
 @FUZZ
@@ -207,3 +209,135 @@ def test_oversized_callback_request_is_refused(app_client):
         headers={"Content-Type": "application/json"},
     )
     assert response.status_code == 413
+
+
+class EndlessBody:
+    """A request body without end, counting what the server reads of it."""
+
+    def __init__(self) -> None:
+        self.read_bytes = 0
+
+    def read(self, size: int = -1) -> bytes:
+        size = 65_536 if size is None or size < 0 else size
+        self.read_bytes += size
+        return b" " * size
+
+
+def test_a_chunked_body_over_the_limit_is_refused_unread(app_client):
+    """No Content-Length (Transfer-Encoding: chunked): the body is read up to the limit
+    only. (gunicorn, as the production server, sets wsgi.input_terminated;
+    tests/test_production_server.py sends the same through it.)"""
+    from dashboard.security import MAX_BODY_BYTES
+
+    app, _ = app_client
+    body = EndlessBody()
+    environ = EnvironBuilder(
+        path="/_dash-update-component",
+        method="POST",
+        headers={"Content-Type": "application/json", "Transfer-Encoding": "chunked"},
+    ).get_environ()
+    environ.pop("CONTENT_LENGTH", None)
+    environ.update({"wsgi.input": body, "wsgi.input_terminated": True})
+    _, status, _ = run_wsgi_app(app.server, environ, buffered=True)
+    assert status.startswith("413")
+    assert body.read_bytes <= 2 * MAX_BODY_BYTES
+
+
+def _valid_callback(app_client) -> dict:
+    """A request for the state profile's callback, as the renderer sends it."""
+    return json.loads(_payload(_dependency(app_client, "state-body.children"), ["", "", ""], 0))
+
+
+def _with(payload: dict, **changes: object) -> bytes:
+    return json.dumps({**payload, **changes}).encode()
+
+
+def test_outputs_several_callbacks_set_are_accepted_with_or_without_their_hash(app_client):
+    """The renderer names them `property@<hash>`; Dash's own clients without the hash."""
+    _, client = app_client
+    payload = json.loads(_payload(_dependency(app_client, "url.pathname@"), [None], 0))
+    assert all("@" in output["property"] for output in payload["outputs"])
+    plain = [{**o, "property": o["property"].split("@")[0]} for o in payload["outputs"]]
+    for outputs in (payload["outputs"], plain):
+        response = client.post(
+            "/_dash-update-component",
+            data=json.dumps({**payload, "outputs": outputs}),
+            headers={"Content-Type": "application/json"},
+        )
+        assert response.status_code in (200, 204), response.data[:200]
+
+
+# Each gave a 500 from Dash's dispatcher before requests were checked against the callback.
+MALFORMED = {
+    "nested past the recursion limit": lambda p: b"[" * 30_000 + b"]" * 30_000,
+    "a lone surrogate in a string": lambda p: _with(p).replace(b'"IN"', b'"\\ud800"', 1),
+    "outputs of another length": lambda p: _with(p, outputs=p["outputs"][:1]),
+    "outputs naming other components": lambda p: _with(
+        p, outputs=[{"id": "zz", "property": "children"}] * len(p["outputs"])
+    ),
+    "an output without its property": lambda p: _with(p, outputs=[{"id": "state-url"}]),
+    "outputs that are not objects": lambda p: _with(p, outputs=["a"] * len(p["outputs"])),
+    # and the plainer kinds
+    "not JSON": lambda p: b"{output: x}",
+    "not UTF-8": lambda p: b'{"output": "\xff"}',
+    "JSON that is not an object": lambda p: b"[1, 2]",
+    "an input id of the wrong type": lambda p: _with(
+        p, inputs=[{**i, "id": 5} for i in p["inputs"]]
+    ),
+    "an input property of the wrong type": lambda p: _with(
+        p, inputs=[{**i, "property": ["search"]} for i in p["inputs"]]
+    ),
+    "inputs of another callback": lambda p: _with(p, inputs=p["inputs"][::-1]),
+    "changed ids that are not inputs": lambda p: _with(p, changedPropIds=["state-code.data"]),
+    "a build id that is not one": lambda p: _with(p, build="../../etc"),
+}
+
+
+@pytest.mark.parametrize("kind", MALFORMED)
+def test_malformed_callback_requests_get_400_with_the_reason(app_client, kind):
+    _, client = app_client
+    body = MALFORMED[kind](_valid_callback(app_client))
+    assert len(body) < 64 * 1024
+    response = client.post(
+        "/_dash-update-component", data=body, headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 400, (kind, response.data[:200])
+    reason = response.data.decode()
+    assert reason.startswith("malformed callback request: ") and reason.count("\n") == 1
+
+
+def _replace(tree: object, path: list[int], value: object) -> object:
+    """`tree` with the node that `path` picks (indices into its items, wrapping) replaced."""
+    if not path or not isinstance(tree, dict | list) or not tree:
+        return value
+    items = list(tree.items()) if isinstance(tree, dict) else list(enumerate(tree))
+    key, child = items[path[0] % len(items)]
+    changed = _replace(child, path[1:], value)
+    if isinstance(tree, dict):
+        return {**tree, key: changed}
+    return [changed if index == key else item for index, item in enumerate(tree)]
+
+
+@FUZZ
+@given(
+    output=st.sampled_from(["state-body.children", "map.figure", "ranking-sort.data"]),
+    path=st.lists(st.integers(0, 10), max_size=4),
+    value=st.recursive(
+        ANY_VALUE | st.floats() | st.text(st.characters(codec="utf-8"), max_size=10),
+        lambda children: (
+            st.lists(children, max_size=3)
+            | st.dictionaries(st.text(max_size=5), children, max_size=3)
+        ),
+        max_leaves=6,
+    ),
+)
+def test_callback_requests_with_any_part_replaced_never_give_500(app_client, output, path, value):
+    _, client = app_client
+    dependency = _dependency(app_client, output)
+    payload = json.loads(_payload(dependency, [""] * len(dependency["inputs"]), 0))
+    response = client.post(
+        "/_dash-update-component",
+        data=json.dumps(_replace(payload, path, value)),
+        headers={"Content-Type": "application/json"},
+    )
+    assert response.status_code in (200, 204, 400), response.data[:300]
