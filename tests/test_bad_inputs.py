@@ -87,7 +87,7 @@ def duplicate_line(number: int) -> Callable[[bytes], bytes]:
 @cache
 def first_kept_oews_line() -> int:
     """The first line of the real OEWS data file that the reader keeps (the file also holds
-    rows the reader skips, such as metro areas, in upstream order)."""
+    rows the reader skips, such as datatypes the product does not use, in upstream order)."""
     oews = [s for s in SOURCES if s.reader == "oews"]
     paths = {s.role: cache_path(s.url, mirror_dir()) for s in oews}
     table = read_oews(paths, {s.role: s for s in oews}).table

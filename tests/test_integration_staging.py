@@ -19,7 +19,8 @@ def staged(config, table: str) -> pl.DataFrame:
 def test_oews_indiana_all_occupation_employment(built):
     oews = staged(built, "oews")
     cell = oews.filter(
-        (pl.col("state") == "IN")
+        (pl.col("geo_level") == "state")
+        & (pl.col("state") == "IN")
         & (pl.col("soc_code") == "00-0000")
         & (pl.col("datatype_code") == "01")
     )

@@ -832,7 +832,7 @@ OEWS_DATA = [
     (sid("S", "1800000", "291022", "03"), "-", "5"),  # an hourly wage: not used, dropped
     (sid("S", "1800000", "291022", "04"), "-", "5"),
     (sid("S", "1800000", "111011", "01"), "-", "8"),
-    (sid("M", "0026900", "000000", "01"), "1087530", ""),  # a metro area: dropped
+    (sid("M", "0026900", "000000", "01"), "1087530", ""),  # a metro area
     (sid("S", "1800000", "000000", "01", industry="511000"), "30000", ""),  # an industry
     (sid("S", "7200000", "000000", "01"), "713490", ""),  # line 12
 ]
@@ -843,6 +843,8 @@ OEWS_CODE_LISTS = {
             ["00", "0000000", "N", "National"],
             ["18", "1800000", "S", "Indiana"],
             ["18", "0026900", "M", "Indianapolis-Carmel-Greenwood, IN"],
+            ["17", "0016980", "M", "Chicago-Naperville-Elgin, IL-IN"],
+            ["18", "1800001", "M", "Northern Indiana nonmetropolitan area"],
             ["72", "7200000", "S", "Puerto Rico"],
         ],
     ),
@@ -859,6 +861,7 @@ OEWS_CODE_LISTS = {
         ["datatype_code", "datatype_name"],
         [
             ["01", "Employment"],
+            ["02", "Employment percent relative standard error"],
             ["03", "Hourly mean wage"],
             ["04", "Annual mean wage"],
             ["13", "Annual median wage"],
@@ -926,8 +929,57 @@ def test_oews_states_nation_and_statuses(tmp_path):
     ]
     assert hidden["footnote_text"].cast(pl.String)[0] == "Estimate not released."
     assert table.filter(pl.col("is_territory"))["state"].to_list() == ["PR"]
-    # metro area, industry detail and the unused hourly datatype dropped
-    assert (reading.report.rows_in_file, table.height) == (11, 8)
+    # industry detail and the unused hourly datatype dropped
+    assert (reading.report.rows_in_file, table.height) == (11, 9)
+
+
+def test_oews_metro_and_nonmetro_areas(tmp_path):
+    """Areas inside the states are kept: a metro under the state oe.area files it under,
+    with every state its name lists; a nonmetro area under its own state."""
+    data = [
+        (sid("M", "0016980", "000000", "01"), "4513280", ""),  # line 2
+        (sid("M", "0016980", "000000", "02"), "0.4", ""),
+        (sid("M", "0026900", "151252", "01"), "7140", ""),
+        (sid("M", "1800001", "151252", "01"), "-", "8"),
+        (sid("S", "1800000", "000000", "01"), "3201220", ""),
+    ]
+    table = read_oews(write_oews(tmp_path, data), {}).table
+    assert table.select(
+        "geo_level", "state", "area_code", "area_states", "datatype_code", "value", "status"
+    ).rows() == [
+        ("metro", "IL", "0016980", "IL,IN", "01", 4513280.0, "published"),
+        ("metro", "IL", "0016980", "IL,IN", "02", 0.4, "published"),
+        ("metro", "IN", "0026900", "IN", "01", 7140.0, "published"),
+        ("nonmetro", "IN", "1800001", "IN", "01", None, "not released"),
+        ("state", "IN", "1800000", "IN", "01", 3201220.0, "published"),
+    ]
+    assert table["state_name"].to_list()[:3] == ["Illinois", "Illinois", "Indiana"]
+
+
+@pytest.mark.parametrize(
+    ("area", "message", "column"),
+    [
+        (["17", "0016980", "M", "Chicago-Naperville-Elgin"], "does not end with", "area_name"),
+        (["17", "0016980", "M", "Chicago-Naperville-Elgin, IL-XX"], "unknown state", "area_name"),
+        (["18", "0016980", "M", "Chicago-Naperville-Elgin, IL-WI"], "files it under", "area_name"),
+        (["99", "0016980", "M", "Chicago-Naperville-Elgin, IL-IN"], "no known state", "state_code"),
+    ],
+)
+def test_oews_rejects_areas_whose_states_cannot_be_known(tmp_path, area, message, column):
+    paths = write_oews(tmp_path)
+    rows = paths["area"].read_text().splitlines()
+    line = next(i for i, r in enumerate(rows, start=1) if "\t0016980\t" in r)
+    rows[line - 1] = "\t".join(area)
+    paths["area"].write_text("\n".join(rows) + "\n")
+    error = rejects(read_oews, paths, {})
+    assert error.path == paths["area"] and message in str(error)
+    assert (error.line, error.column) == (line, column)
+
+
+def test_oews_rejects_a_series_of_another_areatype_than_its_area(tmp_path):
+    paths = write_oews(tmp_path, [*OEWS_DATA, (sid("S", "0026900", "000000", "01"), "5", "")])
+    error = rejects(read_oews, paths, {})
+    assert "areatype 'S'" in str(error) and error.line == 13
 
 
 def test_oews_bom_and_crlf_are_accepted(tmp_path):
@@ -986,7 +1038,7 @@ def test_oews_keeps_exactly_the_datatypes_the_marts_use():
     from etl.marts.occupations import OEWS_FIELDS
     from etl.readers.oews import KEPT_DATATYPES
 
-    assert sorted(KEPT_DATATYPES) == sorted(OEWS_FIELDS)
+    assert sorted(KEPT_DATATYPES) == sorted([*OEWS_FIELDS, "02"])  # 02: area precision
 
 
 @pytest.mark.parametrize(

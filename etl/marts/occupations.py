@@ -22,6 +22,7 @@ from etl.evidence import (
     support,
 )
 from etl.marts.task_attribution import attributed_usage
+from etl.readers.oews import nation_and_states
 from etl.spec import (
     ANOMALY,
     STATE,
@@ -142,7 +143,7 @@ def _task_attribution(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
 
 
 def build_state_occupations(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
-    oews = inputs["oews"].with_columns(pl.col("state").cast(pl.String))
+    oews = nation_and_states(inputs["oews"]).with_columns(pl.col("state").cast(pl.String))
     detailed = oews_cells(oews, "detailed").join(state_totals(oews), on="state", how="left")
     exposure = inputs["job_exposure"].select("soc_code", "observed_exposure")
     attribution = _task_attribution(inputs)
