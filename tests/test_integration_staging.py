@@ -127,7 +127,7 @@ def test_task_penetration_collapses_upstream_verbatim_repeats(built):
 def test_manifest_records_every_source_and_partial_facets(built):
     manifest = json.loads((built.staging_dir / "manifest.json").read_text())
     sources = manifest["sources"]
-    assert len(sources) == 18
+    assert len(sources) == 19
     entry = sources["aei_2025_11"]
     assert len(entry["sha256"]) == 64 and entry["bytes"] > 0 and entry["retrieved_at"]
     absent = entry["read"]["absent"]["state facet variables"]

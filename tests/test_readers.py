@@ -15,6 +15,7 @@ import pytest
 
 from etl.readers.aei_long import read_aei_long
 from etl.readers.aei_wide import read_aei_wide
+from etl.readers.delineation import read_delineation
 from etl.readers.labor_market import read_job_exposure, read_task_penetration
 from etl.readers.oews import read_oews
 from etl.readers.onet import (
@@ -1056,3 +1057,97 @@ def test_national_rows_in_either_spelling_are_the_nation(tmp_path, key, written,
     table = fixture.read(fixture.write(tmp_path, rows=rows)).table
     nation = table.filter(pl.col("geo_level") == "nation")
     assert nation.height == 1 and nation["state"].item() == "US"
+
+
+# --- OMB county -> CBSA delineation (Census List 1, xlsx) --------------------------------
+
+DELINEATION_HEADER = [
+    "CBSA Code",
+    "Metropolitan Division Code",
+    "CSA Code",
+    "CBSA Title",
+    "Metropolitan/Micropolitan Statistical Area",
+    "Metropolitan Division Title",
+    "CSA Title",
+    "County/County Equivalent",
+    "State Name",
+    "FIPS State Code",
+    "FIPS County Code",
+    "Central/Outlying County",
+]
+CHICAGO = "Chicago-Naperville-Elgin, IL-IN"
+DELINEATION_ROWS = [  # rows 4-6 of the sheet
+    ["16980", "16984", "176", CHICAGO, "Metropolitan Statistical Area", "Chicago", "Chicago",
+     "Cook County", "Illinois", "17", "031", "Central"],
+    ["16980", "23844", "176", CHICAGO, "Metropolitan Statistical Area", "Lake County", "Chicago",
+     "Lake County", "Indiana", "18", "089", "Central"],
+    ["23140", None, None, "Frankfort, IN", "Micropolitan Statistical Area", None, None,
+     "Clinton County", "Indiana", "18", "023", "Outlying"],
+]  # fmt: skip
+
+
+def write_delineation(path: Path, rows=DELINEATION_ROWS, header=DELINEATION_HEADER) -> Path:
+    """List 1 as the Census Bureau lays it out: two title rows, the header on row 3, the
+    county rows, a blank row, then notes in column A."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "List 1"
+    sheet.append(["Table with row headers in column A and column headers in row 3"])
+    sheet.append(["List 1. CORE BASED STATISTICAL AREAS (CBSAs) ..., JULY 2023"])
+    for row in [header, *rows]:
+        sheet.append(row)
+    sheet.append([])
+    sheet.append(["Note: The Office of Management and Budget's (OMB's) 2020 Standards ..."])
+    workbook.save(path)
+    return path
+
+
+def test_delineation_reads_the_county_rows_between_the_titles_and_the_notes(tmp_path):
+    reading = read_delineation(write_delineation(tmp_path / "list1_2023.xlsx"), None)
+    assert reading.table.rows() == [
+        ("17031", "Cook County", "IL", "17", "16980", CHICAGO, "metropolitan", "central", 4),
+        ("18089", "Lake County", "IN", "18", "16980", CHICAGO, "metropolitan", "central", 5),
+        ("18023", "Clinton County", "IN", "18", "23140", "Frankfort, IN", "micropolitan",
+         "outlying", 6),
+    ]  # fmt: skip
+    assert reading.report.warnings == []
+    assert reading.report.present["CBSAs"] == ["metropolitan: 1", "micropolitan: 1"]
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "value", "message"),
+    [
+        (5, "FIPS County Code", "89", "not a 3-digit county FIPS code"),
+        (6, "Metropolitan/Micropolitan Statistical Area", "Metro", "unknown value 'Metro'"),
+        (5, "CBSA Title", "Chicago, IL", "CBSA 16980 is"),
+    ],
+)
+def test_delineation_names_the_row_and_column_of_a_bad_cell(tmp_path, row, column, value, message):
+    rows = [list(r) for r in DELINEATION_ROWS]
+    rows[row - 4][DELINEATION_HEADER.index(column)] = value
+    path = write_delineation(tmp_path / "list1_2023.xlsx", rows)
+    error = rejects(read_delineation, path, None)
+    assert message in str(error) and "list1_2023.xlsx" in str(error)
+    assert (error.line, error.column) == (row, column)
+
+
+def test_workbook_structure_is_checked_before_caching(tmp_path):
+    from etl.readers.structure import check_structure
+    from etl.sources.registry import sources_by_id
+
+    source = sources_by_id()["cbsa_delineation"]
+    good = write_delineation(tmp_path / "good.xlsx")
+    check_structure(good, source)
+    cut = tmp_path / "cut.part"  # a fetch's temporary name: not ending in .xlsx
+    cut.write_bytes(good.read_bytes()[:-200])
+    assert "truncated or damaged" in str(rejects(check_structure, cut, source))
+    renamed = [c.replace("FIPS State Code", "State FIPS") for c in DELINEATION_HEADER]
+    error = rejects(check_structure, write_delineation(tmp_path / "r.xlsx", header=renamed), source)
+    assert "missing column" in str(error) and (error.line, error.column) == (3, "FIPS State Code")
+    error = rejects(check_structure, write_delineation(tmp_path / "h.xlsx", rows=[]), source)
+    assert "no data rows" in str(error)
+    html = tmp_path / "page.xlsx"
+    html.write_bytes(HTML)
+    assert "HTML" in str(rejects(check_structure, html, source))
