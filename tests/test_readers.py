@@ -1036,10 +1036,11 @@ def test_genuine_upstream_headers_raise_no_warning(tmp_path, key):
 
 
 def test_oews_keeps_exactly_the_datatypes_the_marts_use():
+    from etl.marts.area_occupations import AREA_FIELDS
     from etl.marts.occupations import OEWS_FIELDS
     from etl.readers.oews import KEPT_DATATYPES
 
-    assert sorted(KEPT_DATATYPES) == sorted([*OEWS_FIELDS, "02"])  # 02: area precision
+    assert sorted(KEPT_DATATYPES) == sorted(OEWS_FIELDS | AREA_FIELDS)
 
 
 @pytest.mark.parametrize(

@@ -23,10 +23,14 @@ from etl.errors import UserFacingError
 from etl.evidence import check_no_nan, check_statuses
 from etl.guard import profile
 from etl.harmonise.aei import AEI_HARMONISED
+from etl.marts.area_counties import AREA_COUNTIES
+from etl.marts.area_occupations import AREA_OCCUPATIONS
+from etl.marts.area_summary import AREA_SUMMARY
 from etl.marts.coverage import measure_coverage
 from etl.marts.occupation_groups import STATE_OCCUPATION_GROUPS
 from etl.marts.occupations import STATE_OCCUPATIONS
 from etl.marts.requests import STATE_REQUESTS
+from etl.marts.state_areas import STATE_AREAS
 from etl.marts.states import STATES
 from etl.marts.summary import STATE_SUMMARY
 from etl.marts.tasks import STATE_TASKS, TASK_OCCUPATION_MAP
@@ -45,6 +49,10 @@ MARTS: tuple[Mart, ...] = (
     STATE_REQUESTS,
     STATE_TASKS,
     STATE_OCCUPATIONS,
+    AREA_COUNTIES,
+    AREA_OCCUPATIONS,
+    AREA_SUMMARY,
+    STATE_AREAS,
     STATE_OCCUPATION_GROUPS,
     STATE_SUMMARY,
 )
