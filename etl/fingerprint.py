@@ -21,7 +21,7 @@ ASSETS_READ = (
     PROJECT_ROOT / "assets" / "geo" / "states-albers-10m.json",
     PROJECT_ROOT / "assets" / "geo" / "counties-10m.json",
 )
-WRITERS = ("polars", "pyarrow")
+WRITERS = ("polars", "pyarrow", "shapely")  # shapely writes the area map
 
 
 def code_fingerprint() -> str:

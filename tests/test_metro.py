@@ -168,6 +168,21 @@ def test_a_nonmetro_remainder_adds_up_its_oews_areas(built, mirror):
     assert row["employment_with_exposure_status"] == "not computable"
 
 
+def test_every_metro_has_a_shape(built, mirror):
+    from shapely.geometry import shape
+
+    oews_metros = {r["area_code"] for r in raw_areas(mirror) if r["area_code"].startswith("00")}
+    assert len(oews_metros) == 393 and oews_metros == set(metro_states(mirror))
+    path = built.processed_dir / "area_shapes.geojson"
+    features = json.loads(path.read_text())["features"]
+    shapes = {f["id"]: shape(f["geometry"]) for f in features}
+    drawn_metros = {f["id"] for f in features if f["properties"]["area_type"] == "metro"}
+    assert drawn_metros == oews_metros
+    assert all(shapes[code].area > 0 for code in shapes)
+    manifest = json.loads((built.processed_dir / "manifest.json").read_text())
+    assert manifest["files"]["area_shapes.geojson"]["bytes"] == path.stat().st_size < 1_000_000
+
+
 def test_every_county_is_in_exactly_one_area_of_its_state(built, mirror):
     metro_of = {
         r["FIPS State Code"] + r["FIPS County Code"]: "00" + r["CBSA Code"]

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import polars as pl
 
+from etl.area_shapes import FILE_NAME as AREA_SHAPES_FILE
+from etl.area_shapes import area_shapes
 from etl.atomic import publish_build, write_text_atomically
 from etl.config import PROJECT_ROOT
 from etl.errors import UserFacingError
@@ -90,6 +92,18 @@ def build_marts(
     return {mart.name: tables[mart.name] for mart in MARTS}
 
 
+def area_map(marts: dict[str, pl.DataFrame]) -> bytes:
+    """The GeoJSON of the areas the area tables describe (etl/area_shapes.py)."""
+    try:
+        return area_shapes(marts[AREA_COUNTIES.name])
+    except (ValueError, OSError) as exc:
+        raise MartError(
+            f"the area map ({AREA_SHAPES_FILE}) failed: {exc.__class__.__name__}: {exc}"
+            "\n  fix: nothing was replaced; the previous data/processed is intact. Check "
+            "assets/geo/counties-10m.json, or report this message."
+        ) from exc
+
+
 def data_dictionary() -> pl.DataFrame:
     rows = [
         (m.name, c.name, str(c.dtype), c.unit, c.definition, c.source, c.name in m.key)
@@ -141,6 +155,7 @@ def publish(
     `processed_dir` and point `processed_dir` at it; return the manifest."""
     coverage = measure_coverage(marts)
     warnings = check_published_aui(marts["state_usage"])
+    shapes = area_map(marts)
     for source_id, source in staged.sources.items():
         warnings += [f"{source_id}: {w}" for w in source.get("read", {}).get("warnings", [])]
     manifest: dict = {
@@ -151,6 +166,7 @@ def publish(
         "built_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
         **_build_environment(),
         "tables": {},
+        "files": {},
         "coverage": coverage,
         "warnings": warnings,
         "sources": staged.sources,
@@ -169,6 +185,13 @@ def publish(
                 "description": mart.description,
                 "sha256": _sha256(folder / f"{mart.name}.parquet"),
             }
+        (folder / AREA_SHAPES_FILE).write_bytes(shapes)
+        manifest["files"][AREA_SHAPES_FILE] = {
+            "description": "Shapes of the metropolitan areas and state nonmetro remainders "
+            "(area_code as feature id), merged from Census 2023 county boundaries.",
+            "bytes": len(shapes),
+            "sha256": hashlib.sha256(shapes).hexdigest(),
+        }
         data_dictionary().write_csv(folder / "data_dictionary.csv")
         write_text_atomically(
             folder / "manifest.json", json.dumps(manifest, indent=2, sort_keys=True) + "\n"
