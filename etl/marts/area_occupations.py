@@ -24,7 +24,7 @@ from etl.evidence import (
 )
 from etl.marts.area_counties import AREA_CODE, AREA_LEVELS, AREA_NAME
 from etl.marts.occupations import EXPOSURE, HIGH_EXPOSURE_THRESHOLD, OEWS_FIELDS
-from etl.spec import IS_TERRITORY, STATE, Mart, col, rank_columns, rank_within, status_col
+from etl.spec import IS_TERRITORY, STATE, Column, Mart, col, rank_columns, rank_within
 
 RSE = "02"
 AREA_FIELDS = {**OEWS_FIELDS, RSE: "employment_rse_pct"}
@@ -191,6 +191,19 @@ def build_area_occupations(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
     )
 
 
+def _status_col(name: str, value: str) -> Column:
+    """Why `value` is empty: the closed list, where "too little data" is the precision rule."""
+    return col(
+        name,
+        pl.String,
+        "",
+        f"Why {value} is empty, where it is: not published (BLS suppression), too little data "
+        "(withheld by the precision rule: employment RSE over 40 %), no exposure score, or "
+        "not in the file read. Empty where the value is present.",
+        "etl/evidence.py",
+    )
+
+
 AREA_OCCUPATIONS = Mart(
     name="area_occupations",
     description="Each metropolitan and nonmetropolitan area's SOC detailed occupations (OEWS "
@@ -229,7 +242,7 @@ AREA_OCCUPATIONS = Mart(
             "precision rule withholds it (see support).",
             "BLS OEWS datatype 01",
         ),
-        status_col("employment_status", "employment"),
+        _status_col("employment_status", "employment"),
         col(
             "employment_rse_pct",
             pl.Float64,
@@ -239,7 +252,7 @@ AREA_OCCUPATIONS = Mart(
             "even where the employment is withheld, to say why.",
             "BLS OEWS datatype 02",
         ),
-        status_col("employment_rse_pct_status", "employment_rse_pct"),
+        _status_col("employment_rse_pct_status", "employment_rse_pct"),
         col(
             "employment_share_pct",
             pl.Float64,
@@ -247,7 +260,7 @@ AREA_OCCUPATIONS = Mart(
             "employment ÷ the area's all-occupations employment × 100.",
             "BLS OEWS datatype 01",
         ),
-        status_col("employment_share_status", "employment_share_pct"),
+        _status_col("employment_share_status", "employment_share_pct"),
         *rank_columns(
             "rank_by_employment", "the occupation's employment", "among the area's occupations"
         ),
@@ -258,7 +271,7 @@ AREA_OCCUPATIONS = Mart(
             "As published.",
             "BLS OEWS datatype 16",
         ),
-        status_col("employment_per_1000_jobs_status", "employment_per_1000_jobs"),
+        _status_col("employment_per_1000_jobs_status", "employment_per_1000_jobs"),
         col(
             "location_quotient",
             pl.Float64,
@@ -266,7 +279,7 @@ AREA_OCCUPATIONS = Mart(
             "Occupation's share of the area's jobs ÷ its share of US jobs, as published.",
             "BLS OEWS datatype 17",
         ),
-        status_col("location_quotient_status", "location_quotient"),
+        _status_col("location_quotient_status", "location_quotient"),
         col(
             "median_annual_wage",
             pl.Float64,
@@ -306,7 +319,7 @@ AREA_OCCUPATIONS = Mart(
             "BLS OEWS",
         ),
         EXPOSURE,
-        status_col("exposure_status", "observed_exposure"),
+        _status_col("exposure_status", "observed_exposure"),
         col(
             "exposure_weighted_jobs",
             pl.Float64,
@@ -314,7 +327,7 @@ AREA_OCCUPATIONS = Mart(
             "employment × observed_exposure: how much of the area's exposure this occupation "
             "carries.",
         ),
-        status_col("exposure_weighted_jobs_status", "exposure_weighted_jobs"),
+        _status_col("exposure_weighted_jobs_status", "exposure_weighted_jobs"),
         *rank_columns(
             "rank_by_exposure_weighted_jobs",
             "the occupation's exposure-weighted jobs",
