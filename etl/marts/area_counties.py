@@ -44,7 +44,8 @@ def atlas_counties(path: Path = COUNTY_SHAPES) -> pl.DataFrame:
 def oews_areas(oews: pl.DataFrame) -> pl.DataFrame:
     """The OEWS metro and nonmetro areas: area_code, area_name, area_type, state, states."""
     return (
-        oews.filter(pl.col("geo_level").is_in(AREA_LEVELS))
+        oews.select("geo_level", "area_code", "area_name", "state", "area_states")
+        .filter(pl.col("geo_level").is_in(AREA_LEVELS))
         .unique("area_code")  # on the categorical codes: cheaper than on 1.2M strings
         .select(
             pl.col("area_code", "area_name").cast(pl.String),

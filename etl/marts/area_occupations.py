@@ -30,6 +30,21 @@ RSE = "02"
 AREA_FIELDS = {**OEWS_FIELDS, RSE: "employment_rse_pct"}
 MEDIAN_WAGE = "13"
 KEY = ["area_code", "soc_code"]
+AREA_ROW_COLUMNS = (
+    *KEY,
+    "geo_level",
+    "area_name",
+    "state",
+    "area_states",
+    "is_territory",
+    "occupation_name",
+    "occupation_level",
+    "datatype_code",
+    "value",
+    "status",
+    "lower_bound",
+    "footnote_codes",
+)
 # What the precision rule empties with the employment estimate: everything computed from it.
 FROM_EMPLOYMENT = (
     "employment",
@@ -45,11 +60,15 @@ def area_rows(oews: pl.DataFrame, datatypes: list[str]) -> pl.DataFrame:
     with `series`: a number per (area, occupation). The staging table keeps the file's order
     (by series id), so a series' rows are consecutive: numbering runs costs no hashing (were
     they not, a key would repeat and the mart would refuse it)."""
-    return oews.filter(
-        pl.col("geo_level").is_in(AREA_LEVELS)
-        & (pl.col("occupation_level") == "detailed")
-        & pl.col("datatype_code").is_in(datatypes)
-    ).with_columns(pl.struct("area_code", "soc_code").rle_id().alias("series"))
+    return (
+        oews.select(AREA_ROW_COLUMNS)  # not the series ids: no copy of 60 MB of text
+        .filter(
+            pl.col("geo_level").is_in(AREA_LEVELS)
+            & (pl.col("occupation_level") == "detailed")
+            & pl.col("datatype_code").is_in(datatypes)
+        )
+        .with_columns(pl.struct("area_code", "soc_code").rle_id().alias("series"))
+    )
 
 
 def _by_series(rows: pl.DataFrame, columns: list[str | pl.Expr]) -> pl.DataFrame:

@@ -111,11 +111,30 @@ def _scan_data(path: Path) -> pl.LazyFrame:
     )
 
 
-def _observations(scan: pl.LazyFrame, unused_datatypes: list[str]) -> pl.LazyFrame:
+def _observations(
+    scan: pl.LazyFrame,
+    unused_datatypes: list[str],
+    annual_datatypes: list[str],
+    top_codes: tuple[float, float],
+) -> pl.LazyFrame:
     """Cross-industry rows of every area, without the datatypes the product does not use
-    (unknown codes are kept, to be rejected). The filter reads fixed positions of the id,
-    so the padding BLS puts after it is stripped only from the rows kept."""
-    raw = pl.col("series_id")
+    (unknown codes are kept, to be rejected), with each value's status and a top-coded
+    wage's lower bound. The filter reads fixed positions of the id, so the padding BLS puts
+    after it is stripped only from the rows kept; everything per row is computed here, as
+    the file is parsed, chunk by chunk."""
+    raw, value = pl.col("series_id"), pl.col("value_raw")
+    datatype = raw.str.slice(SERIES_PREFIX, 2)
+    status = (
+        pl.when(value != "-")
+        .then(pl.lit("published"))
+        .when(pl.col("footnote_codes").str.contains("5"))
+        .then(pl.lit("top-coded"))
+        .when(pl.col("footnote_codes").str.contains("4"))
+        .then(pl.lit("hourly not applicable"))
+        .otherwise(pl.lit("not released"))
+    )
+    hourly_cap, annual_cap = top_codes
+    top_coded = pl.col("status") == "top-coded"
     return (
         scan.filter(
             raw.str.slice(3, 1).is_in(["N", "S", "M"])
@@ -131,9 +150,19 @@ def _observations(scan: pl.LazyFrame, unused_datatypes: list[str]) -> pl.LazyFra
             LINE,
         )
         .with_columns(
-            pl.col("series_id").str.slice(0, SERIES_PREFIX).alias("prefix"),
-            pl.col("series_id").str.slice(SERIES_PREFIX, 2).alias("datatype_code"),
-            pl.col("value_raw").cast(pl.Float64, strict=False).alias("value"),
+            # numbers the series (the file is sorted by series id, so a series is a run)
+            raw.str.slice(0, SERIES_PREFIX).rle_id().alias("run"),
+            datatype.alias("datatype_code"),
+            datatype.is_in(annual_datatypes).alias("annual"),
+            value.cast(pl.Float64, strict=False).alias("value"),
+            status.alias("status"),
+        )
+        .with_columns(
+            pl.when(top_coded & pl.col("annual"))
+            .then(pl.lit(annual_cap))
+            .when(top_coded)
+            .then(pl.lit(hourly_cap))
+            .alias("lower_bound")
         )
     )
 
@@ -296,11 +325,19 @@ def read_oews(paths: dict[str, Path], sources: dict[str, Source]) -> Reading:
     datatypes = _code_list(paths["datatype"], CODE_LISTS["datatype"], "datatype_code", report)
     footnotes = _code_list(paths["footnote"], CODE_LISTS["footnote"], "footnote_code", report)
     footnote_text = dict(footnotes.select("footnote_code", "footnote_text").rows())
-    hourly_cap, annual_cap = _top_codes(paths["footnote"], footnote_text)
 
     unused = sorted(set(datatypes["datatype_code"]) - set(KEPT_DATATYPES))
+    names = dict(datatypes.select("datatype_code", "datatype_name").rows())
+    annual = [code for code, name in names.items() if name.startswith("Annual")]
     scan = _scan_data(data_path)
-    rows, counted = _collect(data_path, _observations(scan, unused), scan.select(pl.len()))
+    rows, counted = _collect(
+        data_path,
+        _observations(scan, unused, annual, _top_codes(paths["footnote"], footnote_text)),
+        scan.select(pl.len()),
+    )
+    # One chunk per column (the parser makes dozens): the columns added below are single
+    # chunks, and mixing layouts would copy every column again, at 1.4M rows ~200 MB.
+    rows = rows.rechunk()
     report.rows_in_file, report.rows_kept = counted.item(), rows.height
     if rows.is_empty():
         problem = (
@@ -311,46 +348,29 @@ def read_oews(paths: dict[str, Path], sources: dict[str, Source]) -> Reading:
         raise SourceFormatError(data_path, problem, line=2, fix=REFETCH)
     # A run of rows with the same prefix is one series: decode each run's first row, then
     # give every row its run's columns by position (a gather, cheaper than a join).
-    runs = rows["prefix"].rle_id()
-    first_of_run = runs != runs.shift(1, fill_value=-1)
+    runs = rows["run"]
+    first_of_run = rows.select(LINE, "series_id").filter(runs != runs.shift(1, fill_value=-1))
     series = _series(
-        rows["prefix"].filter(first_of_run), _places(paths["area"], areas), occupations
-    ).with_columns(rows.select(LINE, "series_id").filter(first_of_run))  # its first row
+        first_of_run["series_id"].str.slice(0, SERIES_PREFIX),
+        _places(paths["area"], areas),
+        occupations,
+    ).with_columns(first_of_run)
     _validate_series(data_path, series)
-    names = dict(datatypes.select("datatype_code", "datatype_name").rows())
-    annual = [code for code, name in names.items() if name.startswith("Annual")]
     kept = series.drop("prefix", LINE, "series_id", *SERIES_CHECKED_ONLY)
-    tidy = pl.concat([rows, kept[runs]], how="horizontal").with_columns(
+    tidy = pl.concat([rows.drop("run"), kept[runs]], how="horizontal").with_columns(
         # lookups, not a join: a join would copy every column of the 1.4M rows
         pl.col("datatype_code")
         .replace_strict(names, default=None, return_dtype=pl.Categorical)
         .alias("datatype_name"),
-        pl.col("datatype_code").is_in(annual).alias("annual"),
-    )
-    _validate_rows(data_path, tidy)
-
-    value = pl.col("value_raw")
-    status = (
-        pl.when(value != "-")
-        .then(pl.lit("published"))
-        .when(pl.col("footnote_codes").str.contains("5"))
-        .then(pl.lit("top-coded"))
-        .when(pl.col("footnote_codes").str.contains("4"))
-        .then(pl.lit("hourly not applicable"))
-        .otherwise(pl.lit("not released"))
-    )
-    tidy = tidy.with_columns(
-        status.alias("status"),
-        pl.when(status == "top-coded")
-        .then(pl.when(pl.col("annual")).then(pl.lit(annual_cap)).otherwise(pl.lit(hourly_cap)))
-        .alias("lower_bound"),
         pl.col("footnote_codes")
         .replace_strict(
-            _footnote_texts(tidy["footnote_codes"].unique(), footnote_text),
+            _footnote_texts(rows["footnote_codes"].unique(), footnote_text),
             return_dtype=pl.Categorical,
         )
         .alias("footnote_text"),
-    ).select(
+    )
+    _validate_rows(data_path, tidy)
+    tidy = tidy.select(
         "geo_level",
         "state",
         "state_fips",
