@@ -1,7 +1,7 @@
 """Briefing benchmark: one state cold (new process, new browser), one warm (the browser and
 plotly.js already loaded), and all 51 in one batch.
 
-    python benchmarks/briefings.py
+    python -m benchmarks.briefings
 """
 
 from __future__ import annotations

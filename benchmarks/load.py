@@ -24,8 +24,8 @@ from benchmarks.dashboard import (
     ensure_data,
     first_load,
     gunicorn,
+    precompress_static,
     rss_mb,
-    wait_for_static_cache,
 )
 
 STATES = ("IN", "OH", "CA", "TX", "WY", "DC", "NY", "MS")
@@ -33,9 +33,9 @@ STATES = ("IN", "OH", "CA", "TX", "WY", "DC", "NY", "MS")
 
 def run(clients: int, seconds: float) -> dict:
     data_dir = ensure_data()
+    precompress_static()
     with gunicorn(data_dir) as (url, process):
         first_load(url, runs=1)
-        wait_for_static_cache(data_dir)
         payloads = list(capture_payloads(url).values())
         latencies: list[float] = []
         errors: list[str] = []

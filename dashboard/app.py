@@ -10,17 +10,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dash import Dash, Input, Output, State, callback, clientside_callback
+from dash import Dash
 from flask import Flask
 from flask_compress import Compress
 
+from dashboard import api, downloads, pages, security, static_files
 from dashboard import components as ui
 from dashboard import data as app_data
-from dashboard import downloads, security, static_files
-from dashboard.data import DataNotBuilt, marts
-from dashboard.pages import compare, home, methodology, state
-from dashboard.routes import PageNotFound, page_of, validate
-from dashboard.urls import BadParameter, parse_query
 from etl.config import PROJECT_ROOT, settings
 
 COMPRESSED_TYPES = [
@@ -58,10 +54,13 @@ INDEX = """<!DOCTYPE html>
 
 
 def create_app(processed_dir: Path | None = None) -> Dash:
-    """The app serving the marts in `processed_dir` (default: the data dir's processed/)."""
+    """The app serving the marts in `processed_dir` (default: the data dir's processed/).
+
+    Every page's callbacks are registered on this app alone (`dashboard.pages.register`),
+    and its marts and their caches are its own: any number of apps can live in a process."""
     app = Dash(
         __name__,
-        title="State AI Economic Index",
+        title=ui.SITE_NAME,
         assets_folder=str(PROJECT_ROOT / "assets"),
         serve_locally=True,
         suppress_callback_exceptions=True,  # pages add their components after the first render
@@ -90,52 +89,13 @@ def create_app(processed_dir: Path | None = None) -> Dash:
     static_files.install(server)  # registered after Compress, so it runs first
     app_data.install(server, processed_dir or settings().processed_dir)
     downloads.register(server)
+    api.register(server)
     security.install(app)
     app.layout = ui.frame()
+    pages.register(app)
     return app
 
 
 def create_server() -> Flask:
     """The WSGI application, for gunicorn: `gunicorn 'dashboard.app:create_server()'`."""
     return create_app().server
-
-
-def render(pathname: str | None, search: str | None) -> object:
-    """The page for a URL, or a friendly notice saying what is wrong with it."""
-    try:
-        query = parse_query(search)
-        data = marts()
-        validate(data, pathname or "/", query)
-        page, state_name = page_of(pathname or "/")
-        if page == "state":
-            return state.layout(state_name, query)
-        pages = {"home": home.layout, "compare": compare.layout, "methodology": methodology.layout}
-        return pages[page](query)
-    except PageNotFound:
-        return ui.notice("Page not found", "There is no page at this address.")
-    except BadParameter as exc:
-        return ui.notice("This link cannot be shown", str(exc))
-    except DataNotBuilt:
-        return ui.notice(
-            "No data yet",
-            "The data has not been built on this server: run `aiei build`, then reload.",
-            kind="info",
-        )
-
-
-@callback(Output("page", "children"), Input("url", "pathname"), State("url", "search"))
-def route(pathname: str | None, search: str | None) -> object:
-    return render(pathname, search)
-
-
-clientside_callback(
-    """function(path) {
-        const names = {"/": "Map", "/compare": "Compare states", "/methodology": "Methodology"};
-        const state = (path || "").match(/^\\/state\\/([A-Za-z]{2})/);
-        const page = state ? state[1].toUpperCase() : (names[path] || "");
-        document.title = (page ? page + " · " : "") + "State AI Economic Index";
-        return "";
-    }""",
-    Output("page", "data-title"),
-    Input("url", "pathname"),
-)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import functools
-import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Mapping, Sequence
 
 from dash import dcc, html
 from dash.development.base_component import Component
-from dash.exceptions import PreventUpdate
+
+from dashboard import present
 
 GRAPH_CONFIG = {
     "topojsonURL": "/assets/topojson/",  # the map file is served by this app, not a CDN
@@ -36,6 +35,7 @@ GRAPH_CONFIG = {
     "toImageButtonOptions": {"format": "png", "scale": 2},
 }
 
+SITE_NAME = "State AI Economic Index"
 CITATION = (
     "State AI Economic Index. Data: Anthropic Economic Index (CC-BY); O*NET 29.3 "
     "(USDOL/ETA, CC BY 4.0); BLS OEWS May 2025."
@@ -47,6 +47,7 @@ def frame() -> html.Div:
     return html.Div(
         [
             dcc.Location(id="url", refresh="callback-nav"),
+            dcc.Store(id="page-title"),  # the router's title for the page shown
             html.A("Skip to content", href="#page", className="skip-link"),
             html.Header(
                 [
@@ -69,7 +70,8 @@ def frame() -> html.Div:
                     html.P(
                         [
                             dcc.Link("Methodology, sources and licences", href="/methodology"),
-                            " · Every number links back to its source file and checksum.",
+                            " · Every number comes from the upstream files listed there, "
+                            "with their checksums.",
                         ]
                     ),
                 ],
@@ -79,12 +81,13 @@ def frame() -> html.Div:
     )
 
 
-def card(label: str, value: str, detail: str, note: str = "") -> html.Div:
+def card(label: str, value: str, detail: str, note: str = "", evidence: str = "") -> html.Div:
     return html.Div(
         [
             html.Div(label, className="card-label"),
             html.Div(value, className="card-value"),
             html.Div(detail, className="card-detail"),
+            html.Div(evidence, className="card-evidence") if evidence else None,
             html.Div(note, className="card-note") if note else None,
         ],
         className="card",
@@ -130,11 +133,12 @@ def table(
 
 
 def _cell(value: object) -> object:
-    if value is None:
-        return "not published"
-    if isinstance(value, float):
-        return f"{value:,.2f}"
-    return value if isinstance(value, str | int | html.A | dcc.Link) else str(value)
+    """Numbers the caller did not format get two decimals; missing ones their status."""
+    if isinstance(value, float | None):
+        return present.number_text(value)
+    if isinstance(value, list | tuple):  # text and components side by side
+        return [_cell(v) if isinstance(v, float | None) else v for v in value]
+    return value if isinstance(value, str | int | Component) else str(value)
 
 
 def table_view(summary: str, content: html.Table) -> html.Details:
@@ -161,8 +165,25 @@ def graph(graph_id: str, figure: object, description: str, **kw: object) -> html
     )
 
 
-def wave_dropdown(control_id: str, wave: str, data: object) -> html.Div:
-    """The wave selector every page has: `2026-05 (May 2026)`."""
+def wave_options(
+    labels: Mapping[str, str], available: Sequence[str] | None = None, lacking: str = ""
+) -> list[dict[str, object]]:
+    """`2026-05 (May 2026)` per wave; a wave outside `available` is disabled and says what
+    it lacks, rather than being switched to silently."""
+    return [
+        {"label": present.wave_text(w, label), "value": w}
+        if available is None or w in available
+        else {
+            "label": f"{present.wave_text(w, label)}: {lacking} not in this release",
+            "value": w,
+            "disabled": True,
+        }
+        for w, label in labels.items()
+    ]
+
+
+def wave_dropdown(control_id: str, wave: str, labels: Mapping[str, str]) -> html.Div:
+    """The wave selector every page has, labels from the waves mart."""
     return labelled(
         "Wave",
         control_id,
@@ -171,7 +192,7 @@ def wave_dropdown(control_id: str, wave: str, data: object) -> html.Div:
             value=wave,
             clearable=False,
             searchable=False,
-            options=[{"label": f"{w} ({data.wave_label(w)})", "value": w} for w in data.waves],
+            options=wave_options(labels),
         ),
     )
 
@@ -208,20 +229,3 @@ def frozen(value: object) -> object:
     if isinstance(value, list | tuple):
         return [frozen(v) for v in value]
     return value
-
-
-def never_fails(callback: Callable) -> Callable:
-    """A callback that meets input it cannot handle leaves the page as it is (HTTP 204)
-    instead of answering 500; the cause goes to the server log."""
-
-    @functools.wraps(callback)
-    def wrapped(*args, **kwargs):
-        try:
-            return callback(*args, **kwargs)
-        except PreventUpdate:
-            raise
-        except Exception:
-            logging.getLogger("dashboard").exception("callback %s failed", callback.__name__)
-            raise PreventUpdate from None
-
-    return wrapped

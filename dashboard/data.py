@@ -1,95 +1,151 @@
-"""The marts, loaded once per process, and the small lookups the pages make.
+"""The marts of one build, loaded once per app, and the small lookups the pages make.
 
-Nothing else in the dashboard touches files. Every lookup is a filter on a small
-in-memory table, cached by its arguments, so a callback never does heavy work.
+Nothing else in the dashboard touches the data files. Which marts exist comes from the
+build's manifest ("tables"); waves, their labels and release breaks from the `waves` mart.
+Every lookup is a filter on a small in-memory table, cached on the Marts instance, so a
+callback never does heavy work and two apps serving different data never share a cache.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
-from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from collections.abc import Callable
+from functools import cached_property
 from pathlib import Path
+from typing import TypeVar
 
 import polars as pl
 from flask import Flask, current_app
 
 from dashboard.figures.charts import GroupRow, OccupationRow, ShareRow, TrendPoint
-from dashboard.figures.maps import MapRow
 from dashboard.metrics import METRICS
 from etl.geo import US_51
 
-TABLES = (
-    "state_summary",
-    "state_usage",
-    "state_requests",
-    "state_occupations",
-    "state_occupation_groups",
-    "states",
-    "state_tasks",
-)
-TOP_USE_LEVELS = ("major", "minor")
+Result = TypeVar("Result")
+# The two occupation-group measures (docs/methodology.md): never one column, label or line.
+OCCUPATION_MEASURES = ("published", "task_attributed")
 
 
 class DataNotBuilt(RuntimeError):
     """The marts are missing: run `aiei build`."""
 
 
-@dataclass(frozen=True)
-class Headline:
-    metric: str
-    value: float | None
-    rank: int | None
-    us_value: float | None
+def per_marts(maxsize: int = 256) -> Callable[[Callable[..., Result]], Callable[..., Result]]:
+    """Cache `function(data, *args)` in an LRU kept on the Marts `data` itself.
+
+    Pages, figures and rankings are pure functions of the marts and a view. Keyed by the
+    Marts object, two apps with different data in one process never share a cached page,
+    and a cache goes when its marts go."""
+
+    def decorate(function: Callable[..., Result]) -> Callable[..., Result]:
+        @functools.wraps(function)
+        def cached(data: Marts, *args: object, **kwargs: object) -> Result:
+            bound = data.memo.get(function)
+            if bound is None:
+                bound = data.memo.setdefault(
+                    function, functools.lru_cache(maxsize)(functools.partial(function, data))
+                )
+            return bound(*args, **kwargs)
+
+        return cached
+
+    return decorate
+
+
+class Mart:
+    """A mart of the build as an attribute of Marts: `data.state_summary`."""
+
+    def __init__(self, name: str | None = None) -> None:
+        self.name = name
+
+    def __set_name__(self, owner: type, attribute: str) -> None:
+        self.name = self.name or attribute
+
+    def __get__(self, data: Marts, owner: type | None = None) -> pl.DataFrame:
+        try:
+            return data.tables[self.name]
+        except KeyError:
+            raise DataNotBuilt(
+                f"{data.directory} has no {self.name} mart: run `aiei build`"
+            ) from None
 
 
 class Marts:
-    def __init__(self, directory: Path) -> None:
-        missing = [t for t in TABLES if not (directory / f"{t}.parquet").is_file()]
-        if missing:
-            raise DataNotBuilt(f"{directory} lacks {missing}: run `aiei build` first")
-        self.directory = directory
-        for table in TABLES:
-            setattr(self, table, pl.read_parquet(directory / f"{table}.parquet"))
-        self.manifest: dict = json.loads((directory / "manifest.json").read_text())
-        self.dictionary = pl.read_csv(directory / "data_dictionary.csv")
+    states = Mart()
+    state_usage = Mart()
+    state_summary = Mart()
+    state_requests = Mart()
+    state_occupations = Mart()
+    state_occupation_groups = Mart()
+    wave_table = Mart("waves")
 
-    # --- reference ------------------------------------------------------------------------
+    def __init__(self, directory: Path) -> None:
+        manifest = directory / "manifest.json"
+        if not manifest.is_file():
+            raise DataNotBuilt(f"{directory} has no manifest.json: run `aiei build` first")
+        self.directory = directory
+        self.manifest: dict = json.loads(manifest.read_text())
+        names = list(self.manifest.get("tables", {}))
+        missing = [n for n in names if not (directory / f"{n}.parquet").is_file()]
+        if not names or missing:
+            raise DataNotBuilt(f"{directory} lacks {missing or 'every mart'}: run `aiei build`")
+        # A float nobody published is null here, whether the file says null or NaN.
+        self.tables: dict[str, pl.DataFrame] = {
+            name: pl.read_parquet(directory / f"{name}.parquet").with_columns(
+                pl.col(pl.Float32, pl.Float64).fill_nan(None)
+            )
+            for name in names
+        }
+        self.dictionary = pl.read_csv(directory / "data_dictionary.csv")
+        self.memo: dict[Callable, Callable] = {}  # see per_marts
+
+    @property
+    def table_names(self) -> list[str]:
+        """Every mart of the build, in the manifest's order."""
+        return list(self.tables)
+
+    # --- waves ----------------------------------------------------------------------------
     @cached_property
     def waves(self) -> list[str]:
-        return sorted(self.state_usage["wave"].unique().to_list())
+        return sorted(self.wave_table["wave"].to_list())
 
-    @cached_property
+    @property
     def latest_wave(self) -> str:
         return self.waves[-1]
 
     @cached_property
-    def state_names(self) -> dict[str, str]:
-        names = dict(self.states.select("state", "state_name").rows())
-        return {s: names[s] for s in US_51}
+    def wave_labels(self) -> dict[str, str]:
+        """'2026-05' -> 'May 2026', in wave order."""
+        labels = dict(self.wave_table.select("wave", "label").rows())
+        return {w: labels[w] for w in self.waves}
+
+    def wave_label(self, wave: str) -> str:
+        return self.wave_labels[wave]
 
     @cached_property
     def releases(self) -> dict[str, str]:
-        return dict(self.state_usage.select("wave", "release").unique().rows())
-
-    def wave_label(self, wave: str) -> str:
-        row = self.state_usage.filter(pl.col("wave") == wave).row(0, named=True)
-        start, end = row["window_start"], row["window_end"]
-        if start.day == 1 and (end.month != start.month or end.day >= 28):
-            return f"{start:%B %Y}"
-        return f"{start:%b} {start.day}–{end.day}, {start:%Y}"
+        return dict(self.wave_table.select("wave", "release").rows())
 
     @cached_property
-    def release_breaks(self) -> list[tuple[str, str]]:
-        """First wave of each release after the first: where taxonomies change."""
-        breaks, previous = [], None
-        for wave in self.waves:
-            release = self.releases[wave]
-            if previous is not None and release != previous:
-                breaks.append((wave, "new release"))
-            previous = release
-        return breaks
+    def release_breaks(self) -> list[str]:
+        """Waves that start a new release: sample window, platform and taxonomies may change."""
+        return sorted(self.wave_table.filter(pl.col("release_break"))["wave"].to_list())
+
+    @cached_property
+    def waves_with_counts(self) -> list[str]:
+        return sorted(self.wave_table.filter(pl.col("publishes_counts"))["wave"].to_list())
+
+    @cached_property
+    def waves_with_requests(self) -> list[str]:
+        return sorted(self.state_requests["wave"].unique().to_list())
+
+    # --- states ---------------------------------------------------------------------------
+    @cached_property
+    def state_names(self) -> dict[str, str]:
+        names = dict(self.states.select("state", "state_name").rows())
+        return {s: names[s] for s in US_51}
 
     @cached_property
     def population_share(self) -> dict[str, float]:
@@ -103,42 +159,68 @@ class Marts:
         text = row["neighbours"].item() if row.height else ""
         return [s for s in text.split(",") if s]
 
+    @cached_property
+    def high_exposure_threshold(self) -> float | None:
+        """The observed exposure at or above which the build calls an occupation highly
+        exposed (`state_summary.high_exposure_threshold`)."""
+        values = self.state_summary["high_exposure_threshold"].drop_nulls().unique()
+        return values.item() if values.len() == 1 else None
+
     # --- the map --------------------------------------------------------------------------
-    @lru_cache(maxsize=256)  # noqa: B019 - one Marts per process, cache lives as long
-    def map_rows(
+    @per_marts()
+    def metric_values(
         self, metric: str, wave: str, cluster: str | None = None
-    ) -> tuple[tuple[MapRow, ...], float | None]:
+    ) -> tuple[tuple[dict, ...], float | None]:
+        """(one row per state of the 51 in map order, with the metric's value, status, rank
+        and interval columns as the marts name them, the state's sample and flags; the US
+        value). Ranks are the marts' own."""
         spec = METRICS[metric]
+        evidence = [
+            c for c in (spec.status, spec.low, spec.high, spec.rank_low, spec.rank_high) if c
+        ]
+        columns = [
+            spec.column,
+            spec.rank,
+            spec.tied,
+            spec.ranked,
+            *evidence,
+            "caveat",
+            "anomaly",
+            "support",
+            "support_reason",
+        ]
         if metric == "cluster":
-            rows = self.state_requests.filter(
+            frame = self.state_requests.filter(
                 (pl.col("wave") == wave)
                 & (pl.col("level") == "major")
                 & (pl.col("cluster_id") == cluster)
-            )
-            values = {
-                r["state"]: (r["state_pct"], r["specialization"])
-                for r in rows.iter_rows(named=True)
-            }
-            us_value = rows["us_pct"].max() if rows.height else None
-            extras = {
-                s: f"Specialization: {v[1]:.2f}× US" for s, v in values.items() if v[1] is not None
-            }
-            values = {s: v[0] for s, v in values.items()}
+            ).rename({"conversations": "usage_count"})
+            us_value = frame["us_pct"].drop_nulls().max() if frame.height else None
+            columns += ["specialization", "usage_count"]
         else:
             frame = self.state_summary.filter(pl.col("wave") == wave)
-            values = dict(frame.select("state", spec.column).rows())
-            us_value = values.pop("US", None)
-            extras = {}
-        published = {s: values.get(s) for s in US_51 if values.get(s) is not None}
-        order = sorted(published, key=lambda s: -published[s])
-        ranks = {s: i + 1 for i, s in enumerate(order)}
+            us_rows = frame.filter(pl.col("state") == "US")
+            us_value = us_rows[spec.column].item() if us_rows.height else None
+            columns += ["usage_count", "rank_interval_kind"]
+        found = {r["state"]: r for r in frame.select("state", *columns).iter_rows(named=True)}
+        # A state with no row for the wave (or the use) is one the release withheld.
+        empty = {**dict.fromkeys(columns), spec.status: "not published"}
         rows = tuple(
-            MapRow(s, self.state_names[s], published.get(s), ranks.get(s), extras.get(s, ""))
-            for s in US_51
+            {"state": s, "name": self.state_names[s], **found.get(s, empty)} for s in US_51
         )
         return rows, us_value
 
-    @lru_cache(maxsize=16)  # noqa: B019
+    @per_marts(maxsize=64)
+    def metric_waves(self, metric: str) -> tuple[str, ...]:
+        """The waves in which some state has a value of `metric`: a metric a wave lacks is
+        offered disabled, with its reason, never switched silently."""
+        spec = METRICS[metric]
+        if metric == "cluster":
+            return tuple(self.waves_with_requests)
+        present = self.state_summary.filter(pl.col(spec.column).is_not_null())["wave"]
+        return tuple(sorted(present.unique().to_list()))
+
+    @per_marts(maxsize=16)
     def clusters(self, wave: str) -> tuple[tuple[str, str], ...]:
         """(cluster_id, name) of the coarsest request level in a wave, largest US share first."""
         rows = self.state_requests.filter(
@@ -147,49 +229,23 @@ class Marts:
         ranked = (
             rows.group_by("cluster_id", "cluster")
             .agg(pl.col("us_pct").max())
-            .sort("us_pct", descending=True)
+            .sort("us_pct", "cluster_id", descending=[True, False])
         )
         return tuple(ranked.select("cluster_id", "cluster").rows())
 
     # --- a state --------------------------------------------------------------------------
-    @lru_cache(maxsize=512)  # noqa: B019
+    @per_marts(maxsize=512)
     def summary(self, wave: str, state: str) -> dict | None:
         rows = self.state_summary.filter((pl.col("wave") == wave) & (pl.col("state") == state))
         return rows.row(0, named=True) if rows.height else None
 
-    def headlines(self, wave: str, state: str) -> list[Headline]:
-        row, us = self.summary(wave, state) or {}, self.summary(wave, "US") or {}
-        found = []
-        for metric in ("aui", "usage_share", "automation", "exposure"):
-            column = METRICS[metric].column
-            rank = row.get("aui_rank") if metric == "aui" else self._rank(wave, state, column)
-            found.append(Headline(metric, row.get(column), rank, us.get(column)))
-        return found
-
-    @lru_cache(maxsize=512)  # noqa: B019
-    def _rank(self, wave: str, state: str, column: str) -> int | None:
-        frame = self.state_summary.filter(
-            (pl.col("wave") == wave) & pl.col("state").is_in(US_51) & pl.col(column).is_not_null()
-        )
-        ordered = frame.sort(column, descending=True)["state"].to_list()
-        return ordered.index(state) + 1 if state in ordered else None
-
-    def waves_with_requests(self) -> list[str]:
-        return self._waves_with_requests
-
-    @cached_property
-    def _waves_with_requests(self) -> list[str]:
-        return sorted(self.state_requests["wave"].unique().to_list())
-
-    @lru_cache(maxsize=512)  # noqa: B019
+    @per_marts(maxsize=512)
     def top_uses(
         self, state: str, wave: str, level: str = "major", n: int = 8
     ) -> tuple[str | None, tuple[ShareRow, ...]]:
         """The state's largest request clusters in `wave`, or in the latest wave that has
         them (returned first, so the page can say which wave it shows)."""
-        candidates = [
-            w for w in self.waves_with_requests() if w <= wave
-        ] or self.waves_with_requests()
+        candidates = [w for w in self.waves_with_requests if w <= wave] or self.waves_with_requests
         for used in sorted(candidates, reverse=True):
             rows = (
                 self.state_requests.filter(
@@ -198,50 +254,95 @@ class Marts:
                     & (pl.col("level") == level)
                     & pl.col("rank_in_state").is_not_null()
                 )
-                .sort("rank_in_state")
+                .sort("rank_in_state", "cluster")  # tied clusters by name
                 .head(n)
             )
             if rows.height:
                 return used, tuple(
-                    ShareRow(r["cluster"], r["state_pct"], r["us_pct"], r["specialization"])
+                    ShareRow(
+                        r["cluster"],
+                        r["state_pct"],
+                        r["us_pct"],
+                        r["specialization"],
+                        r["state_pct_low"],
+                        r["state_pct_high"],
+                    )
                     for r in rows.iter_rows(named=True)
                 )
         return None, ()
 
-    @lru_cache(maxsize=256)  # noqa: B019
-    def largest_occupations(self, state: str, n: int = 10) -> tuple[OccupationRow, ...]:
-        rows = (
-            self.state_occupations.filter(
-                (pl.col("state") == state) & pl.col("rank_by_employment").is_not_null()
-            )
-            .sort("rank_by_employment")
-            .head(n)
+    @per_marts(maxsize=512)
+    def request_support(self, state: str, wave: str, level: str) -> dict:
+        """The support of a state's request clusters at a level (the same for every
+        cluster of the level): conversations, not_classified share vs the US, level."""
+        rows = self.state_requests.filter(
+            (pl.col("wave") == wave) & (pl.col("state") == state) & (pl.col("level") == level)
         )
+        if not rows.height:
+            return {}
+        columns = [
+            "conversations",
+            "not_classified_pct",
+            "us_not_classified_pct",
+            "support",
+            "support_reason",
+            "caveat",
+            "anomaly",
+        ]
+        return rows.select(columns).row(0, named=True)
+
+    @per_marts()
+    def occupation_rows(self, state: str, n: int = 10) -> tuple[dict, ...]:
+        """The state's `n` largest occupations (state_occupations rows); ties by title."""
         return tuple(
-            OccupationRow(r["title"], r["employment"], r["observed_exposure"], r["usage_share_pct"])
-            for r in rows.iter_rows(named=True)
-        )
-
-    def occupation_table(self, state: str, n: int = 10) -> pl.DataFrame:
-        return (
             self.state_occupations.filter(
                 (pl.col("state") == state) & pl.col("rank_by_employment").is_not_null()
             )
-            .sort("rank_by_employment")
+            .sort("rank_by_employment", "title")
             .head(n)
+            .iter_rows(named=True)
         )
 
-    @lru_cache(maxsize=512)  # noqa: B019
-    def occupation_groups(self, state: str, wave: str) -> tuple[GroupRow, ...]:
+    def largest_occupations(self, state: str, n: int = 10) -> tuple[OccupationRow, ...]:
+        return tuple(
+            OccupationRow(
+                r["title"], r["employment"], r["observed_exposure"], r["task_attributed_share_pct"]
+            )
+            for r in self.occupation_rows(state, n)
+        )
+
+    @cached_property
+    def task_usage_waves(self) -> list[str]:
+        """The waves whose task usage the occupations' usage shares come from."""
+        return sorted(self.state_occupations["task_usage_wave"].drop_nulls().unique().to_list())
+
+    @per_marts(maxsize=512)
+    def occupation_groups(self, state: str, wave: str) -> tuple[str | None, tuple[GroupRow, ...]]:
+        """(the measure this wave has — 'published' or 'task_attributed' — and the groups in
+        it, largest first; groups whose figure is withheld come last, empty)."""
         rows = self.state_occupation_groups.filter(
             (pl.col("state") == state) & (pl.col("wave") == wave)
-        ).sort("usage_share_pct", descending=True, nulls_last=True)
-        return tuple(
-            GroupRow(r["major_group_title"], r["usage_share_pct"], r["employment_share_pct"])
-            for r in rows.iter_rows(named=True)
         )
+        for measure in OCCUPATION_MEASURES:
+            share = f"{measure}_share_pct"
+            if rows.height and rows[f"{measure}_status"].ne_missing("not in the file read").any():
+                ordered = rows.sort(
+                    share, "major_group_title", descending=[True, False], nulls_last=True
+                )
+                return measure, tuple(
+                    GroupRow(
+                        r["major_group_title"],
+                        r[share],
+                        r["employment_share_pct"],
+                        r[f"{measure}_support"],
+                        r[f"{measure}_support_reason"] or "",
+                        r[f"{measure}_status"] or "",
+                    )
+                    for r in ordered.iter_rows(named=True)
+                )
+        return None, ()
 
-    @lru_cache(maxsize=256)  # noqa: B019
+    @per_marts()
     def trend(self, state: str, column: str) -> tuple[TrendPoint, ...]:
         rows = {
             r["wave"]: r
@@ -257,9 +358,20 @@ class Marts:
             for w in self.waves
         )
 
-    def caveats(self, state: str) -> list[str]:
-        rows = self.state_usage.filter((pl.col("state") == state) & (pl.col("caveat") != ""))
-        return [f"{r['wave']}: {r['caveat']}" for r in rows.iter_rows(named=True)]
+    def anomalies(self, state: str) -> list[str]:
+        """The automatic anomaly flags of a state, 'wave: text'."""
+        rows = self.state_usage.filter((pl.col("anomaly") != "") & (pl.col("state") == state))
+        return [f"{r['wave']}: {r['anomaly']}" for r in rows.sort("wave").iter_rows(named=True)]
+
+    def caveats(self, state: str | None = None) -> list[str]:
+        """The publisher's caveats for a state (or for every state), 'wave: text'."""
+        rows = self.state_usage.filter(pl.col("caveat") != "")
+        if state is not None:
+            rows = rows.filter(pl.col("state") == state)
+        return [
+            f"{r['wave']}{'' if state else ', ' + r['state_name']}: {r['caveat']}"
+            for r in rows.sort("wave", "state").iter_rows(named=True)
+        ]
 
 
 class MartsSource:

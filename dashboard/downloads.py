@@ -18,30 +18,19 @@ import polars as pl
 from flask import Flask, Response, request
 
 from dashboard import images, views
-from dashboard.data import DataNotBuilt, Marts, marts
-from dashboard.metrics import METRICS
+from dashboard.data import DataNotBuilt, Marts, marts, per_marts
 from dashboard.urls import (
     BadParameter,
-    map_params,
+    CompareView,
+    MapView,
+    StateView,
+    View,
     parse_query,
-    state_code,
-    state_list,
     wave_id,
 )
-from dashboard.views import FIGURES, Params
-from etl.config import settings
+from dashboard.views import FIGURES
 
 FORMULA_START = r"^[=+\-@\t\r]"
-MARTS_DOWNLOADABLE = (
-    "states",
-    "state_usage",
-    "state_requests",
-    "state_tasks",
-    "task_occupation_map",
-    "state_occupations",
-    "state_occupation_groups",
-    "state_summary",
-)
 STATE_VIEWS = ("summary", "top_uses", "occupations", "groups", "trend")
 SAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]+")
 
@@ -72,83 +61,86 @@ def csv_response(frame: pl.DataFrame, filename: str) -> Response:
 
 
 # --- views ------------------------------------------------------------------------------
-def map_view(data: Marts, metric: str, wave: str, cluster: str | None) -> pl.DataFrame:
-    rows, us_value = data.map_rows(metric, wave, cluster)
-    spec = METRICS[metric]
+def map_view(data: Marts, view: MapView) -> pl.DataFrame:
+    """The map's numbers as the marts have them (value or status, interval, rank and its
+    plausible range, sample, support, flags) and in the words the map and ranking show."""
+    evidence, us_value = data.metric_values(view.metric, view.wave, view.cluster)
+    shown, _ = views.map_rows(data, view)
+    cluster = views.map_subject(data, view) if view.cluster else ""
     return pl.DataFrame(
-        {
-            "wave": [wave] * len(rows),
-            "metric": [metric] * len(rows),
-            "cluster": [dict(data.clusters(wave)).get(cluster, "") if cluster else ""] * len(rows),
-            "state": [r.state for r in rows],
-            "state_name": [r.name for r in rows],
-            spec.column: [r.value for r in rows],
-            "rank": [r.rank for r in rows],
-            "us_value": [us_value] * len(rows),
-        },
-        schema_overrides={spec.column: pl.Float64, "rank": pl.Int16, "us_value": pl.Float64},
-    )
+        [
+            {
+                "wave": view.wave,
+                "metric": view.metric,
+                "cluster": cluster,
+                **row,
+                "value_text": r.value_text,
+                "rank_text": r.rank_text,
+                "us_value": us_value,
+            }
+            for row, r in zip(evidence, shown, strict=True)
+        ],
+        infer_schema_length=None,
+    ).rename({"name": "state_name"})
 
 
-def state_view(data: Marts, view: str, state: str, wave: str, level: str) -> pl.DataFrame:
-    if view == "summary":
+def state_view(data: Marts, name: str, view: StateView) -> pl.DataFrame:
+    state, wave = view.state, view.wave
+    if name == "summary":
         return data.state_summary.filter(
             pl.col("state").is_in([state, "US"]) & (pl.col("wave") == wave)
         )
-    if view == "top_uses":
-        used, rows = data.top_uses(state, wave, level)
+    if name == "top_uses":
+        used, rows = views.top_uses(data, view)
+        support = data.request_support(state, used, view.level) if used else {}
         return (
             pl.DataFrame(
                 [asdict(r) for r in rows] or None,
-                schema=["label", "state_pct", "us_pct", "specialization"],
+                schema={
+                    "label": pl.String,
+                    "state_pct": pl.Float64,
+                    "us_pct": pl.Float64,
+                    "specialization": pl.Float64,
+                    "low": pl.Float64,
+                    "high": pl.Float64,
+                },
                 orient="row",
             )
             .with_columns(
                 pl.lit(state).alias("state"),
                 pl.lit(used).alias("wave"),
-                pl.lit(level).alias("level"),
+                pl.lit(view.level).alias("level"),
+                pl.lit(support.get("conversations"), pl.Float64).alias("conversations"),
+                pl.lit(support.get("support"), pl.String).alias("support"),
+                pl.lit(support.get("support_reason"), pl.String).alias("support_reason"),
             )
-            .rename({"label": "cluster"})
+            .rename({"label": "cluster", "low": "state_pct_low", "high": "state_pct_high"})
         )
-    if view == "occupations":
+    if name == "occupations":
         return data.state_occupations.filter(pl.col("state") == state).sort(
-            "rank_by_employment", nulls_last=True
+            "rank_by_employment", "title", nulls_last=True
         )
-    if view == "groups":
+    if name == "groups":
         return data.state_occupation_groups.filter(
             (pl.col("state") == state) & (pl.col("wave") == wave)
         )
-    if view == "trend":
+    if name == "trend":
         return data.state_usage.filter(pl.col("state") == state).sort("wave")
-    raise BadParameter("view", view, f"one of {', '.join(STATE_VIEWS)}", status=404)
+    raise BadParameter("view", name, f"one of {', '.join(STATE_VIEWS)}", status=404)
 
 
-def compare_view(data: Marts, states: list[str], wave: str) -> pl.DataFrame:
+def compare_view(data: Marts, view: CompareView) -> pl.DataFrame:
     return data.state_summary.filter(
-        pl.col("state").is_in([*states, "US"]) & (pl.col("wave") == wave)
+        pl.col("state").is_in([*view.states, "US"]) & (pl.col("wave") == view.wave)
     )
 
 
-def figure_params(data: Marts, name: str, query: dict[str, str]) -> Params:
-    if name == "map":
-        metric, wave, cluster = map_params(query, data)
-        return Params(metric=metric, wave=wave, cluster=cluster)
-    level = query.get("level", "major")
-    if level not in ("major", "minor"):
-        raise BadParameter("level", level, "major or minor")
-    return Params(
-        state=state_code(query.get("state", "")),
-        level=level,
-        wave=wave_id(query.get("wave"), data.waves),
-    )
-
-
-def figure_title(data: Marts, name: str, p: Params) -> tuple[str, str]:
+def figure_title(data: Marts, name: str, view: View) -> tuple[str, str]:
     """(title, data window) for an exported chart."""
-    if name == "map":
-        what = dict(data.clusters(p.wave)).get(p.cluster) if p.cluster else METRICS[p.metric].label
-        return f"{what}, by state — {data.wave_label(p.wave)}", data.wave_label(p.wave)
-    state = data.state_names[p.state]
+    if isinstance(view, MapView):
+        when = data.wave_label(view.wave)
+        return f"{views.map_subject(data, view)}, by state — {when}", when
+    state = data.state_names[view.state]
     titles = {
         "top-uses": f"What people in {state} use AI for",
         "groups": f"AI usage and jobs by occupation group, {state}",
@@ -157,12 +149,8 @@ def figure_title(data: Marts, name: str, p: Params) -> tuple[str, str]:
         "trend-aui": f"AI Usage Index across waves, {state}",
         "trend-share": f"Share of US conversations across waves, {state}",
     }
-    if name == "top-uses":
-        wave = data.top_uses(p.state, p.wave, p.level)[0] or p.wave
-    elif name == "groups":
-        wave = views.groups(data, p)[0]
-    else:
-        wave = p.wave
+    # top uses come from the latest wave with request clusters, which the page names
+    wave = (views.top_uses(data, view)[0] or view.wave) if name == "top-uses" else view.wave
     when = "all waves" if name.startswith("trend") else data.wave_label(wave)
     return titles[name], when
 
@@ -176,7 +164,7 @@ def cached_briefing(data: Marts, state: str, wave: str, fmt: str) -> Path:
     from dashboard.briefing.render import file_name, render_briefings
 
     build = SAFE_NAME.sub("_", data.manifest.get("built_at", "unknown"))
-    folder = settings().data_dir / "cache" / "briefings" / build
+    folder = data.directory.parent / "cache" / "briefings" / build
     target = folder / file_name(state, wave, fmt)
     with _briefing_lock:
         if not target.is_file():
@@ -185,8 +173,6 @@ def cached_briefing(data: Marts, state: str, wave: str, fmt: str) -> Path:
 
 
 # --- the bundle -------------------------------------------------------------------------
-_bundle_lock = threading.Lock()
-_bundle: tuple[str, bytes] | None = None
 
 BUNDLE_README = """State AI Economic Index: data bundle
 =====================================
@@ -211,33 +197,28 @@ Text cells beginning with = + - @ are prefixed with ' against spreadsheet formul
 """
 
 
+@per_marts(maxsize=1)
 def bundle(data: Marts) -> tuple[str, bytes]:
-    """(file name, ZIP bytes) of all marts + dictionary + manifest + README; built once."""
-    global _bundle
-    with _bundle_lock:
-        if _bundle is None:
-            manifest = data.manifest
-            sources = manifest.get("sources", {}).values()
-            built = manifest.get("built_at", "")[:10]
-            readme = BUNDLE_README.format(
-                built_at=manifest.get("built_at"),
-                commit=manifest.get("git_commit"),
-                year=built[:4],
-                citations="\n".join(sorted({f"  - {s['citation']}" for s in sources})),
-                licences="\n".join(
-                    sorted({f"  - {s['publisher']}: {s['licence']}" for s in sources})
-                ),
-            )
-            buffer = io.BytesIO()
-            with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
-                for table in MARTS_DOWNLOADABLE:
-                    frame = pl.read_parquet(data.directory / f"{table}.parquet")
-                    archive.writestr(f"csv/{table}.csv", neutralise(frame).write_csv())
-                archive.write(data.directory / "data_dictionary.csv", "data_dictionary.csv")
-                archive.writestr("manifest.json", json.dumps(manifest, indent=2))
-                archive.writestr("README.txt", readme)
-            _bundle = (f"aiei_bundle_{built}.zip", buffer.getvalue())
-        return _bundle
+    """(file name, ZIP bytes) of every mart + dictionary + manifest + README; built once
+    per build (per Marts)."""
+    manifest = data.manifest
+    sources = manifest.get("sources", {}).values()
+    built = manifest.get("built_at", "")[:10]
+    readme = BUNDLE_README.format(
+        built_at=manifest.get("built_at"),
+        commit=manifest.get("git_commit"),
+        year=built[:4],
+        citations="\n".join(sorted({f"  - {s['citation']}" for s in sources})),
+        licences="\n".join(sorted({f"  - {s['publisher']}: {s['licence']}" for s in sources})),
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+        for table in data.table_names:
+            archive.writestr(f"csv/{table}.csv", neutralise(data.tables[table]).write_csv())
+        archive.write(data.directory / "data_dictionary.csv", "data_dictionary.csv")
+        archive.writestr("manifest.json", json.dumps(manifest, indent=2))
+        archive.writestr("README.txt", readme)
+    return f"aiei_bundle_{built}.zip", buffer.getvalue()
 
 
 # --- routes -----------------------------------------------------------------------------
@@ -262,42 +243,35 @@ def register(server: Flask) -> None:
     @server.get("/download/map.csv")
     @guarded
     def download_map(data: Marts, query: dict[str, str]) -> Response:
-        metric, wave, cluster = map_params(query, data)
-        return csv_response(map_view(data, metric, wave, cluster), f"aiei_map_{metric}_{wave}.csv")
+        view = MapView.parse(query, data)
+        return csv_response(map_view(data, view), f"aiei_map_{view.metric}_{view.wave}.csv")
 
-    @server.get("/download/state/<state>/<view>.csv")
+    @server.get("/download/state/<state>/<name>.csv")
     @guarded
-    def download_state(data: Marts, query: dict[str, str], state: str, view: str) -> Response:
-        code = state_code(state)
-        wave = wave_id(query.get("wave"), data.waves)
-        level = query.get("level", "major")
-        if level not in ("major", "minor"):
-            raise BadParameter("level", level, "major or minor")
-        frame = state_view(data, view, code, wave, level)
-        when = {"trend": "all-waves", "occupations": "oews-2025-05"}.get(view, wave)
-        if view == "top_uses":  # shown from the latest wave with request clusters
-            when = data.top_uses(code, wave, level)[0] or wave
-        return csv_response(frame, f"aiei_{code}_{view}_{when}.csv")
+    def download_state(data: Marts, query: dict[str, str], state: str, name: str) -> Response:
+        view = StateView.parse({**query, "state": state}, data)
+        frame = state_view(data, name, view)
+        when = {"trend": "all-waves", "occupations": "oews-2025-05"}.get(name, view.wave)
+        if name == "top_uses":  # shown from the latest wave with request clusters
+            when = views.top_uses(data, view)[0] or view.wave
+        return csv_response(frame, f"aiei_{view.state}_{name}_{when}.csv")
 
     @server.get("/download/compare.csv")
     @guarded
     def download_compare(data: Marts, query: dict[str, str]) -> Response:
-        states = state_list(query.get("states"))
-        if len(states) < 2:
+        view = CompareView.parse(query, data)
+        if len(view.states) < 2:
             raise BadParameter("states", query.get("states", ""), "two to four state codes")
-        wave = wave_id(query.get("wave"), data.waves)
         return csv_response(
-            compare_view(data, states, wave), f"aiei_compare_{'-'.join(states)}_{wave}.csv"
+            compare_view(data, view), f"aiei_compare_{'-'.join(view.states)}_{view.wave}.csv"
         )
 
     @server.get("/download/mart/<table>.csv")
     @guarded
     def download_mart(data: Marts, query: dict[str, str], table: str) -> Response:
-        if table not in MARTS_DOWNLOADABLE:
-            raise BadParameter(
-                "table", table, f"one of {', '.join(MARTS_DOWNLOADABLE)}", status=404
-            )
-        frame = pl.read_parquet(data.directory / f"{table}.parquet")
+        if table not in data.table_names:
+            raise BadParameter("table", table, f"one of {', '.join(data.table_names)}", status=404)
+        frame = data.tables[table]
         wave = query.get("wave")
         if wave:
             if "wave" not in frame.columns:
@@ -314,15 +288,16 @@ def register(server: Flask) -> None:
             raise BadParameter("figure", name, f"one of {', '.join(FIGURES)}", status=404)
         if fmt not in images.FORMATS:
             raise BadParameter("format", fmt, "png or svg", status=404)
-        params = figure_params(data, name, query)
-        title, when = figure_title(data, name, params)
+        chart = FIGURES[name]
+        view = chart.view.parse(query, data)
+        title, when = figure_title(data, name, view)
         source = (
             f"Source: Anthropic Economic Index ({when}); BLS OEWS May 2025; O*NET 29.3. "
             "State AI Economic Index."
         )
-        payload = images.render(FIGURES[name](data, params), fmt, title=title, source=source)
-        where = params.state if name != "map" else params.metric
-        filename = f"aiei_{name}_{where}_{params.wave}.{fmt}"
+        payload = images.render(chart.figure(data, view), fmt, title=title, source=source)
+        where = view.metric if isinstance(view, MapView) else view.state
+        filename = f"aiei_{name}_{where}_{view.wave}.{fmt}"
         return Response(
             payload,
             mimetype=images.FORMATS[fmt],
@@ -334,8 +309,8 @@ def register(server: Flask) -> None:
     def download_briefing(data: Marts, query: dict[str, str], state: str, fmt: str) -> Response:
         if fmt not in ("pdf", "png"):
             raise BadParameter("format", fmt, "pdf or png", status=404)
-        code, wave = state_code(state), wave_id(query.get("wave"), data.waves)
-        path = cached_briefing(data, code, wave, fmt)
+        view = StateView.parse({**query, "state": state}, data)
+        path = cached_briefing(data, view.state, view.wave, fmt)
         return Response(
             path.read_bytes(),
             mimetype="application/pdf" if fmt == "pdf" else "image/png",

@@ -1,8 +1,17 @@
-"""The map's metrics: what each one is, how to format it and how to colour it."""
+"""The headline metrics: what each one is, where its value and rank live in the marts, and
+how it is displayed (every page, table, chart, CSV and briefing formats it here)."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+
+from etl.evidence import NOT_PUBLISHED
+
+
+def is_missing(value: object) -> bool:
+    """None, NaN and infinities are values nobody published, never numbers to show."""
+    return value is None or (isinstance(value, float) and not math.isfinite(value))
 
 
 @dataclass(frozen=True)
@@ -11,19 +20,41 @@ class Metric:
     label: str
     short: str
     unit: str
-    column: str  # column of state_summary (or of state_requests for the cluster metric)
-    decimals: int
+    column: str  # the value: a column of state_summary (state_requests for "cluster")
+    rank: str  # the mart's rank of the value among the 51 (ties share the best rank)
+    tied: str  # True when another state has the same value
+    ranked: str  # how many states were ranked
+    status: str  # why the value is missing, where it is (etl/evidence.py's closed list)
     scale: str  # "ratio" (diverging around 1, log) or "sequential"
-    definition: str
-    percent: bool = False
+    definition: str  # a paragraph: under the map
+    summary: str  # one line: under a headline tile
+    decimals: int = 2  # display rules: value × multiplier, this many decimals, then suffix
+    multiplier: float = 1.0
+    suffix: str = ""
+    axis: str = ""  # a chart's value axis title
+    # The sampling interval (95 %) of the value and of its rank, where the marts have them.
+    low: str = ""
+    high: str = ""
+    rank_low: str = ""
+    rank_high: str = ""
+
+    def scaled(self, value: float | None) -> float | None:
+        """The value in display units (a share 0-1 as a percent), None when missing."""
+        return None if is_missing(value) else value * self.multiplier
 
     def format(self, value: float | None) -> str:
-        if value is None:
-            return "not published"
-        if self.id == "exposure":
-            return f"{value * 100:.1f}%"
-        text = f"{value:,.{self.decimals}f}"
-        return f"{text}%" if self.percent else text
+        shown = self.scaled(value)
+        return NOT_PUBLISHED if shown is None else f"{shown:,.{self.decimals}f}{self.suffix}"
+
+
+def _ranks(name: str) -> dict[str, str]:
+    """The rank and status columns the build writes beside each ranked state_summary value."""
+    return {
+        "rank": f"{name}_rank",
+        "tied": f"{name}_rank_tied",
+        "ranked": f"{name}_states_ranked",
+        "status": f"{name}_status",
+    }
 
 
 METRICS: dict[str, Metric] = {
@@ -35,10 +66,20 @@ METRICS: dict[str, Metric] = {
             "AUI",
             "index, US = 1",
             "aui",
-            2,
-            "ratio",
-            "A state's share of US Claude conversations divided by its share of the US "
-            "working-age population. Above 1: more use than its population predicts.",
+            rank="aui_rank",
+            tied="aui_rank_tied",
+            ranked="states_ranked",
+            status="aui_status",
+            scale="ratio",
+            definition="A state's share of US Claude.ai conversations divided by its share of "
+            "the US working-age population. Above 1: more use than its population predicts.",
+            summary="Share of US conversations ÷ share of US working-age people (US = 1). "
+            "Rank 1 = the most use for its population.",
+            axis="index",
+            low="aui_low",
+            high="aui_high",
+            rank_low="aui_rank_low",
+            rank_high="aui_rank_high",
         ),
         Metric(
             "usage_share",
@@ -46,10 +87,18 @@ METRICS: dict[str, Metric] = {
             "Usage share",
             "% of the 50 states + DC",
             "usage_share_pct",
-            2,
-            "sequential",
-            "The state's conversations as a share of all conversations from the 50 states and DC.",
-            percent=True,
+            **_ranks("usage_share"),
+            scale="sequential",
+            definition="The state's Claude.ai conversations as a share of all conversations "
+            "from the 50 states and DC (located by IP address).",
+            summary="The state's share of Claude.ai conversations from the 50 states and DC. "
+            "Rank 1 = the largest share.",
+            suffix="%",
+            axis="%",
+            low="usage_share_low_pct",
+            high="usage_share_high_pct",
+            rank_low="usage_share_rank_low",
+            rank_high="usage_share_rank_high",
         ),
         Metric(
             "automation",
@@ -57,22 +106,52 @@ METRICS: dict[str, Metric] = {
             "Automation",
             "% of classified conversations",
             "automation_share_pct",
-            1,
-            "sequential",
-            "Directive and feedback-loop conversations (Claude does the task) as a share of "
-            "the five classified collaboration patterns; the rest is augmentation.",
-            percent=True,
+            **_ranks("automation"),
+            scale="sequential",
+            definition="Directive and feedback-loop conversations (Claude does the task) as "
+            "a share of the five classified collaboration patterns; the rest is augmentation.",
+            summary="Conversations where Claude carries out the task; the rest augment. "
+            "Rank 1 = the most automation.",
+            decimals=1,
+            suffix="%",
+            axis="%",
         ),
         Metric(
             "exposure",
-            "Exposure-weighted employment",
-            "Job exposure",
-            "share of jobs' tasks",
+            "Average observed exposure of jobs",
+            "Observed exposure",
+            "0–100 %",
             "exposure_weighted_employment",
-            3,
-            "sequential",
-            "Average observed AI exposure of the state's jobs: each occupation's exposure "
-            "weighted by its OEWS May 2025 employment. The same in every wave.",
+            **_ranks("exposure"),
+            scale="sequential",
+            definition="Observed exposure (Anthropic; Massenkoff & McCrory 2026) is one "
+            "national score per occupation combining how feasible its tasks are for language "
+            "models with how much of them is seen in work-related Claude use. This is its "
+            "average over the state's jobs (OEWS May 2025): states differ only through their "
+            "mix of occupations. The same in every wave.",
+            summary="Observed exposure of the state's jobs, averaged over its jobs (one "
+            "national score per occupation: only the job mix differs). Rank 1 = the most "
+            "exposed.",
+            decimals=1,
+            multiplier=100,
+            suffix="%",
+            axis="%",
+        ),
+        Metric(
+            "jobs_high_exposure",
+            "Jobs in highly exposed occupations",
+            "Highly exposed jobs",
+            "% of the state's jobs",
+            "jobs_high_exposure_pct",
+            **_ranks("jobs_high_exposure"),
+            scale="sequential",
+            definition="Share of the state's jobs (OEWS May 2025) in occupations with "
+            "{high_exposure}. The same in every wave.",
+            summary="Jobs in occupations with {high_exposure} (a cut-off chosen by this "
+            "product). Rank 1 = the largest share of jobs.",
+            decimals=1,
+            suffix="%",
+            axis="%",
         ),
         Metric(
             "cluster",
@@ -80,12 +159,23 @@ METRICS: dict[str, Metric] = {
             "Use share",
             "% of the state's conversations",
             "state_pct",
-            2,
-            "sequential",
-            "Share of the state's conversations in the chosen request cluster (coarsest "
-            "level). Hover shows the specialization: state share ÷ US share.",
-            percent=True,
+            rank="state_rank",
+            tied="state_rank_tied",
+            ranked="states_ranked",
+            status="state_pct_status",
+            scale="sequential",
+            definition="Share of the state's conversations in the chosen request cluster "
+            "(coarsest level). Hover shows the specialization: state share ÷ US share.",
+            summary="Share of the state's conversations in this use of AI.",
+            suffix="%",
+            axis="%",
+            low="state_pct_low",
+            high="state_pct_high",
+            rank_low="state_rank_low",
+            rank_high="state_rank_high",
         ),
     )
 }
 DEFAULT_METRIC = "aui"
+# The state profile's and the briefing's headline tiles, in order.
+HEADLINE_METRICS = ("aui", "usage_share", "automation", "exposure", "jobs_high_exposure")

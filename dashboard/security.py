@@ -13,11 +13,12 @@ import logging
 import os
 
 from dash import Dash
+from dash._utils import stringify_id
 from dash.exceptions import DependencyException
 from flask import Flask, Response, request
 
 from dashboard.data import DataNotBuilt, marts
-from dashboard.routes import PageNotFound, validate
+from dashboard.pages import PageNotFound, resolve
 from dashboard.urls import BadParameter, parse_query
 
 PAGE_RULES = ("/", "/<path:path>")  # Dash's index and its catch-all
@@ -68,7 +69,7 @@ def _check_page() -> Response | None:
         )
     try:
         query = parse_query(request.query_string.decode("utf-8", "replace"))
-        validate(marts(), request.path, query)
+        resolve(request.path, query, marts())
     except PageNotFound:
         return friendly(404, "Page not found", "There is no page at this address.")
     except BadParameter as exc:
@@ -78,8 +79,28 @@ def _check_page() -> Response | None:
     return None
 
 
-def _check_callback() -> Response | None:
-    """Callback requests: bounded size and the shape Dash expects, else 400/413."""
+def _names(items: list[dict]) -> list[str]:
+    """`id.property` of each callback argument, ids as Dash writes them (a dict as JSON)."""
+    return [f"{stringify_id(item['id'])}.{item['property']}" for item in items]
+
+
+def _matches(callback: dict | None, payload: dict) -> bool:
+    """The request names a server callback of this app with its own inputs and state, in
+    order, and says which of those inputs changed. (The app uses no wildcard ids.)"""
+    if callback is None or "callback" not in callback:
+        return False
+    inputs = _names(payload["inputs"])
+    return (
+        inputs == _names(callback["inputs"])
+        and _names(payload.get("state", [])) == _names(callback["state"])
+        and isinstance(payload.get("changedPropIds", []), list)
+        and all(changed in inputs for changed in payload.get("changedPropIds", []))
+    )
+
+
+def _check_callback(app: Dash) -> Response | None:
+    """Callback requests: bounded size, the shape Dash expects, and one of this app's
+    callbacks with its arguments; else 400/413 (never a 500 from Dash's own parsing)."""
     if (request.content_length or 0) > MAX_CALLBACK_BYTES:
         return Response("callback request too large\n", status=413, mimetype="text/plain")
     try:
@@ -96,6 +117,7 @@ def _check_callback() -> Response | None:
                 isinstance(i, dict) and "id" in i and "property" in i
                 for i in payload["inputs"] + payload.get("state", [])
             )
+            and _matches(app.callback_map.get(payload["output"]), payload)
         )
     except (ValueError, TypeError, AttributeError):
         ok = False
@@ -111,7 +133,7 @@ def install(app: Dash) -> None:
     @server.before_request
     def guard() -> Response | None:
         if request.method == "POST" and request.path == CALLBACK_PATH:
-            return _check_callback()
+            return _check_callback(app)
         rule = request.url_rule.rule if request.url_rule else None
         if request.method in ("GET", "HEAD") and rule in PAGE_RULES:
             return _check_page()  # Dash answers every unknown path with the app: not us

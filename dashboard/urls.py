@@ -1,41 +1,57 @@
-"""The URL is the state of the app: parse and validate it in one place.
+"""The URL is the state of the app: every view's parameters are read and written here.
 
-Pages, the server's request check and the download routes all use these functions, so a
-bad parameter gets the same clear message everywhere.
+A view (MapView, StateView, CompareView) is what a page shows. `parse` reads one from a
+query (a page URL, a download or figure URL, or a page's control values) and raises
+BadParameter naming the parameter, with the HTTP status it deserves; `search` writes the
+canonical query back, defaults left out. Page validation (first loads and client-side
+routing), layouts, callbacks and every download, figure and briefing route parse here, so
+a bad parameter gets the same answer everywhere. `sync_url` keeps a page's URL and its
+controls in step, the same way on every page.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol, Self, TypeVar
 from urllib.parse import parse_qs, urlencode
 
-from dashboard.metrics import METRICS
+from dash import no_update
+from dash.exceptions import PreventUpdate
+
+from dashboard.metrics import DEFAULT_METRIC, METRICS
 from etl.geo import US_51
+
+if TYPE_CHECKING:
+    from dashboard.data import Marts
 
 MAX_QUERY_LENGTH = 512
 MAX_COMPARED = 4
+LEVELS = ("major", "minor")  # request-cluster levels a state profile can show
+DEFAULT_COMPARED = ("IN", "OH", "MI")
 _SAFE_VALUE = re.compile(r"^[A-Za-z0-9 ,._:/()'&+-]{0,200}$")
 
 
 class BadParameter(ValueError):
     """A URL parameter the app cannot show. `status` is the HTTP status it deserves."""
 
-    def __init__(self, name: str, value: str, expected: str, status: int = 400) -> None:
-        shown = value if len(value) <= 40 else value[:40] + "…"
+    def __init__(self, name: str, value: object, expected: str, status: int = 400) -> None:
+        text = value if isinstance(value, str) else repr(value)
+        shown = text if len(text) <= 40 else text[:40] + "…"
         super().__init__(f"{name} = {shown!r} is not valid: expected {expected}")
-        self.name, self.value, self.expected, self.status = name, value, expected, status
+        self.name, self.value, self.expected, self.status = name, text, expected, status
 
 
-def parse_query(search: str | None) -> dict[str, str]:
+def parse_query(search: object) -> dict[str, str]:
     """`?a=1&b=2` -> {"a": "1", "b": "2"}; refuses over-long or odd query strings."""
     if search is not None and not isinstance(search, str):
-        raise BadParameter("query", repr(search), "a query string")
+        raise BadParameter("query", search, "a query string")
     text = (search or "").lstrip("?")
     if len(text) > MAX_QUERY_LENGTH:
         raise BadParameter("query", text, f"at most {MAX_QUERY_LENGTH} characters")
-    parsed = parse_qs(text, keep_blank_values=True)
     query = {}
-    for key, values in parsed.items():
+    for key, values in parse_qs(text, keep_blank_values=True).items():
         value = values[-1]
         if not _SAFE_VALUE.match(key) or not _SAFE_VALUE.match(value):
             raise BadParameter(key, value, "letters, digits and simple punctuation")
@@ -48,51 +64,186 @@ def build_query(**params: str | None) -> str:
     return "?" + urlencode(kept) if kept else ""
 
 
-def state_code(value: str) -> str:
-    code = value.upper()
+# --- one parameter ----------------------------------------------------------------------
+def text(query: Mapping[str, object], name: str) -> str | None:
+    """The parameter as text, None when absent or empty; anything but text is refused."""
+    value = query.get(name)
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise BadParameter(name, value, "text")
+    return value
+
+
+def choice(name: str, value: object, options: Sequence[str], default: str) -> str:
+    """One of `options`; `default` when absent."""
+    if value is None or value == "":
+        return default
+    if not isinstance(value, str) or value not in options:
+        raise BadParameter(name, value, f"one of {', '.join(options)}")
+    return value
+
+
+def state_code(value: str | None) -> str:
+    code = (value or "").upper()
     if code not in US_51:
         raise BadParameter(
-            "state", value, "a two-letter code of the 50 states or DC, e.g. IN", status=404
+            "state", value or "", "a two-letter code of the 50 states or DC, e.g. IN", status=404
         )
     return code
 
 
-def metric_id(value: str | None) -> str:
-    from dashboard.metrics import DEFAULT_METRIC
-
-    if value is None or value == "":
-        return DEFAULT_METRIC
-    if value not in METRICS:
-        raise BadParameter("metric", value, f"one of {', '.join(METRICS)}")
-    return value
+def wave_id(value: str | None, waves: Sequence[str]) -> str:
+    """A wave of `waves`; the latest of them when absent."""
+    return choice("wave", value, waves, waves[-1])
 
 
-def wave_id(value: str | None, waves: list[str]) -> str:
-    if value is None or value == "":
-        return waves[-1]
-    if value not in waves:
-        raise BadParameter("wave", value, f"one of {', '.join(waves)}")
-    return value
-
-
-def state_list(value: str | None) -> list[str]:
+def state_list(value: str | None) -> tuple[str, ...]:
     if not value:
-        return []
+        return ()
     codes = [state_code(part.strip()) for part in value.split(",") if part.strip()]
     if len(codes) > MAX_COMPARED:
         raise BadParameter("states", value, f"at most {MAX_COMPARED} states")
-    return list(dict.fromkeys(codes))
+    return tuple(dict.fromkeys(codes))
 
 
-def map_params(query: dict[str, str], data) -> tuple[str, str, str | None]:
-    """(metric, wave, cluster) of a map URL; the cluster metric defaults to the largest use."""
-    metric = metric_id(query.get("metric"))
-    waves = data.waves_with_requests() if metric == "cluster" else data.waves
-    wave = wave_id(query.get("wave"), waves)
-    cluster = None
-    if metric == "cluster":
-        clusters = dict(data.clusters(wave))
-        cluster = query.get("cluster") or next(iter(clusters), None)
+# --- views ------------------------------------------------------------------------------
+class View(Protocol):
+    @classmethod
+    def parse(cls, query: Mapping[str, object], data: Marts) -> Self: ...
+
+    @classmethod
+    def from_controls(cls, controls: Mapping[str, object], data: Marts) -> Self: ...
+
+    def search(self, data: Marts) -> str: ...
+
+
+@dataclass(frozen=True)
+class MapView:
+    """`/?metric=cluster&wave=2026-02&cluster=...`: the map and its ranking."""
+
+    metric: str
+    wave: str
+    cluster: str | None = None
+
+    @classmethod
+    def parse(cls, query: Mapping[str, object], data: Marts) -> MapView:
+        metric = choice("metric", text(query, "metric"), list(METRICS), DEFAULT_METRIC)
+        wave = wave_id(text(query, "wave"), data.metric_waves(metric))
+        if metric != "cluster":
+            return cls(metric, wave)
+        clusters = [cluster_id for cluster_id, _ in data.clusters(wave)]
+        cluster = text(query, "cluster") or next(iter(clusters), None)
         if cluster not in clusters:
             raise BadParameter("cluster", cluster or "", f"a request cluster of wave {wave}")
-    return metric, wave, cluster
+        return cls(metric, wave, cluster)
+
+    @classmethod
+    def from_controls(cls, controls: Mapping[str, object], data: Marts) -> MapView:
+        """The dropdowns offer only waves that have the metric (the others are disabled), but
+        the cluster dropdown may hold a use of another wave: the wave's largest use then."""
+        metric, wave, cluster = (controls.get(k) for k in ("metric", "wave", "cluster"))
+        if metric == "cluster" and wave in data.waves_with_requests:
+            if cluster not in [c for c, _ in data.clusters(wave)]:
+                cluster = None
+        else:
+            cluster = None
+        return cls.parse({"metric": metric, "wave": wave, "cluster": cluster}, data)
+
+    def search(self, data: Marts) -> str:
+        return build_query(
+            metric=None if self.metric == DEFAULT_METRIC else self.metric,
+            wave=None if self.wave == data.latest_wave else self.wave,
+            cluster=self.cluster,
+        )
+
+
+@dataclass(frozen=True)
+class StateView:
+    """`/state/IN?wave=2026-05&level=minor` (the state from the path, or `?state=IN`)."""
+
+    state: str
+    wave: str
+    level: str = LEVELS[0]
+
+    @classmethod
+    def parse(cls, query: Mapping[str, object], data: Marts) -> StateView:
+        return cls(
+            state_code(text(query, "state")),
+            wave_id(text(query, "wave"), data.waves),
+            choice("level", text(query, "level"), LEVELS, LEVELS[0]),
+        )
+
+    @classmethod
+    def from_controls(cls, controls: Mapping[str, object], data: Marts) -> StateView:
+        return cls.parse(controls, data)
+
+    def search(self, data: Marts) -> str:
+        return build_query(
+            wave=None if self.wave == data.latest_wave else self.wave,
+            level=None if self.level == LEVELS[0] else self.level,
+        )
+
+
+@dataclass(frozen=True)
+class CompareView:
+    """`/compare?states=IN,OH,MI&wave=2026-05`: up to four states side by side."""
+
+    states: tuple[str, ...]
+    wave: str
+
+    @classmethod
+    def parse(cls, query: Mapping[str, object], data: Marts) -> CompareView:
+        states = state_list(text(query, "states")) or DEFAULT_COMPARED
+        return cls(states, wave_id(text(query, "wave"), data.waves))
+
+    @classmethod
+    def from_controls(cls, controls: Mapping[str, object], data: Marts) -> CompareView:
+        """A fifth state chosen in the dropdown is dropped: four is the most shown."""
+        chosen = controls.get("states") or []
+        if not isinstance(chosen, list) or not all(isinstance(s, str) for s in chosen):
+            raise BadParameter("states", chosen, "a list of state codes")
+        return cls.parse({**controls, "states": ",".join(chosen[:MAX_COMPARED])}, data)
+
+    def search(self, data: Marts) -> str:
+        return build_query(
+            states=",".join(self.states),
+            wave=None if self.wave == data.latest_wave else self.wave,
+        )
+
+
+V = TypeVar("V", bound=View)
+
+
+def sync_url(
+    view_type: type[V],
+    data: Marts,
+    search: object,
+    controls: Mapping[str, object],
+    from_url: bool,
+    fixed: Mapping[str, str] | None = None,
+) -> tuple[V, object]:
+    """A page's URL and its controls describe one view; whichever changed sets it.
+
+    Returns the view and the page's new query string (no_update when it has not changed).
+    `fixed` holds parameters neither can change (the state of a profile). Raises
+    PreventUpdate for input no view has (the page stays as it is), and when the URL only
+    reports the view already on screen (after the controls wrote it)."""
+    fixed = fixed or {}
+    try:
+        shown = view_type.from_controls({**controls, **fixed}, data)
+    except BadParameter:
+        shown = None
+    if from_url:
+        try:
+            view = view_type.parse({**parse_query(search), **fixed}, data)
+        except BadParameter:
+            raise PreventUpdate from None
+        if view == shown:
+            raise PreventUpdate
+    elif shown is None:
+        raise PreventUpdate
+    else:
+        view = shown
+    new_search = view.search(data)
+    return view, new_search if new_search != (search or "") else no_update

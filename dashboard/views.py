@@ -1,4 +1,4 @@
-"""Each chart of the app as data + figure, from URL-level parameters.
+"""Each chart of the app as data + figure, from a view of `dashboard.urls`.
 
 Pages, image export and briefings all call these, so a PNG, an SVG or a briefing shows
 exactly what the page shows.
@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
-from dashboard.data import Marts
+from dashboard import present
+from dashboard.data import Marts, per_marts
 from dashboard.figures.charts import (
     GroupRow,
     ShareRow,
@@ -22,94 +23,236 @@ from dashboard.figures.charts import (
     trend_lines,
     usage_vs_jobs_bars,
 )
-from dashboard.figures.maps import choropleth
+from dashboard.figures.maps import MapRow, choropleth
 from dashboard.metrics import METRICS
+from dashboard.urls import MapView, StateView, View
+
+RELEASE_BREAK = "new release"
 
 
+# --- the map ----------------------------------------------------------------------------
 @dataclass(frozen=True)
-class Params:
-    state: str = "IN"
-    wave: str = ""
-    level: str = "major"
-    metric: str = "aui"
-    cluster: str | None = None
+class RankedState:
+    """One state's value of the map's metric, with what the marts say of it: its rank and
+    plausible ranks, its interval, its sample and flags, each already in words."""
+
+    state: str
+    name: str
+    value: float | None
+    rank: int | None
+    tied: bool | None
+    value_text: str
+    rank_text: str  # 'rank 32 of 51, tied (plausible 27–38)'
+    rank_range: str  # the table form: '27–38'
+    notes: tuple[str, ...] = ()  # interval, sample, specialization, support, flags
+    flagged: bool = False  # a publisher caveat or an automatic anomaly flag
 
 
-def map_figure(data: Marts, p: Params) -> go.Figure:
-    rows, us_value = data.map_rows(p.metric, p.wave, p.cluster)
-    return choropleth(rows, METRICS[p.metric], us_value)
-
-
-def top_uses(data: Marts, p: Params, n: int = 8) -> tuple[str | None, tuple[ShareRow, ...]]:
-    return data.top_uses(p.state, p.wave, p.level, n)
-
-
-def top_uses_figure(data: Marts, p: Params) -> go.Figure:
-    _, rows = top_uses(data, p)
-    return state_vs_us_bars(
-        rows, data.state_names[p.state], empty="Request clusters are not published for this state."
-    )
-
-
-def groups(data: Marts, p: Params) -> tuple[str, tuple[GroupRow, ...]]:
-    """Usage vs jobs by occupation group in the wave, or the latest wave that has them."""
-    for wave in [p.wave, *sorted(data.waves, reverse=True)]:
-        rows = tuple(
-            r for r in data.occupation_groups(p.state, wave) if r.usage_share_pct is not None
+@per_marts()
+def map_rows(data: Marts, view: MapView) -> tuple[tuple[RankedState, ...], float | None]:
+    """The 51 in map order, and the US value."""
+    metric = METRICS[view.metric]
+    rows, us_value = data.metric_values(view.metric, view.wave, view.cluster)
+    states = []
+    for r in rows:
+        notes = [
+            present.interval_text(metric, r),
+            present.conversations_text(r.get("usage_count")),
+            ""
+            if present.is_missing(r.get("specialization"))
+            else f"Specialization: {present.number_text(r['specialization'])}× US",
+            present.support_text(r.get("support"), r.get("support_reason")),
+            *present.flags(r),
+        ]
+        states.append(
+            RankedState(
+                r["state"],
+                r["name"],
+                r.get(metric.column),
+                r.get(metric.rank),
+                r.get(metric.tied),
+                present.value_text(metric, r),
+                present.metric_rank(metric, r),
+                present.rank_range_short(metric, r),
+                tuple(n for n in notes if n),
+                bool(present.flags(r)),
+            )
         )
-        if rows:
-            return wave, rows
-    return p.wave, ()
+    return tuple(states), us_value
 
 
-def groups_figure(data: Marts, p: Params) -> go.Figure:
-    return usage_vs_jobs_bars(groups(data, p)[1][:12], data.state_names[p.state])
+@per_marts()
+def map_claim(data: Marts, view: MapView) -> str:
+    """Who is first, as far as the intervals allow."""
+    metric = METRICS[view.metric]
+    rows, _ = data.metric_values(view.metric, view.wave, view.cluster)
+    return present.first_place(metric, rows)
 
 
-def occupations_figure(data: Marts, p: Params) -> go.Figure:
-    return occupations_bars(data.largest_occupations(p.state))
+def map_subject(data: Marts, view: MapView) -> str:
+    """What the map shows: the metric, or the use of AI it is the share of."""
+    if view.metric == "cluster":
+        return dict(data.clusters(view.wave)).get(view.cluster, METRICS["cluster"].label)
+    return METRICS[view.metric].label
 
 
-def automation_rows(data: Marts, p: Params) -> list[SplitRow]:
-    rows = [
-        SplitRow(data.state_names[s], (data.summary(p.wave, s) or {}).get("automation_share_pct"))
-        for s in [p.state, *data.neighbours(p.state)]
-    ]
-    rows.append(
-        SplitRow("United States", (data.summary(p.wave, "US") or {}).get("automation_share_pct"))
+def map_title(data: Marts, view: MapView) -> str:
+    return f"{map_subject(data, view)} — {data.wave_label(view.wave)}"
+
+
+def map_figure(data: Marts, view: MapView) -> go.Figure:
+    rows, us_value = map_rows(data, view)
+    return choropleth(
+        [MapRow(r.state, r.name, r.value, r.value_text, r.rank_text, r.notes) for r in rows],
+        METRICS[view.metric],
+        us_value,
     )
+
+
+@per_marts()
+def map_figure_json(data: Marts, view: MapView) -> dict:
+    """The map as the plain JSON tree Dash sends: built once per view."""
+    return map_figure(data, view).to_plotly_json()
+
+
+# --- a state ----------------------------------------------------------------------------
+def top_uses(data: Marts, view: StateView, n: int = 8) -> tuple[str | None, tuple[ShareRow, ...]]:
+    return data.top_uses(view.state, view.wave, view.level, n)
+
+
+def top_use(data: Marts, view: StateView) -> present.TopUse | None:
+    """The state's most common use of AI for the story, with its level's support."""
+    used, rows = top_uses(data, view, 1)
+    if used is None or not rows:
+        return None
+    support = data.request_support(view.state, used, view.level)
+    return present.TopUse(
+        used,
+        rows[0].label,
+        rows[0].state_pct,
+        rows[0].specialization,
+        present.support_text(support.get("support"), support.get("support_reason")),
+    )
+
+
+def top_uses_note(data: Marts, view: StateView) -> str:
+    """What the top-uses chart shows, from which wave, on how many conversations."""
+    used, _ = top_uses(data, view)
+    if used is None:
+        return "Request clusters are not published for this state."
+    support = data.request_support(view.state, used, view.level)
+    caution = present.support_text(support.get("support"), support.get("support_reason"))
+    sample = present.conversations_text(support.get("conversations"))
+    earlier = (
+        f" — an earlier wave: the latest with request clusters; {view.wave}'s release has none"
+        if used != view.wave
+        else ""
+    )
+    return (
+        f"Wave {present.wave_text(used, data.wave_label(used))}{earlier}"
+        + (f", {sample}" if sample else "")
+        + ". Bars: share of the state's Claude.ai conversations, with 95 % sampling intervals "
+        "where the release has counts; × US: state share ÷ US share. Clusters of different "
+        "releases are not comparable." + (f" {caution[0].upper()}{caution[1:]}." if caution else "")
+    )
+
+
+def state_story(data: Marts, view: StateView) -> str:
+    """The plain-English summary the state page opens with and the briefing prints."""
+    return present.story(
+        data.state_names[view.state],
+        data.wave_label(view.wave),
+        data.summary(view.wave, view.state) or {},
+        data.summary(view.wave, "US") or {},
+        top_use(data, view),
+    )
+
+
+def top_uses_figure(data: Marts, view: StateView) -> go.Figure:
+    _, rows = top_uses(data, view)
+    return state_vs_us_bars(
+        rows,
+        data.state_names[view.state],
+        empty="Request clusters are not published for this state.",
+    )
+
+
+def groups(data: Marts, view: StateView) -> tuple[str | None, tuple[GroupRow, ...]]:
+    """Usage vs jobs by occupation group in the view's wave: (its measure, the groups)."""
+    return data.occupation_groups(view.state, view.wave)
+
+
+def groups_figure(data: Marts, view: StateView) -> go.Figure:
+    measure, rows = groups(data, view)
+    return usage_vs_jobs_bars(
+        rows[:12],
+        data.state_names[view.state],
+        measure=present.MEASURE_NAMES.get(measure or "", ""),
+        empty=present.groups_empty_text(measure, view.wave),
+    )
+
+
+def occupations_figure(data: Marts, view: StateView) -> go.Figure:
+    return occupations_bars(data.largest_occupations(view.state), data.high_exposure_threshold)
+
+
+def automation_rows(data: Marts, view: StateView) -> list[SplitRow]:
+    automation = METRICS["automation"]
+    places = [view.state, *data.neighbours(view.state), "US"]
+    rows = []
+    for place in places:
+        row = data.summary(view.wave, place) or {}
+        rows.append(
+            SplitRow(
+                "United States" if place == "US" else data.state_names[place],
+                row.get(automation.column),
+                row.get(automation.status) or "",
+            )
+        )
     return rows
 
 
-def automation_figure(data: Marts, p: Params) -> go.Figure:
-    return automation_bars(automation_rows(data, p))
+def automation_figure(data: Marts, view: StateView) -> go.Figure:
+    return automation_bars(automation_rows(data, view))
 
 
-def trend_aui_figure(data: Marts, p: Params) -> go.Figure:
+def release_breaks(data: Marts) -> list[tuple[str, str]]:
+    return [(wave, RELEASE_BREAK) for wave in data.release_breaks]
+
+
+def trend_aui_figure(data: Marts, view: StateView) -> go.Figure:
     return trend_lines(
-        {data.state_names[p.state]: data.trend(p.state, "aui")},
+        {data.state_names[view.state]: data.trend(view.state, "aui")},
         "AUI across waves",
         "index",
-        data.release_breaks,
+        release_breaks(data),
         reference=1.0,
     )
 
 
-def trend_share_figure(data: Marts, p: Params) -> go.Figure:
+def trend_share_figure(data: Marts, view: StateView) -> go.Figure:
     return trend_lines(
-        {data.state_names[p.state]: data.trend(p.state, "usage_share_pct")},
+        {data.state_names[view.state]: data.trend(view.state, "usage_share_pct")},
         "Share of US conversations",
         "%",
-        data.release_breaks,
+        release_breaks(data),
     )
 
 
-FIGURES: dict[str, Callable[[Marts, Params], go.Figure]] = {
-    "map": map_figure,
-    "top-uses": top_uses_figure,
-    "groups": groups_figure,
-    "occupations": occupations_figure,
-    "automation": automation_figure,
-    "trend-aui": trend_aui_figure,
-    "trend-share": trend_share_figure,
+@dataclass(frozen=True)
+class Chart:
+    """A chart that can be exported: the view its URL describes, and its figure."""
+
+    view: type[View]
+    figure: Callable[[Marts, View], go.Figure]
+
+
+FIGURES: dict[str, Chart] = {
+    "map": Chart(MapView, map_figure),
+    "top-uses": Chart(StateView, top_uses_figure),
+    "groups": Chart(StateView, groups_figure),
+    "occupations": Chart(StateView, occupations_figure),
+    "automation": Chart(StateView, automation_figure),
+    "trend-aui": Chart(StateView, trend_aui_figure),
+    "trend-share": Chart(StateView, trend_share_figure),
 }

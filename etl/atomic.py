@@ -77,8 +77,20 @@ def publish_build(
     final = builds / f"{build_id}-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}"
     replace_folder(final, fill)
     _point(link, final)
+    with (builds / HISTORY).open("a", encoding="utf-8") as log:  # what was published, when
+        log.write(f"{final.name}\n")
     _prune(builds, keep, current=final)
     return final
+
+
+HISTORY = "history.log"
+
+
+def published_builds(builds: Path) -> list[Path]:
+    """The builds that were published, newest first, that are still on disk."""
+    log = builds / HISTORY
+    names = log.read_text(encoding="utf-8").split() if log.is_file() else []
+    return [builds / n for n in reversed(dict.fromkeys(names)) if (builds / n).is_dir()]
 
 
 def _point(link: Path, target: Path) -> None:

@@ -154,11 +154,20 @@ def add_pipeline_commands(commands: argparse._SubParsersAction) -> dict[str, Com
     releases.add_argument(
         "--json", action="store_true", help="print a machine-readable report instead"
     )
+    changes = commands.add_parser(
+        "changes",
+        help="what moved between the last two builds (files, waves, headline numbers)",
+        description="Compare the current build with the one before it: the upstream files "
+        "whose checksum changed, the waves added or removed, and every state's headline "
+        "numbers (AUI and rank, usage share and rank, automation share, exposure) that moved.",
+    )
+    changes.add_argument("--json", action="store_true", help="the report as JSON")
     return {
         "sources": _cmd_sources,
         "fetch": _cmd_fetch,
         "build": _cmd_build,
         "releases": _cmd_releases,
+        "changes": _cmd_changes,
     }
 
 
@@ -189,6 +198,14 @@ def _cmd_fetch(args: argparse.Namespace) -> None:
         f"{len(results)} files, {downloaded} downloaded or copied, "
         f"{len(results) - downloaded} from the cache"
     )
+
+
+def _cmd_changes(args: argparse.Namespace) -> None:
+    from etl.changes import compare, format_text, last_two
+
+    previous, current = last_two(settings().builds_dir)
+    changes = compare(previous, current)
+    print(changes.to_json() if args.json else format_text(changes))
 
 
 def _cmd_build(args: argparse.Namespace) -> None:

@@ -60,7 +60,7 @@ def support(
             (
                 conversations < MIN_CONVERSATIONS,
                 pl.format(
-                    "{} conversations (fewer than {})",
+                    "{} conversations, fewer than {}",
                     conversations.cast(pl.Int64),
                     pl.lit(MIN_CONVERSATIONS),
                 ),
@@ -71,7 +71,7 @@ def support(
             (
                 tasks < MIN_TASKS,
                 pl.format(
-                    "rests on {} task(s) (fewer than {})", tasks.cast(pl.Int64), pl.lit(MIN_TASKS)
+                    "rests on {} task(s), fewer than {}", tasks.cast(pl.Int64), pl.lit(MIN_TASKS)
                 ),
             )
         )
@@ -80,7 +80,7 @@ def support(
             (
                 coverage_pct < MIN_COVERAGE_PCT,
                 pl.format(
-                    "its rows cover {}% of the state's conversations (under {}%)",
+                    "its rows cover {}% of the state's conversations, under {}%",
                     coverage_pct.round(1),
                     pl.lit(MIN_COVERAGE_PCT).round(0).cast(pl.Int64),
                 ),
@@ -91,7 +91,7 @@ def support(
             (
                 unclassified_ratio > MAX_UNCLASSIFIED_RATIO,
                 pl.format(
-                    "{}× the US share of conversations is not classified (privacy floor)",
+                    "{}× the US share of its conversations is not classified, privacy floor",
                     unclassified_ratio.round(1),
                 ),
             )

@@ -47,7 +47,8 @@ def built(mirror: Path, tmp_path_factory: pytest.TempPathFactory):
 
 @pytest.fixture(scope="session")
 def app(built):
-    """The Dash app serving the session's build (one per test process)."""
+    """The Dash app serving the session's build, made once for speed (any number of apps
+    can live in a process: see test_callbacks.py)."""
     from dashboard.app import create_app
 
     return create_app(built.processed_dir)

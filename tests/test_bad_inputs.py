@@ -457,10 +457,6 @@ def stage_with(case: Case, mirror: Path, tmp: Path) -> tuple[dict, Path]:
     return read_sources(fetched).sources, damaged
 
 
-def test_the_catalogue_is_large_enough():
-    assert len(CASES) >= 25
-
-
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_bad_input(case: Case, mirror: Path, tmp_path: Path):
     if case.error is None:

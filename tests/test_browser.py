@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import polars as pl
 import pytest
@@ -105,6 +105,63 @@ def test_indiana_profile_matches_the_marts(chromium_page, served_app, built):
     page.locator("summary", has_text="Table: largest occupations").click()
     first_row = page.locator("table", has_text="Median wage").locator("tbody tr").first
     assert row["largest_occupation_1_title"] in first_row.inner_text()
+
+
+def test_montana_is_not_called_first_for_software(chromium_page, served_app, built):
+    """MT leads 2026-02's software cluster on 56 of 373 conversations: the page says no
+    state is clearly first, and the ranking shows how far its rank could move."""
+    requests = pl.read_parquet(built.processed_dir / "state_requests.parquet")
+    montana = requests.filter(
+        (pl.col("wave") == "2026-02")
+        & (pl.col("state") == "MT")
+        & (pl.col("level") == "major")
+        & pl.col("cluster").str.starts_with("Assist with software")
+    ).row(0, named=True)
+    assert montana["state_rank"] == 1 and montana["state_rank_high"] > 1
+    page = chromium_page
+    page.goto(
+        served_app
+        + "/?"
+        + urlencode({"metric": "cluster", "wave": "2026-02", "cluster": montana["cluster_id"]})
+    )
+    wait_for_map(page, "software")
+    claim = page.locator("#map-claim").inner_text()
+    assert "no state is clearly first" in claim and "Montana" in claim
+    row = page.locator("#ranking-table tbody tr", has_text="Montana").inner_text()
+    assert f"{montana['state_rank_low']}–{montana['state_rank_high']}" in row
+    assert "is first" not in page.locator("#map-claim").inner_text()
+
+
+def test_indiana_profile_shows_its_rank_range(chromium_page, served_app, built):
+    """2026-02 has counts: a sampling interval of the rank. 2026-05 has none: the range the
+    published rounding allows (IN and MI both 0.61)."""
+    summary = pl.read_parquet(built.processed_dir / "state_summary.parquet")
+    feb = summary.filter((pl.col("wave") == "2026-02") & (pl.col("state") == "IN")).row(
+        0, named=True
+    )
+    page = chromium_page
+    page.goto(served_app + "/state/IN?wave=2026-02")
+    page.wait_for_selector("text=AI in Indiana")
+    expect(page.locator(".cards")).to_contain_text(
+        f"rank {feb['aui_rank']} of 51 (plausible {feb['aui_rank_low']}–{feb['aui_rank_high']})"
+    )
+    page.goto(served_app + "/state/IN?wave=2026-05")
+    page.wait_for_selector("text=AI in Indiana")
+    expect(page.locator(".cards")).to_contain_text("rank 32 of 51, tied (32–33 given the rounding)")
+    expect(page.locator("#state-story")).to_contain_text("an AI Usage Index of 0.61")
+
+
+def test_a_metric_the_wave_lacks_is_disabled_not_switched(chromium_page, served_app):
+    page = chromium_page
+    page.goto(served_app + "/")
+    wait_for_map(page, "May 2026")
+    page.click("#metric")
+    option = page.get_by_role("option", name=re.compile("Share of a use of AI"))
+    expect(option).to_contain_text("not in the 2026-05 release")
+    expect(option.get_by_role("radio")).to_be_disabled()
+    option.click(force=True)
+    expect(page.locator("#map-title")).to_contain_text("Usage Index")
+    assert "metric=" not in page.url
 
 
 def test_shared_url_restores_the_view(chromium_page, served_app):

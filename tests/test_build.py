@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import shutil
 from pathlib import Path
 
@@ -129,3 +130,29 @@ def test_a_no_op_build_on_a_read_only_data_dir_writes_nothing(data_dir, capsys):
     assert main(["build", "--offline", "--no-progress"]) == 0
     assert "nothing changed" in capsys.readouterr().out
     assert digests(data_dir) == before
+
+
+def test_changes_lists_what_moved_between_two_builds(
+    data_dir, mirror, tmp_path, monkeypatch, capsys
+):
+    """A rebuild with one changed source: `aiei changes` names the file and the numbers."""
+    from dashboard.cli import main
+
+    def revise(body: bytes) -> bytes:
+        return body.replace(
+            b"US-IN,subregion,overall,0,usage_per_capita_index,0.61",
+            b"US-IN,subregion,overall,0,usage_per_capita_index,0.71",
+        )
+
+    _serve_damaged(data_dir, mirror, tmp_path, monkeypatch, "aei_2026_06_26", revise)
+    assert main(["build", "--offline", "--no-progress", "--accept-changed", "aei_2026_06_26"]) == 0
+    capsys.readouterr()
+    assert main(["changes"]) == 0
+    out = capsys.readouterr().out
+    assert "file aei_2026_06_26:" in out
+    assert "2026-05 IN aui: 0.61 -> 0.71" in out
+    assert "2026-05 IN aui_rank: 32 -> " in out
+    assert main(["changes", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    moved = {(n["state"], n["column"]) for n in report["numbers"] if n["wave"] == "2026-05"}
+    assert ("IN", "aui") in moved and ("MI", "aui_rank") in moved  # MI is no longer tied

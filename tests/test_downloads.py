@@ -9,7 +9,8 @@ import zipfile
 import polars as pl
 import pytest
 
-from dashboard.downloads import MARTS_DOWNLOADABLE, neutralise
+from dashboard.downloads import neutralise
+from etl.evidence import STATUSES
 
 pytestmark = pytest.mark.integration
 
@@ -72,8 +73,27 @@ def test_map_view_csv_is_what_the_map_shows(client, built):
             if value is not None
             else expected[state] is None
         )
-    published = view.filter(pl.col("automation_share_pct").is_not_null())
-    assert sorted(published["rank"].to_list()) == list(range(1, published.height + 1))
+    # One rank rule everywhere: 1 + the states above; equal values share it and say so.
+    published = [v for v in expected.values() if v is not None]
+    for state, rank, tied, ranked, text, status, value_text in view.select(
+        "state",
+        "automation_rank",
+        "automation_rank_tied",
+        "automation_states_ranked",
+        "rank_text",
+        "automation_status",
+        "value_text",
+    ).rows():
+        value = expected[state]
+        if value is None:  # a missing value carries its status, in the map's words too
+            assert rank is None and text == "not ranked"
+            assert status in STATUSES and value_text == status
+            continue
+        assert value_text == f"{value:.1f}%"
+        assert rank == 1 + sum(other > value for other in published)
+        assert tied == (published.count(value) > 1)
+        assert ranked == len(published)
+        assert text == f"rank {rank} of {ranked}" + (", tied" if tied else "")
 
 
 def test_state_view_csv_matches_the_top_uses(client, built):
@@ -94,13 +114,14 @@ def test_state_view_csv_matches_the_top_uses(client, built):
     assert f"aiei_IN_top_uses_{view['wave'][0]}.csv" in response.headers["Content-Disposition"]
 
 
-def test_bundle_holds_every_mart_the_dictionary_and_the_manifest(client):
+def test_bundle_holds_every_mart_the_dictionary_and_the_manifest(client, built):
+    tables = json.loads((built.processed_dir / "manifest.json").read_text())["tables"]
     response = client.get("/download/bundle.zip")
     assert response.status_code == 200
     archive = zipfile.ZipFile(io.BytesIO(response.data))
     names = set(archive.namelist())
     assert {"data_dictionary.csv", "manifest.json", "README.txt"} <= names
-    assert {f"csv/{table}.csv" for table in MARTS_DOWNLOADABLE} <= names
+    assert {f"csv/{table}.csv" for table in tables} <= names
     manifest = json.loads(archive.read("manifest.json"))
     assert all(len(s["sha256"]) == 64 for s in manifest["sources"].values())
     readme = archive.read("README.txt").decode()

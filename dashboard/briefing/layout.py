@@ -44,7 +44,7 @@ window.showBriefing = async function (body, figures) {
 """
 
 # Chart sizes inside the page (CSS px): two columns of the printable width.
-FIGURE_SIZES = {"locator": (190, 112), "uses": (350, 285), "groups": (716, 175)}
+FIGURE_SIZES = {"locator": (150, 88), "uses": (350, 215), "groups": (716, 130)}
 
 
 def shell_html() -> str:
@@ -79,7 +79,7 @@ def _sized(name: str, figure: go.Figure) -> dict:
 def _table(rows: list[list[str]]) -> str:
     head = (
         "<tr><th>Occupation</th><th class='num'>Jobs</th><th class='num'>Median wage</th>"
-        "<th class='num'>AI exposure</th></tr>"
+        "<th class='num'>Exposure</th></tr>"
     )
     body = "".join(
         "<tr><td>"
@@ -97,8 +97,10 @@ def page(b: Briefing) -> tuple[str, dict[str, dict]]:
     e = html.escape
     tiles = "".join(
         f"<div class='tile'><div class='label'>{e(t.label)}</div>"
-        f"<div class='value'>{e(t.value)}</div><div class='cmp'>{e(t.comparison)}"
-        "</div></div>"
+        f"<div class='value{' status' if t.missing else ''}'>{e(t.value)}</div>"
+        f"<div class='cmp'>{e(t.rank)} · {e(t.comparison)}</div>"
+        + (f"<div class='evidence'>{e(t.evidence)}</div>" if t.evidence else "")
+        + f"<div class='def'>{e(t.definition)}</div></div>"
         for t in b.tiles
     )
     caveats = " ".join(e(c) for c in b.caveats)
@@ -106,7 +108,7 @@ def page(b: Briefing) -> tuple[str, dict[str, dict]]:
 <div class="sheet">
   <header>
     <div><h1>AI in {e(b.name)}</h1>
-      <div class="sub">State AI Economic Index · briefing · AI usage wave {e(b.wave)}
+      <div class="sub">State AI Economic Index briefing · Claude.ai usage: wave {e(b.wave)}
         ({e(b.wave_label)}) · jobs: BLS OEWS May 2025 · generated {e(b.generated)}</div>
     </div>
     <div id="locator"></div>
@@ -114,15 +116,17 @@ def page(b: Briefing) -> tuple[str, dict[str, dict]]:
   <div class="tiles">{tiles}</div>
   <p class="narrative">{e(b.narrative)}</p>
   <div class="columns">
-    <section><h2>Main uses of AI in {e(b.name)}</h2>
+    <section><h2>Top uses of Claude.ai</h2>
       <p class="note"><span class="key state"></span> {e(b.name)}
         <span class="key us"></span> United States</p><div id="uses"></div>
       <p class="note">{e(b.uses_note)}</p></section>
     <section><h2>Main sources of employment</h2>{_table(b.occupations)}
-      <p class="note">OEWS May 2025. AI exposure: Anthropic's observed exposure, the share of
-        the occupation's task time seen in AI use (no score: not rated).</p></section>
+      <p class="note">Jobs and median wages: BLS OEWS May 2025. Exposure: Anthropic's
+        observed exposure, one national score per occupation combining how feasible its tasks
+        are for language models with how much of them is seen in work-related Claude use; no
+        score: not rated, or a combined OEWS code.</p></section>
   </div>
-  <section><h2>Where AI use meets {e(b.name)}'s jobs</h2><div id="groups"></div>
+  <section><h2>Where Claude.ai use meets {e(b.name)}'s jobs</h2><div id="groups"></div>
     <p class="note">{e(b.groups_note)}</p></section>
   <footer>
     <p><b>Caveats.</b> {caveats}</p>

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
+from dashboard import present
 from dashboard.figures.style import (
     ACCENT,
     GRID,
@@ -17,7 +18,6 @@ from dashboard.figures.style import (
     empty_figure,
     wrap,
 )
-from etl.marts.summary import HIGH_EXPOSURE_THRESHOLD
 
 COMPARE_COLOURS = ("#1f5f99", "#e08214", "#5e3c99", "#1b9e77")
 
@@ -28,6 +28,23 @@ class ShareRow:
     state_pct: float | None
     us_pct: float | None
     specialization: float | None = None
+    low: float | None = None  # the state share's 95 % sampling interval, where computable
+    high: float | None = None
+
+
+def _interval(rows: Sequence[ShareRow]) -> dict | None:
+    """Error bars of the 95 % sampling intervals, where the rows have them."""
+    if not any(r.low is not None and r.high is not None for r in rows):
+        return None
+    return {
+        "type": "data",
+        "symmetric": False,
+        "array": [(r.high - r.state_pct) if r.high is not None else 0 for r in rows],
+        "arrayminus": [(r.state_pct - r.low) if r.low is not None else 0 for r in rows],
+        "color": MUTED,
+        "thickness": 1.2,
+        "width": 3,
+    }
 
 
 def row_height(labels: Sequence[str], minimum: int) -> int:
@@ -47,7 +64,7 @@ def state_vs_us_bars(
     width: int = 40,
 ) -> go.Figure:
     """Horizontal bars, largest first: the state's share beside the US share, with the
-    specialization (state ÷ US) written at the end of each bar."""
+    specialization (state ÷ US) written past the longer bar and its interval."""
     if not rows:
         return empty_figure(empty)
     rows = list(rows)[::-1]  # plotly draws the first category at the bottom
@@ -69,11 +86,20 @@ def state_vs_us_bars(
                 orientation="h",
                 name=state_name,
                 marker_color=STATE_COLOUR,
-                text=notes,
-                textposition="outside",
-                cliponaxis=False,
+                error_x=_interval(rows),
+                customdata=notes,
                 hovertemplate="%{y}<br>" + state_name + ": %{x:.2f}" + f" {unit}"
-                "<br>%{text}<extra></extra>",
+                "<br>%{customdata}<extra></extra>",
+            ),
+            go.Scatter(
+                y=labels,
+                x=[max(r.us_pct or 0, r.high or 0, r.state_pct or 0) for r in rows],
+                mode="text",
+                text=notes,
+                textposition="middle right",
+                cliponaxis=False,
+                showlegend=False,
+                hoverinfo="skip",
             ),
         ]
     )
@@ -107,21 +133,27 @@ class OccupationRow:
     usage_share_pct: float | None = None
 
 
-def occupations_bars(rows: Sequence[OccupationRow], width: int = 36) -> go.Figure:
-    """Largest occupations by jobs; bar colour = observed AI exposure (grey = no score)."""
+def occupations_bars(
+    rows: Sequence[OccupationRow], threshold: float | None, width: int = 36
+) -> go.Figure:
+    """Largest occupations by jobs; bar colour = observed AI exposure: accent at or above
+    `threshold` (highly exposed), grey = no score."""
     if not rows:
         return empty_figure("No occupation data.")
     rows = list(rows)[::-1]
     labels = [wrap(r.title, width) for r in rows]
     colours = [
-        ACCENT
-        if (r.exposure or 0) >= HIGH_EXPOSURE_THRESHOLD
+        US_COLOUR
+        if r.exposure is None
+        else ACCENT
+        if threshold is not None and r.exposure >= threshold
         else STATE_COLOUR
-        if r.exposure is not None
-        else US_COLOUR
         for r in rows
     ]
-    notes = [f"exposure {r.exposure:.0%}" if r.exposure is not None else "no score" for r in rows]
+    notes = [
+        "no score" if r.exposure is None else f"exposure {present.exposure_text(r.exposure)}"
+        for r in rows
+    ]
     figure = go.Figure(
         go.Bar(
             y=labels,
@@ -148,17 +180,43 @@ def occupations_bars(rows: Sequence[OccupationRow], width: int = 36) -> go.Figur
 @dataclass(frozen=True)
 class GroupRow:
     label: str
-    usage_share_pct: float | None
+    usage_share_pct: float | None  # in the measure the chart names (`measure`)
     employment_share_pct: float | None
+    support: str = "sufficient"  # the support rule's level (etl/evidence.py) and its reason
+    support_reason: str = ""
+    status: str = ""  # why usage_share_pct is missing, where it is
+
+    @property
+    def flag(self) -> str:
+        """'low support: …' or 'withheld: …', '' when the support is sufficient."""
+        return present.support_text(self.support, self.support_reason)
+
+    @property
+    def low_support(self) -> bool:
+        return self.support == "low support"
 
 
-def usage_vs_jobs_bars(rows: Sequence[GroupRow], state_name: str, width: int = 34) -> go.Figure:
-    """By occupation group: share of the state's AI usage beside share of its jobs."""
+def usage_vs_jobs_bars(
+    rows: Sequence[GroupRow],
+    state_name: str,
+    measure: str = "share of AI usage",
+    empty: str = "AI usage by occupation group is not published for this wave.",
+    width: int = 34,
+) -> go.Figure:
+    """By occupation group: share of the state's Claude.ai usage (in `measure`, which the
+    legend names) beside share of its jobs. A group under the support rule's flag is
+    hatched and labelled "low support"; withheld groups are not drawn."""
     rows = [r for r in rows if r.usage_share_pct is not None]
     if not rows:
-        return empty_figure("AI usage by occupation group is not published for this wave.")
+        return empty_figure(empty)
     rows = rows[::-1]
-    labels = [wrap(r.label.removesuffix(" Occupations"), width) for r in rows]
+    labels = [
+        wrap(
+            r.label.removesuffix(" Occupations") + (" (low support)" if r.low_support else ""),
+            width,
+        )
+        for r in rows
+    ]
     figure = go.Figure(
         [
             go.Bar(
@@ -173,9 +231,16 @@ def usage_vs_jobs_bars(rows: Sequence[GroupRow], state_name: str, width: int = 3
                 y=labels,
                 x=[r.usage_share_pct for r in rows],
                 orientation="h",
-                name="share of AI usage",
-                marker_color=STATE_COLOUR,
-                hovertemplate="%{y}<br>%{x:.1f}% of AI usage<extra></extra>",
+                name=measure,
+                marker={
+                    "color": STATE_COLOUR,
+                    "pattern": {
+                        "shape": ["/" if r.low_support else "" for r in rows],
+                        "fgcolor": "white",
+                    },
+                },
+                customdata=[r.flag for r in rows],
+                hovertemplate="%{y}<br>%{x:.1f}% " + measure + "<br>%{customdata}<extra></extra>",
             ),
         ]
     )
@@ -191,7 +256,7 @@ def usage_vs_jobs_bars(rows: Sequence[GroupRow], state_name: str, width: int = 3
                 "yanchor": "bottom",
                 "traceorder": "reversed",
             },
-            height=60 + len(labels) * row_height(labels, 30),
+            height=max(170, 60 + len(labels) * row_height(labels, 30)),
             xaxis=_axis(ticksuffix="%"),
             yaxis=_axis(),
             margin={"l": 8, "r": 16, "t": 28, "b": 8},
@@ -294,15 +359,19 @@ def trend_lines(
 class SplitRow:
     label: str
     automation: float | None
+    status: str = ""  # why automation is missing, where it is
 
 
 def automation_bars(rows: Sequence[SplitRow]) -> go.Figure:
-    """Automation vs augmentation, stacked to 100 %, one bar per geography."""
-    rows = [r for r in rows if r.automation is not None]
-    if not rows:
+    """Automation vs augmentation, stacked to 100 %, one bar per geography; a geography
+    without a value keeps its row, labelled with the reason."""
+    if all(r.automation is None for r in rows):
         return empty_figure("Collaboration patterns are not published for this wave.")
-    rows = rows[::-1]
-    labels = [r.label for r in rows]
+    rows = list(rows)[::-1]
+    labels = [
+        r.label if r.automation is not None else f"{r.label} ({r.status or 'not published'})"
+        for r in rows
+    ]
     figure = go.Figure(
         [
             go.Bar(
@@ -317,7 +386,7 @@ def automation_bars(rows: Sequence[SplitRow]) -> go.Figure:
             ),
             go.Bar(
                 y=labels,
-                x=[100 - r.automation for r in rows],
+                x=[None if r.automation is None else 100 - r.automation for r in rows],
                 orientation="h",
                 name="augmentation",
                 marker_color=STATE_COLOUR,
@@ -342,18 +411,16 @@ def automation_bars(rows: Sequence[SplitRow]) -> go.Figure:
 
 
 def compare_bars(
-    values: dict[str, float | None],
+    values: dict[str, tuple[float | None, str]],
     title: str,
     unit: str,
     reference: float | None = None,
-    decimals: int = 2,
 ) -> go.Figure:
-    """One bar per geography for one metric; unpublished ones say so."""
+    """One bar per geography for one metric: {name: (value in display units, its text)};
+    an unpublished value gets a bar of no height labelled with its text ("not published")."""
     names = list(values)
-    shown = [values[n] if values[n] is not None else 0 for n in names]
-    text = [
-        f"{values[n]:,.{decimals}f}" if values[n] is not None else "not published" for n in names
-    ]
+    shown = [values[n][0] if values[n][0] is not None else 0 for n in names]
+    text = [values[n][1] for n in names]
     figure = go.Figure(
         go.Bar(
             x=names,

@@ -36,8 +36,9 @@ class MapRow:
     state: str
     name: str
     value: float | None
-    rank: int | None
-    extra: str = ""  # one more hover line (e.g. a specialization)
+    value_text: str  # the value, or its status words where it is missing
+    rank: str  # "rank 32 of 51, tied (plausible 27–38)": the caller's words
+    notes: tuple[str, ...] = ()  # more hover lines: interval, sample, flags
 
 
 def _ratio_ticks(low: float, high: float) -> tuple[list[float], list[str]]:
@@ -58,16 +59,15 @@ def choropleth(
     Ratios (AUI) use a diverging scale on log10, centred on 1, so 0.5 and 2 are equally far
     from the middle; shares use a sequential scale.
     """
-    published = [r for r in rows if r.value is not None]
-    missing = [r for r in rows if r.value is None]
-    n = len(rows)
+    published = [r for r in rows if metric.scaled(r.value) is not None]
+    missing = [r for r in rows if metric.scaled(r.value) is None]
     us_text = metric.format(us_value)
     hover = [
-        f"<b>{r.name}</b><br>{metric.short}: {metric.format(r.value)}"
-        f"<br>Rank {r.rank} of {n}<br>US: {us_text}" + (f"<br>{r.extra}" if r.extra else "")
+        f"<b>{r.name}</b><br>{metric.short}: {r.value_text}"
+        f"<br>{r.rank.capitalize()}<br>US: {us_text}" + "".join(f"<br>{note}" for note in r.notes)
         for r in published
     ]
-    values = [r.value for r in published]
+    values = [metric.scaled(r.value) for r in published]
     if metric.scale == "ratio" and values and min(values) > 0:
         z = [math.log10(v) for v in values]
         reach = max(abs(min(z)), abs(max(z)), 0.05)
@@ -81,12 +81,7 @@ def choropleth(
         }
     else:
         z = values
-        colour = {
-            "colorscale": SEQUENTIAL,
-            "colorbar": {"ticksuffix": "%" if metric.percent else ""},
-        }
-        if metric.id == "exposure":
-            colour["colorbar"] = {"tickformat": ".0%"}
+        colour = {"colorscale": SEQUENTIAL, "colorbar": {"ticksuffix": metric.suffix}}
     colour["colorbar"] |= {
         "title": {"text": metric.short, "side": "right"},
         "thickness": 12,
@@ -115,7 +110,7 @@ def choropleth(
                 customdata=[r.state for r in missing],
                 colorscale=[[0, NOT_PUBLISHED], [1, NOT_PUBLISHED]],
                 showscale=False,
-                text=[f"<b>{r.name}</b><br>{metric.short}: not published" for r in missing],
+                text=[f"<b>{r.name}</b><br>{metric.short}: {r.value_text}" for r in missing],
                 hoverinfo="text",
                 marker={"line": {"color": "white", "width": 0.8}},
                 name="not published",
@@ -125,7 +120,7 @@ def choropleth(
     if missing:
         annotations.append(
             {
-                "text": f"Grey: not published ({len(missing)})",
+                "text": f"Grey: no value ({len(missing)}; hover for why)",
                 "x": 0.01,
                 "y": 0.02,
                 "xref": "paper",
@@ -148,11 +143,9 @@ def choropleth(
     return figure
 
 
-def locator(state: str, height: int = 170) -> go.Figure:
-    """The US with one state filled: where the briefing's state is."""
-    from etl.geo import US_51
-
-    others = [s for s in US_51 if s != state]
+def locator(state: str, states: Sequence[str], height: int = 170) -> go.Figure:
+    """The US (`states`) with one state filled: where the briefing's state is."""
+    others = [s for s in states if s != state]
     figure = go.Figure(
         [
             go.Choropleth(

@@ -16,7 +16,6 @@ ACCENT = "#e08214"
 # ColorBrewer scales: colour-blind safe, print well in grey.
 SEQUENTIAL = "Blues"
 DIVERGING = "PuOr_r"  # purple above 1, orange below
-EXPOSURE_SCALE = "Oranges"
 
 
 def base_layout(**overrides: object) -> go.Layout:

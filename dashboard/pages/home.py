@@ -2,111 +2,132 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-from dash import Input, Output, State, callback, ctx, dcc, html, no_update
+from dash import Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard import components as ui
-from dashboard.data import marts
-from dashboard.figures.maps import MapRow, choropleth
+from dashboard import present, views
+from dashboard.data import Marts, marts, per_marts
 from dashboard.metrics import METRICS
-from dashboard.urls import BadParameter, build_query, map_params, parse_query
+from dashboard.pages.page import Callback, Example, Page
+from dashboard.urls import BadParameter, MapView, StateView, build_query, choice, sync_url
 
 SORTS = {"rank": "Rank", "name": "State", "value": "Value"}
+FLAG_MARK = " ⚑"
+FLAG_NOTE = "a publisher's caveat or an automatic flag: see the state's profile"
+RANKING_NOTE = (
+    f"{present.TIE_NOTE} Plausible ranks: the ranks sampling (or the published rounding) "
+    f"allows, 95 %. ⚑ marks {FLAG_NOTE}."
+)
+DOWNLOADS = (  # (link text, path under /download/, link id)
+    ("CSV", "map.csv", "map-csv"),
+    ("PNG", "figure/map.png", "map-png"),
+    ("SVG", "figure/map.svg", "map-svg"),
+)
 
 
-def _view(query: dict[str, str]) -> tuple[str, str, str | None]:
-    return map_params(query, marts())
-
-
-def download_href(path: str, metric: str, wave: str, cluster: str | None) -> str:
-    return f"/download/{path}" + build_query(metric=metric, wave=wave, cluster=cluster)
-
-
-def _title(metric: str, wave: str, cluster: str | None) -> str:
-    data = marts()
-    spec = METRICS[metric]
-    what = dict(data.clusters(wave)).get(cluster, "") if metric == "cluster" else spec.label
-    return f"{what} — {data.wave_label(wave)}"
-
-
-@lru_cache(maxsize=256)  # figures are pure functions of these three: build each once
-def map_figure(metric: str, wave: str, cluster: str | None):
-    rows, us_value = marts().map_rows(metric, wave, cluster)
-    return ui.as_dict(choropleth(rows, METRICS[metric], us_value)), rows, us_value
-
-
-@lru_cache(maxsize=512)
-def ranking(rows: tuple[MapRow, ...], metric: str, sort: str = "rank") -> html.Table:
-    spec = METRICS[metric]
-    key = {
-        "rank": lambda r: (r.rank is None, r.rank or 0),
-        "name": lambda r: r.name,
-        "value": lambda r: (r.value is None, -(r.value or 0)),
-    }[sort]
-    ordered = sorted(rows, key=key)
-    return ui.table(
-        ["Rank", "State", spec.short],
-        [[r.rank if r.rank else "—", r.name, spec.format(r.value)] for r in ordered],
-        caption=f"{spec.label}, states ranked (1 = highest)",
-        table_id="ranking-table",
-        numeric=[True, False, True],
+def download_href(path: str, view: MapView) -> str:
+    return f"/download/{path}" + build_query(
+        metric=view.metric, wave=view.wave, cluster=view.cluster
     )
 
 
-@lru_cache(maxsize=512)
-def frozen_ranking(rows: tuple[MapRow, ...], metric: str, sort: str) -> object:
-    return ui.frozen(ranking(rows, metric, sort))
+def cluster_options(data: Marts, view: MapView) -> list[dict[str, str]]:
+    """The uses of AI of the map's wave (of the latest wave with them, for other metrics)."""
+    wave = view.wave if view.metric == "cluster" else data.waves_with_requests[-1]
+    return [{"label": name, "value": cid} for cid, name in data.clusters(wave)]
 
 
-def layout(query: dict[str, str]) -> html.Div:
-    data = marts()
-    metric, wave, cluster = _view(query)
-    figure, rows, _ = map_figure(metric, wave, cluster)
-    spec = METRICS[metric]
+def definition(data: Marts, view: MapView) -> str:
+    return present.metric_definition(METRICS[view.metric], data.high_exposure_threshold)
+
+
+def metric_options(data: Marts, wave: str) -> list[dict[str, object]]:
+    """Every metric; one the wave lacks is offered disabled with its reason, so choosing a
+    wave never switches the metric silently (and the other way round)."""
+    return [
+        {"label": m.label, "value": m.id}
+        if wave in data.metric_waves(m.id)
+        else {"label": f"{m.label} (not in the {wave} release)", "value": m.id, "disabled": True}
+        for m in METRICS.values()
+    ]
+
+
+def wave_options(data: Marts, metric: str) -> list[dict[str, object]]:
+    return ui.wave_options(data.wave_labels, data.metric_waves(metric), METRICS[metric].short)
+
+
+@per_marts(maxsize=512)
+def ranking(data: Marts, view: MapView, sort: str) -> object:
+    """The ranking table (as Dash's JSON) with the marts' ranks; tied states by name."""
+    metric = METRICS[view.metric]
+    rows, _ = views.map_rows(data, view)
+    key = {
+        "rank": lambda r: (r.rank is None, r.rank or 0, r.name),
+        "name": lambda r: r.name,
+        "value": lambda r: (r.value is None, -(r.value or 0), r.name),
+    }[sort]
+    return ui.frozen(
+        ui.table(
+            ["Rank", "Plausible ranks", "State", metric.short],
+            [
+                [
+                    present.rank_short(r.rank, r.tied),
+                    r.rank_range,
+                    [r.name, html.Span(FLAG_MARK, title=FLAG_NOTE)] if r.flagged else r.name,
+                    r.value_text,
+                ]
+                for r in sorted(rows, key=key)
+            ],
+            caption=f"{metric.label}, states ranked (1 = highest)",
+            table_id="ranking-table",
+            numeric=[True, True, False, True],
+        )
+    )
+
+
+def layout(view: MapView, data: Marts) -> html.Div:
+    metric_control = dcc.Dropdown(
+        id="metric",
+        value=view.metric,
+        clearable=False,
+        searchable=False,
+        options=metric_options(data, view.wave),
+    )
+    cluster_control = dcc.Dropdown(
+        id="cluster", value=view.cluster, clearable=False, options=cluster_options(data, view)
+    )
+    downloads = [(text, download_href(path, view), i) for text, path, i in DOWNLOADS]
+    sort_buttons = [
+        html.Button(label, id={"type": "sort", "key": key}, className="sort-button", n_clicks=0)
+        for key, label in SORTS.items()
+    ]
     return html.Div(
         [
-            html.H1("Where is AI used most?"),
+            html.H1("Where is Claude.ai used most?"),
             html.P(
-                "Claude conversations per state from the Anthropic Economic Index, joined with "
+                "Claude.ai conversations per state from the Anthropic Economic Index, joined with "
                 "the jobs people hold (BLS OEWS May 2025). Click a state for its profile.",
                 className="lede",
             ),
             html.Div(
                 [
+                    ui.labelled("Metric", "metric", metric_control),
                     ui.labelled(
-                        "Metric",
-                        "metric",
+                        "Wave",
+                        "wave",
                         dcc.Dropdown(
-                            id="metric",
-                            value=metric,
+                            id="wave",
+                            value=view.wave,
                             clearable=False,
                             searchable=False,
-                            options=[{"label": m.label, "value": m.id} for m in METRICS.values()],
+                            options=wave_options(data, view.metric),
                         ),
                     ),
-                    ui.wave_dropdown("wave", wave, data),
                     html.Div(
-                        ui.labelled(
-                            "Use of AI",
-                            "cluster",
-                            dcc.Dropdown(
-                                id="cluster",
-                                value=cluster,
-                                clearable=False,
-                                options=[
-                                    {"label": name, "value": cid}
-                                    for cid, name in data.clusters(
-                                        wave
-                                        if metric == "cluster"
-                                        else data.waves_with_requests()[-1]
-                                    )
-                                ],
-                            ),
-                        ),
+                        ui.labelled("Use of AI", "cluster", cluster_control),
                         id="cluster-control",
-                        hidden=metric != "cluster",
+                        hidden=view.metric != "cluster",
                     ),
                 ],
                 className="controls",
@@ -117,41 +138,21 @@ def layout(query: dict[str, str]) -> html.Div:
                 [
                     html.Section(
                         [
-                            html.H2(_title(metric, wave, cluster), id="map-title"),
+                            html.H2(views.map_title(data, view), id="map-title"),
                             ui.graph(
                                 "map",
-                                figure,
+                                views.map_figure_json(data, view),
                                 "Map of US states coloured by the chosen metric; "
                                 "the same numbers are in the ranking table.",
                                 className="map-graph",
                             ),
-                            html.P(spec.definition, id="metric-definition", className="source"),
+                            html.P(
+                                definition(data, view), id="metric-definition", className="source"
+                            ),
                             html.P(
                                 [
                                     "Download this view: ",
-                                    *ui.download_links(
-                                        [
-                                            (
-                                                "CSV",
-                                                download_href("map.csv", metric, wave, cluster),
-                                                "map-csv",
-                                            ),
-                                            (
-                                                "PNG",
-                                                download_href(
-                                                    "figure/map.png", metric, wave, cluster
-                                                ),
-                                                "map-png",
-                                            ),
-                                            (
-                                                "SVG",
-                                                download_href(
-                                                    "figure/map.svg", metric, wave, cluster
-                                                ),
-                                                "map-svg",
-                                            ),
-                                        ]
-                                    ),
+                                    *ui.download_links(downloads),
                                     " · ",
                                     dcc.Link("all data and the dictionary", href="/methodology"),
                                 ],
@@ -164,24 +165,17 @@ def layout(query: dict[str, str]) -> html.Div:
                         [
                             html.H2("Ranking"),
                             html.Div(
-                                [
-                                    html.Span("Sort by ", className="sort-label"),
-                                    *[
-                                        html.Button(
-                                            label,
-                                            id={"type": "sort", "key": key},
-                                            className="sort-button",
-                                            n_clicks=0,
-                                        )
-                                        for key, label in SORTS.items()
-                                    ],
-                                ],
+                                [html.Span("Sort by ", className="sort-label"), *sort_buttons],
                                 className="sort-buttons",
                                 role="group",
                                 **{"aria-label": "Sort the ranking"},
                             ),
+                            html.P(views.map_claim(data, view), id="map-claim"),
+                            html.P(RANKING_NOTE, className="source"),
                             html.Div(
-                                ranking(rows, metric), id="ranking", className="ranking-scroll"
+                                ranking(data, view, "rank"),
+                                id="ranking",
+                                className="ranking-scroll",
                             ),
                         ],
                         className="ranking-panel",
@@ -196,104 +190,105 @@ def layout(query: dict[str, str]) -> html.Div:
     )
 
 
-@callback(
-    Output("map-url", "search"),
-    Output("metric", "value"),
-    Output("wave", "value"),
-    Output("cluster", "value"),
-    Output("cluster", "options"),
-    Output("cluster-control", "hidden"),
-    Output("map", "figure"),
-    Output("map-title", "children"),
-    Output("metric-definition", "children"),
-    Output("ranking", "children"),
-    Output("map-csv", "href"),
-    Output("map-png", "href"),
-    Output("map-svg", "href"),
-    Input("map-url", "search"),
-    Input("metric", "value"),
-    Input("wave", "value"),
-    Input("cluster", "value"),
-    Input("ranking-sort", "data"),
-    prevent_initial_call=True,
-)
-@ui.never_fails
 def sync_map(search, metric, wave, cluster, sort):
-    """One callback keeps the URL and the controls in step, both ways (back/forward too)."""
+    """The URL and the controls in step, both ways (back/forward too), and the view drawn."""
     data = marts()
-    if ctx.triggered_id == "map-url":
-        query = parse_query(search)
-    else:
-        if metric == "cluster" and wave not in data.waves_with_requests():
-            wave = data.waves_with_requests()[-1]
-        if metric == "cluster" and cluster not in dict(data.clusters(wave)):
-            cluster = None
-        query = {
-            "metric": metric,
-            "wave": wave,
-            "cluster": cluster if metric == "cluster" else None,
-        }
-    shown = (metric, wave, cluster if metric == "cluster" else None)
     try:
-        metric, wave, cluster = _view(query)
+        sort = choice("sort", sort, list(SORTS), "rank")
     except BadParameter:
-        return (no_update,) * 13
-    if ctx.triggered_id == "map-url" and (metric, wave, cluster) == shown:
-        raise PreventUpdate  # the URL component reporting the view already on screen
-    figure, rows, _ = map_figure(metric, wave, cluster)
-    new_search = build_query(
-        metric=None if metric == "aui" else metric,
-        wave=None if wave == data.latest_wave else wave,
-        cluster=cluster,
+        raise PreventUpdate from None
+    view, new_search = sync_url(
+        MapView,
+        data,
+        search,
+        {"metric": metric, "wave": wave, "cluster": cluster},
+        from_url=ctx.triggered_id == "map-url",
     )
-    options = [
-        {"label": name, "value": cid}
-        for cid, name in data.clusters(
-            wave if metric == "cluster" else data.waves_with_requests()[-1]
-        )
-    ]
     return (
-        new_search if new_search != (search or "") else no_update,
-        metric,
-        wave,
-        cluster,
-        options,
-        metric != "cluster",
-        figure,
-        _title(metric, wave, cluster),
-        METRICS[metric].definition,
-        frozen_ranking(rows, metric, sort or "rank"),
-        *[
-            download_href(path, metric, wave, cluster)
-            for path in ("map.csv", "figure/map.png", "figure/map.svg")
-        ],
+        new_search,
+        view.metric,
+        view.wave,
+        view.cluster,
+        cluster_options(data, view),
+        metric_options(data, view.wave),
+        wave_options(data, view.metric),
+        view.metric != "cluster",
+        views.map_figure_json(data, view),
+        views.map_title(data, view),
+        definition(data, view),
+        views.map_claim(data, view),
+        ranking(data, view, sort),
+        *[download_href(path, view) for _, path, _ in DOWNLOADS],
     )
 
 
-@callback(
-    Output("ranking-sort", "data"),
-    Input({"type": "sort", "key": "rank"}, "n_clicks"),
-    Input({"type": "sort", "key": "name"}, "n_clicks"),
-    Input({"type": "sort", "key": "value"}, "n_clicks"),
-    prevent_initial_call=True,
-)
-@ui.never_fails
 def choose_sort(*_clicks):
     return ctx.triggered_id["key"] if ctx.triggered_id else no_update
 
 
-@callback(
-    Output("url", "pathname", allow_duplicate=True),
-    Output("url", "search", allow_duplicate=True),
-    Input("map", "clickData"),
-    State("wave", "value"),
-    prevent_initial_call=True,
-)
-@ui.never_fails
 def open_state(click, wave):
     """A click on a state opens its profile (keeping the wave)."""
     try:
-        state = click["points"][0]["location"]
+        location = click["points"][0]["location"]
     except (TypeError, KeyError, IndexError):
         raise PreventUpdate from None  # the graph reporting "no click yet" on mount
-    return f"/state/{state}", "" if wave == marts().latest_wave else build_query(wave=wave)
+    data = marts()
+    try:
+        view = StateView.parse({"state": location, "wave": wave}, data)
+    except BadParameter:
+        raise PreventUpdate from None
+    return f"/state/{view.state}", view.search(data)
+
+
+PAGE = Page(
+    name="map",
+    path="/",
+    parse=MapView.parse,
+    layout=layout,
+    title=lambda view, data: "Map",
+    callbacks=(
+        Callback(
+            sync_map,
+            outputs=(
+                Output("map-url", "search"),
+                Output("metric", "value"),
+                Output("wave", "value"),
+                Output("cluster", "value"),
+                Output("cluster", "options"),
+                Output("metric", "options"),
+                Output("wave", "options"),
+                Output("cluster-control", "hidden"),
+                Output("map", "figure"),
+                Output("map-title", "children"),
+                Output("metric-definition", "children"),
+                Output("map-claim", "children"),
+                Output("ranking", "children"),
+                *[Output(link_id, "href") for _, _, link_id in DOWNLOADS],
+            ),
+            inputs=(
+                Input("map-url", "search"),
+                Input("metric", "value"),
+                Input("wave", "value"),
+                Input("cluster", "value"),
+                Input("ranking-sort", "data"),
+            ),
+            example=lambda data: Example(("", "aui", data.latest_wave, None, "rank"), fired=1),
+        ),
+        Callback(
+            choose_sort,
+            outputs=(Output("ranking-sort", "data"),),
+            inputs=tuple(Input({"type": "sort", "key": key}, "n_clicks") for key in SORTS),
+            example=lambda data: Example((0, 1, 0), fired=1),
+        ),
+        Callback(
+            open_state,
+            outputs=(
+                Output("url", "pathname", allow_duplicate=True),
+                Output("url", "search", allow_duplicate=True),
+            ),
+            inputs=(Input("map", "clickData"),),
+            state=(State("wave", "value"),),
+            example=lambda data: Example(({"points": [{"location": "IN"}]}, data.latest_wave)),
+        ),
+    ),
+)

@@ -2,38 +2,48 @@
 
 from __future__ import annotations
 
+import functools
+import re
+
 from dash import dcc, html
 
 from dashboard import components as ui
-from dashboard.data import marts
-from dashboard.downloads import MARTS_DOWNLOADABLE
+from dashboard import present
+from dashboard.data import Marts
+from dashboard.pages.page import Page, no_parameters
+from etl.config import PROJECT_ROOT
 
-LIMITS = (
-    "AEI counts are a sample of Claude.ai conversations over a week (2025 waves) or a month "
-    "(2026 waves); they describe Claude use, not all AI use.",
-    "A missing value means the publisher did not release it (below a privacy floor) or it "
-    "is zero; the files do not say which. The app shows “not published”, never 0.",
-    "Request clusters and O*NET task lists change between releases: compare clusters only "
-    "within a release. Usage share, AUI and automation share are comparable across waves.",
-    "Observed exposure measures how much of an occupation's task time shows up in AI use; "
-    "it does not measure jobs lost, created or changed.",
-    "Occupation usage shares attribute each task's usage equally to the occupations that "
-    "share the task statement, and split O*NET 2010 codes the 2019 crosswalk divides.",
-    "OEWS counts wage and salary jobs in May 2025 and excludes the self-employed; BLS "
-    "suppresses some cells (shown as not released).",
-    "AEI's January 2026 report excluded Wyoming's Nov-2025 traffic as anomalous; the file "
-    "still counts it and so does this app, with a flag.",
-)
+METHODOLOGY = PROJECT_ROOT / "docs" / "methodology.md"
+MARKDOWN_FILE_LINK = re.compile(r"\[([^\]]+)\]\([\w./-]+\.md\)")
 
 
-def layout(query: dict[str, str]) -> html.Div:
-    data = marts()
+@functools.cache
+def methodology_text() -> str:
+    """docs/methodology.md, the one written methodology, under the page's own title, with
+    links to other repository files turned into plain text (they are not pages of the app)
+    and the star of O*NET kept from reading as emphasis."""
+    text = METHODOLOGY.read_text(encoding="utf-8").removeprefix("# Methodology\n")
+    return MARKDOWN_FILE_LINK.sub(r"\1", text).replace("O*NET", "O\\*NET")
+
+
+def layout(view: None, data: Marts) -> html.Div:
     manifest = data.manifest
     coverage = manifest.get("coverage", {})
     exposure = coverage.get("employment_with_exposure_pct", {})
     reach = coverage.get("task_usage_reaching_employment_pct", {})
     matched = coverage.get("us_task_usage_by_match_pct", {})
-    waves = [[w, data.releases[w], data.wave_label(w)] for w in data.waves]
+    counted = set(data.waves_with_counts)
+    breaks = set(data.release_breaks)
+    waves = [
+        [
+            wave,
+            data.releases[wave],
+            label,
+            "counts and shares" if wave in counted else "shares only",
+            "yes" if wave in breaks else "",
+        ]
+        for wave, label in data.wave_labels.items()
+    ]
     sources = [
         [
             e["title"],
@@ -78,7 +88,7 @@ def layout(query: dict[str, str]) -> html.Div:
                             "Each table (CSV): ",
                             *[
                                 item
-                                for table in MARTS_DOWNLOADABLE
+                                for table in data.table_names
                                 for item in (
                                     html.A(table, href=f"/download/mart/{table}.csv", download=""),
                                     " ",
@@ -88,38 +98,15 @@ def layout(query: dict[str, str]) -> html.Div:
                     ),
                 ]
             ),
-            html.H2("Definitions"),
-            html.Ul(
-                [
-                    html.Li("Usage share: a state's conversations ÷ those of the 50 states + DC."),
-                    html.Li(
-                        "AUI (Anthropic AI Usage Index): usage share ÷ share of the working-age "
-                        "(15–64) population. Computed from counts where the release has counts "
-                        "(reproduces the published Aug-2025 values, e.g. DC 3.82, UT 3.78); "
-                        "the published value where it is published (2026-04/05)."
-                    ),
-                    html.Li(
-                        "Specialization index: the state's share of a use ÷ the US share. "
-                        "Without national rows, the US share is the usage-weighted mean of the "
-                        "published state shares."
-                    ),
-                    html.Li(
-                        "Automation share: (directive + feedback loop) ÷ the five classified "
-                        "collaboration patterns."
-                    ),
-                    html.Li(
-                        "Exposure-weighted employment: Σ employment × observed exposure ÷ Σ "
-                        "employment over detailed occupations with both; highly exposed = "
-                        "observed exposure ≥ 0.25."
-                    ),
-                    html.Li(
-                        "Task → occupation: AEI task statement → O*NET 20.1 (O*NET-SOC 2010) → "
-                        "O*NET 2010→2019 crosswalk → SOC 2018 → OEWS occupation (combined OEWS "
-                        "codes where BLS publishes only those)."
-                    ),
-                ]
+            dcc.Markdown(methodology_text(), className="methodology-text"),
+            html.H2("This build"),
+            html.P(
+                "AUI computed from counts in "
+                + (", ".join(data.waves_with_counts) or "no wave")
+                + "; the published value elsewhere. Highly exposed: "
+                f"{present.high_exposure_text(data.high_exposure_threshold)}."
             ),
-            html.H2("Coverage of the joins"),
+            html.H3("Coverage of the joins"),
             html.Ul(
                 [
                     html.Li(
@@ -138,10 +125,14 @@ def layout(query: dict[str, str]) -> html.Div:
                     ),
                 ]
             ),
-            html.H2("What the data cannot say"),
-            html.Ul([html.Li(text) for text in LIMITS]),
+            html.H3("Caveats the publisher attached to a wave"),
+            html.Ul([html.Li(text) for text in data.caveats()] or [html.Li("None.")]),
             html.H2("Waves"),
-            ui.table(["Wave", "Release", "Window"], waves, caption="AEI waves in this build"),
+            ui.table(
+                ["Wave", "Release", "Window", "Published", "New release"],
+                waves,
+                caption="AEI waves in this build",
+            ),
             html.H2("Upstream files"),
             html.Div(
                 ui.table(
@@ -169,3 +160,12 @@ def layout(query: dict[str, str]) -> html.Div:
         ],
         className="methodology",
     )
+
+
+PAGE = Page(
+    name="methodology",
+    path="/methodology",
+    parse=no_parameters,
+    layout=layout,
+    title=lambda view, data: "Methodology",
+)

@@ -2,186 +2,184 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-from dash import Input, Output, State, callback, ctx, dcc, html, no_update
-from dash.exceptions import PreventUpdate
+from dash import Input, Output, State, ctx, dcc, html
 
 from dashboard import components as ui
-from dashboard import views
-from dashboard.data import Marts, marts
+from dashboard import present, views
+from dashboard.data import Marts, marts, per_marts
 from dashboard.metrics import METRICS
-from dashboard.urls import BadParameter, build_query, parse_query, state_code, wave_id
-from dashboard.views import Params
+from dashboard.pages.page import Callback, Example, Page
+from dashboard.urls import LEVELS, StateView, build_query, sync_url
 
-LEVELS = {"major": "Broad uses (coarsest level)", "minor": "Finer uses"}
-
-
-def _cards(data: Marts, state: str, wave: str) -> list[html.Div]:
-    row = data.summary(wave, state) or {}
-    us = data.summary(wave, "US") or {}
-    cards = []
-    for headline in data.headlines(wave, state):
-        spec = METRICS[headline.metric]
-        rank = f"rank {headline.rank} of 51" if headline.rank else "not ranked"
-        compare = (
-            f"{data.population_share[state]:.2f}% of US working-age people"
-            if headline.metric == "usage_share"
-            else f"US {spec.format(headline.us_value)}"
-        )
-        cards.append(ui.card(spec.label, spec.format(headline.value), f"{rank} · {compare}"))
-    jobs, share = row.get("jobs_high_exposure"), row.get("jobs_high_exposure_pct")
-    cards.append(
-        ui.card(
-            "Jobs in highly exposed occupations",
-            f"{jobs:,.0f}" if jobs is not None else "not published",
-            f"{share:.1f}% of jobs · US {us.get('jobs_high_exposure_pct') or 0:.1f}%"
-            if share is not None
-            else "",
-            "observed exposure ≥ 0.25",
-        )
-    )
-    return cards
+LEVEL_LABELS = dict(zip(LEVELS, ("Broad uses (coarsest level)", "Finer uses"), strict=True))
+NEIGHBOUR_METRICS = ("aui", "usage_share", "automation", "exposure")
 
 
-def _links(state: str, view: str, wave: str, level: str, figure: str | None = None) -> html.P:
+def _links(view: StateView, section: str, figure: str | None = None, **query: str) -> html.P:
     """CSV of the section's numbers, and the chart as PNG/SVG."""
-    links = [
-        ("CSV", f"/download/state/{state}/{view}.csv{build_query(wave=wave, level=level)}", None)
-    ]
+    state, params = view.state, {"wave": view.wave, "level": view.level, **query}
+    links = [("CSV", f"/download/state/{state}/{section}.csv{build_query(**params)}", None)]
     if figure:
-        query = build_query(state=state, wave=wave, level=level)
+        figure_query = build_query(state=state, **params)
         links += [
-            (fmt.upper(), f"/download/figure/{figure}.{fmt}{query}", None) for fmt in ("png", "svg")
+            (fmt.upper(), f"/download/figure/{figure}.{fmt}{figure_query}", None)
+            for fmt in ("png", "svg")
         ]
     return html.P(["Download: ", *ui.download_links(links)], className="downloads")
 
 
-def _top_uses(data: Marts, state: str, wave: str, level: str) -> html.Section:
-    name = data.state_names[state]
-    params = Params(state=state, wave=wave, level=level)
-    used, rows = views.top_uses(data, params)
-    heading = f"What people in {name} use AI for"
+def _cards(data: Marts, view: StateView) -> list[html.Div]:
+    tiles = present.headline_tiles(
+        data.summary(view.wave, view.state) or {},
+        data.summary(view.wave, "US") or {},
+        data.population_share.get(view.state),
+    )
+    return [
+        ui.card(t.label, t.value, f"{t.rank} · {t.comparison}", t.definition, t.evidence)
+        for t in tiles
+    ]
+
+
+def _top_uses(data: Marts, view: StateView) -> html.Section:
+    name = data.state_names[view.state]
+    used, rows = views.top_uses(data, view)
+    heading = f"What people in {name} use Claude.ai for — {used or view.wave}"
     if used is None:
         body = [ui.source_line("Request clusters are not published for this state.")]
     else:
-        note = (
-            f"Wave {used} ({data.wave_label(used)})"
-            + (f" — the latest wave with request clusters; {wave} has none" if used != wave else "")
-            + ". Share of the state's conversations; “× US” is the specialization index "
-            "(state share ÷ US share). Clusters of different releases are not comparable."
-        )
         body = [
-            ui.graph("top-uses", views.top_uses_figure(data, params), f"Bar chart: {heading}"),
-            ui.source_line(note),
+            ui.graph("top-uses", views.top_uses_figure(data, view), f"Bar chart: {heading}"),
+            ui.source_line(views.top_uses_note(data, view)),
             ui.table_view(
                 "Table: top uses",
                 ui.table(
-                    ["Use of AI", f"{name} %", "US %", "× US"],
-                    [[r.label, r.state_pct, r.us_pct, r.specialization] for r in rows],
-                    caption=heading,
-                    numeric=[False, True, True, True],
-                ),
-            ),
-            _links(state, "top_uses", wave, level, "top-uses"),
-        ]
-    return html.Section([html.H2(heading), *body], className="panel")
-
-
-def _groups(data: Marts, state: str, wave: str) -> html.Section:
-    name = data.state_names[state]
-    params = Params(state=state, wave=wave)
-    shown_wave, rows = views.groups(data, params)
-    heading = f"Where AI use meets {name}'s jobs"
-    return html.Section(
-        [
-            html.H2(heading),
-            ui.graph(
-                "groups",
-                views.groups_figure(data, params),
-                f"Bar chart: {heading}, by occupation group",
-            ),
-            ui.source_line(
-                f"Share of the state's AI usage by occupation group (wave {shown_wave}"
-                + (", the latest with this breakdown" if shown_wave != wave else "")
-                + ") beside the group's share of the state's jobs (BLS OEWS May 2025)."
-            ),
-            ui.table_view(
-                "Table: AI usage and jobs by occupation group",
-                ui.table(
-                    ["Occupation group", "% of AI usage", "% of jobs"],
-                    [[r.label, r.usage_share_pct, r.employment_share_pct] for r in rows],
-                    caption=heading,
-                    numeric=[False, True, True],
-                ),
-            ),
-            _links(state, "groups", shown_wave, "major", "groups"),
-        ],
-        className="panel",
-    )
-
-
-def _occupations(data: Marts, state: str) -> html.Section:
-    name = data.state_names[state]
-    table = data.occupation_table(state)
-    heading = f"{name}'s largest occupations and their AI exposure"
-    wage = [
-        f"≥ ${r['median_wage_lower_bound']:,.0f}"
-        if r["median_wage_status"] == "top-coded"
-        else (
-            f"${r['median_annual_wage']:,.0f}"
-            if r["median_annual_wage"] is not None
-            else "not released"
-        )
-        for r in table.iter_rows(named=True)
-    ]
-    return html.Section(
-        [
-            html.H2(heading),
-            ui.graph(
-                "occupations",
-                views.occupations_figure(data, Params(state=state)),
-                f"Bar chart: {heading}; orange bars are highly exposed occupations",
-            ),
-            ui.source_line(
-                "Jobs: BLS OEWS May 2025. Exposure: Anthropic's observed exposure "
-                "(share of the occupation's task time seen in AI use); orange ≥ 0.25, "
-                "grey = no score. AI usage share: the occupation's share of the state's "
-                "AI task usage (2025-08)."
-            ),
-            ui.table_view(
-                "Table: largest occupations",
-                ui.table(
-                    ["Occupation", "Jobs", "Median wage", "AI exposure", "% of AI task usage"],
+                    ["Use of AI", f"{name} %", "95 % interval", "US %", "× US"],
                     [
                         [
-                            r["title"],
-                            f"{r['employment']:,.0f}",
-                            w,
-                            f"{r['observed_exposure']:.0%}"
-                            if r["observed_exposure"] is not None
-                            else "no score",
-                            r["usage_share_pct"],
+                            r.label,
+                            r.state_pct,
+                            present.range_text(r.low, r.high),
+                            r.us_pct,
+                            r.specialization,
                         ]
-                        for r, w in zip(table.iter_rows(named=True), wage, strict=True)
+                        for r in rows
                     ],
                     caption=heading,
                     numeric=[False, True, True, True, True],
                 ),
             ),
-            _links(state, "occupations", "", "", "occupations"),
+            _links(view, "top_uses", "top-uses"),
+        ]
+    return html.Section([html.H2(heading), *body], className="panel")
+
+
+def _groups(data: Marts, view: StateView) -> html.Section:
+    name = data.state_names[view.state]
+    measure, rows = views.groups(data, view)
+    heading = f"Where Claude.ai use meets {name}'s jobs — {view.wave}"
+    if measure is None:
+        others = [w for w in data.waves if data.occupation_groups(view.state, w)[0]]
+        body = [
+            ui.source_line(
+                f"Claude.ai usage by occupation group is not in the {view.wave} release. "
+                + (f"Waves that have it: {', '.join(others)}." if others else "")
+            )
+        ]
+    else:
+        measure_name = present.MEASURE_NAMES[measure]
+        body = [
+            ui.graph(
+                "groups",
+                views.groups_figure(data, view),
+                f"Bar chart: {heading}, by occupation group",
+            ),
+            ui.source_line(
+                f"Bars: {present.MEASURE_DEFINITIONS[measure]}, beside the group's share of "
+                "the state's jobs (BLS OEWS May 2025). The two measures of usage by "
+                "occupation differ and are never compared with each other. "
+                + present.group_support_note(rows)
+            ),
+            ui.table_view(
+                "Table: Claude.ai usage and jobs by occupation group",
+                ui.table(
+                    ["Occupation group", f"% ({measure_name})", "% of jobs", "Support"],
+                    [
+                        [
+                            r.label,
+                            present.share_or_status(r.usage_share_pct, r.status),
+                            r.employment_share_pct,
+                            r.flag or "sufficient",
+                        ]
+                        for r in rows
+                    ],
+                    caption=heading,
+                    numeric=[False, True, True, False],
+                ),
+            ),
+            _links(view, "groups", "groups"),
+        ]
+    return html.Section([html.H2(heading), *body], className="panel")
+
+
+def _occupations(data: Marts, view: StateView) -> html.Section:
+    name = data.state_names[view.state]
+    heading = f"{name}'s largest occupations and their observed exposure — OEWS May 2025"
+    usage_waves = ", ".join(data.task_usage_waves) or "none"
+    return html.Section(
+        [
+            html.H2(heading),
+            ui.graph(
+                "occupations",
+                views.occupations_figure(data, view),
+                f"Bar chart: {heading}; orange bars are highly exposed occupations",
+            ),
+            ui.source_line(
+                "Jobs: BLS OEWS May 2025. Observed exposure: one national score per "
+                "occupation (Anthropic; it does not vary by state); orange: "
+                f"{present.high_exposure_text(data.high_exposure_threshold)} (this "
+                "product's cut-off), grey = no score. Task usage: the occupation's share of "
+                f"the state's task-classified Claude.ai conversations (wave {usage_waves}), "
+                "withheld where it rests on fewer than 5 tasks."
+            ),
+            ui.table_view(
+                "Table: largest occupations",
+                ui.table(
+                    [
+                        "Occupation",
+                        "Jobs",
+                        "Median wage",
+                        "Observed exposure",
+                        "% of task-classified usage",
+                    ],
+                    [
+                        [
+                            r["title"],
+                            present.count_text(r["employment"]),
+                            present.occupation_wage(r),
+                            present.exposure_text(r["observed_exposure"]),
+                            present.share_or_status(
+                                r["task_attributed_share_pct"], r["task_attributed_share_status"]
+                            ),
+                        ]
+                        for r in data.occupation_rows(view.state)
+                    ],
+                    caption=heading,
+                    numeric=[False, True, True, True, True],
+                ),
+            ),
+            _links(view, "occupations", "occupations", wave="", level=""),
         ],
         className="panel",
     )
 
 
-def _automation(data: Marts, state: str, wave: str) -> html.Section:
+def _automation(data: Marts, view: StateView) -> html.Section:
     return html.Section(
         [
-            html.H2("Automation or augmentation?"),
+            html.H2(f"Automation or augmentation? — {view.wave}"),
             ui.graph(
                 "automation",
-                views.automation_figure(data, Params(state=state, wave=wave)),
+                views.automation_figure(data, view),
                 "Stacked bars: automation and augmentation shares",
             ),
             ui.source_line(
@@ -189,38 +187,51 @@ def _automation(data: Marts, state: str, wave: str) -> html.Section:
                 "Augmentation: people work with Claude (task iteration, learning, "
                 "validation). Neighbouring states and the US for comparison."
             ),
-            _links(state, "summary", wave, "", "automation"),
+            _links(view, "summary", "automation", level=""),
         ],
         className="panel",
     )
 
 
-def _neighbours(data: Marts, state: str, wave: str) -> html.Section:
-    places = [state, *data.neighbours(state), "US"]
+def _neighbours(data: Marts, view: StateView) -> html.Section:
+    places = [view.state, *data.neighbours(view.state), "US"]
+    aui = METRICS["aui"]
     rows = []
     for place in places:
-        row = data.summary(wave, place) or {}
+        row = data.summary(view.wave, place) or {}
         label = "United States" if place == "US" else data.state_names[place]
-        link = label if place in (state, "US") else dcc.Link(label, href=f"/state/{place}")
+        link = label if place in (view.state, "US") else dcc.Link(label, href=f"/state/{place}")
+        values = [present.value_text(METRICS[m], row) for m in NEIGHBOUR_METRICS]
+        if place == "US":
+            values[1] = "—"  # the US is 100% of itself
+        rank = present.rank_short(row.get(aui.rank), row.get(aui.tied))
+        plausible = present.rank_range_short(aui, row)
         rows.append(
             [
                 link,
-                METRICS["aui"].format(row.get("aui")),
-                row.get("aui_rank") or "—",
-                "—" if place == "US" else METRICS["usage_share"].format(row.get("usage_share_pct")),
-                METRICS["automation"].format(row.get("automation_share_pct")),
-                METRICS["exposure"].format(row.get("exposure_weighted_employment")),
+                values[0],
+                "—" if place == "US" else rank,
+                "—" if place == "US" else plausible,
+                *values[1:],
             ]
         )
     compare = ",".join(places[:-1][:4])
     return html.Section(
         [
-            html.H2("Compared with its neighbours and the US"),
+            html.H2(f"Compared with its neighbours and the US — {view.wave}"),
             ui.table(
-                ["Place", "AUI", "AUI rank", "Usage share", "Automation", "Job exposure"],
+                [
+                    "Place",
+                    "AUI",
+                    "AUI rank",
+                    "Plausible ranks",
+                    "Usage share",
+                    "Automation",
+                    "Observed exposure",
+                ],
                 rows,
-                caption=f"Headline numbers, wave {wave}",
-                numeric=[False, True, True, True, True, True],
+                caption=f"Headline numbers, wave {view.wave}. {present.SHORT_RANK_NOTE}",
+                numeric=[False, True, True, True, True, True, True],
             ),
             html.P(
                 dcc.Link("Compare these states side by side", href=f"/compare?states={compare}")
@@ -230,26 +241,30 @@ def _neighbours(data: Marts, state: str, wave: str) -> html.Section:
     )
 
 
-def _trend(data: Marts, state: str) -> html.Section:
-    name = data.state_names[state]
-    aui = views.trend_aui_figure(data, Params(state=state))
-    share = views.trend_share_figure(data, Params(state=state))
+def _trend(data: Marts, view: StateView) -> html.Section:
+    name = data.state_names[view.state]
     return html.Section(
         [
             html.H2("Trend across waves"),
             html.Div(
                 [
-                    ui.graph("trend-aui", aui, f"Line chart: {name}'s AUI across waves"),
                     ui.graph(
-                        "trend-share", share, f"Line chart: {name}'s usage share across waves"
+                        "trend-aui",
+                        views.trend_aui_figure(data, view),
+                        f"Line chart: {name}'s AUI across waves",
+                    ),
+                    ui.graph(
+                        "trend-share",
+                        views.trend_share_figure(data, view),
+                        f"Line chart: {name}'s usage share across waves",
                     ),
                 ],
                 className="two-up",
             ),
             ui.source_line(
                 "Dotted lines mark a new AEI release (new sample window, platform or "
-                "taxonomy). AUI and usage share are comparable across releases; "
-                "2025 waves are one week, 2026-04/05 are calendar months."
+                "taxonomy). AUI and usage share are comparable across releases; the sample "
+                f"windows differ: {present.windows_text(data.wave_labels)}."
             ),
             ui.table_view(
                 "Table: trend",
@@ -258,8 +273,8 @@ def _trend(data: Marts, state: str) -> html.Section:
                     [
                         [a.wave, a.value, s.value, a.note]
                         for a, s in zip(
-                            data.trend(state, "aui"),
-                            data.trend(state, "usage_share_pct"),
+                            data.trend(view.state, "aui"),
+                            data.trend(view.state, "usage_share_pct"),
                             strict=True,
                         )
                     ],
@@ -267,15 +282,13 @@ def _trend(data: Marts, state: str) -> html.Section:
                     numeric=[False, True, True, False],
                 ),
             ),
-            _links(state, "trend", "", "", "trend-aui"),
+            _links(view, "trend", "trend-aui", wave="", level=""),
         ],
         className="panel",
     )
 
 
-def _sources(data: Marts, state: str) -> html.Section:
-    caveats = data.caveats(state)
-    sources = data.manifest.get("sources", {})
+def _sources(data: Marts, view: StateView) -> html.Section:
     items = [
         html.Li(
             [
@@ -284,23 +297,20 @@ def _sources(data: Marts, state: str) -> html.Section:
                 html.Span(f"sha256 {entry['sha256'][:12]}…", className="mono"),
             ]
         )
-        for entry in sources.values()
+        for entry in data.manifest.get("sources", {}).values()
         if entry.get("publisher")
     ]
     return html.Section(
         [
             html.H2("Sources and caveats"),
-            html.Ul([html.Li(c) for c in caveats]) if caveats else None,
             html.Ul(
                 [
-                    html.Li(
-                        "Usage comes from a sample of Claude.ai conversations; a missing value "
-                        "means the publisher did not release it (privacy floor), never zero."
-                    ),
-                    html.Li("Exposure and usage describe tasks, not jobs lost or created."),
-                    html.Li(
-                        "OEWS counts wage and salary jobs; self-employed workers are excluded."
-                    ),
+                    html.Li(c)
+                    for c in [
+                        *present.caveats(data.caveats(view.state)),
+                        *data.anomalies(view.state),
+                        present.SAMPLING_NOTE,
+                    ]
                 ]
             ),
             html.Details([html.Summary("Upstream files used"), html.Ul(items)]),
@@ -310,76 +320,63 @@ def _sources(data: Marts, state: str) -> html.Section:
     )
 
 
-@lru_cache(maxsize=128)  # a profile is a pure function of (state, wave, level)
-def body(state: str, wave: str, level: str) -> list:
-    data = marts()
-    row = data.summary(wave, state) or {}
-    banner = html.P(row["caveat"], className="caveat", role="note") if row.get("caveat") else None
-    query = build_query(wave=wave)
-    return [
-        banner,
-        html.P(
-            [
-                "One-page briefing for legislators: ",
-                html.A("PDF", href=f"/briefing/{state}.pdf{query}", id="briefing-pdf", download=""),
-                " · ",
-                html.A("PNG", href=f"/briefing/{state}.png{query}", id="briefing-png", download=""),
-                " · All of this state's numbers: ",
-                html.A("CSV", href=f"/download/state/{state}/summary.csv{query}", download=""),
-            ],
-            className="downloads",
-        ),
-        html.Div(_cards(data, state, wave), className="cards"),
-        html.Div(
-            [_top_uses(data, state, wave, level), _groups(data, state, wave)], className="two-up"
-        ),
-        _occupations(data, state),
-        html.Div(
-            [_automation(data, state, wave), _neighbours(data, state, wave)], className="two-up"
-        ),
-        _trend(data, state),
-        _sources(data, state),
-    ]
+@per_marts(maxsize=128)
+def body(data: Marts, view: StateView) -> object:
+    """The profile below the controls, as Dash's JSON: a pure function of the view."""
+    row = data.summary(view.wave, view.state) or {}
+    banner = (
+        html.Div([html.P(flag) for flag in present.flags(row)], className="caveat", role="note")
+        if present.flags(row)
+        else None
+    )
+    query, state = build_query(wave=view.wave), view.state
+    return ui.frozen(
+        [
+            banner,
+            html.P(
+                [
+                    "One-page briefing for legislators: ",
+                    *ui.download_links(
+                        [
+                            ("PDF", f"/briefing/{state}.pdf{query}", "briefing-pdf"),
+                            ("PNG", f"/briefing/{state}.png{query}", "briefing-png"),
+                        ]
+                    ),
+                    " · All of this state's numbers: ",
+                    *ui.download_links(
+                        [("CSV", f"/download/state/{state}/summary.csv{query}", None)]
+                    ),
+                ],
+                className="downloads",
+            ),
+            html.P(views.state_story(data, view), className="story", id="state-story"),
+            html.Div(_cards(data, view), className="cards"),
+            html.Div([_top_uses(data, view), _groups(data, view)], className="two-up"),
+            _occupations(data, view),
+            html.Div([_automation(data, view), _neighbours(data, view)], className="two-up"),
+            _trend(data, view),
+            _sources(data, view),
+        ]
+    )
 
 
-@lru_cache(maxsize=128)
-def frozen_body(state: str, wave: str, level: str) -> object:
-    return ui.frozen(body(state, wave, level))
-
-
-def _params(state: str, query: dict[str, str]) -> tuple[str, str, str]:
-    data = marts()
-    code = state_code(state)
-    wave = wave_id(query.get("wave"), data.waves)
-    level = query.get("level", "major")
-    if level not in LEVELS:
-        raise BadParameter("level", level, "major or minor")
-    return code, wave, level
-
-
-def layout(state: str, query: dict[str, str]) -> html.Div:
-    data = marts()
-    code, wave, level = _params(state, query)
-    name = data.state_names[code]
+def layout(view: StateView, data: Marts) -> html.Div:
+    level_control = dcc.Dropdown(
+        id="state-level",
+        value=view.level,
+        clearable=False,
+        searchable=False,
+        options=[{"label": label, "value": level} for level, label in LEVEL_LABELS.items()],
+    )
     return html.Div(
         [
             html.Div(
                 [
-                    html.H1(f"AI in {name}"),
+                    html.H1(f"AI in {data.state_names[view.state]}"),
                     html.Div(
                         [
-                            ui.wave_dropdown("state-wave", wave, data),
-                            ui.labelled(
-                                "Uses shown",
-                                "state-level",
-                                dcc.Dropdown(
-                                    id="state-level",
-                                    value=level,
-                                    clearable=False,
-                                    searchable=False,
-                                    options=[{"label": v, "value": k} for k, v in LEVELS.items()],
-                                ),
-                            ),
+                            ui.wave_dropdown("state-wave", view.wave, data.wave_labels),
+                            ui.labelled("Uses shown", "state-level", level_control),
                         ],
                         className="controls",
                         role="group",
@@ -388,42 +385,48 @@ def layout(state: str, query: dict[str, str]) -> html.Div:
                 ],
                 className="page-head",
             ),
-            dcc.Store(id="state-code", data=code),
+            dcc.Store(id="state-code", data=view.state),
             dcc.Location(id="state-url", refresh="callback-nav"),
-            html.Div(body(code, wave, level), id="state-body"),
+            html.Div(body(data, view), id="state-body"),
         ]
     )
 
 
-@callback(
-    Output("state-url", "search"),
-    Output("state-wave", "value"),
-    Output("state-level", "value"),
-    Output("state-body", "children"),
-    Input("state-url", "search"),
-    Input("state-wave", "value"),
-    Input("state-level", "value"),
-    State("state-code", "data"),
-    prevent_initial_call=True,
-)
-@ui.never_fails
 def sync_state(search, wave, level, state):
     data = marts()
-    from_url = ctx.triggered_id == "state-url"
-    shown = (wave, level)
-    try:
-        query = parse_query(search) if from_url else {"wave": wave, "level": level}
-        state, wave, level = _params(state, query)
-    except BadParameter:
-        return (no_update,) * 4
-    if from_url and (wave, level) == shown:
-        raise PreventUpdate  # the URL component reporting the view already on screen
-    new_search = build_query(
-        wave=None if wave == data.latest_wave else wave, level=None if level == "major" else level
+    view, new_search = sync_url(
+        StateView,
+        data,
+        search,
+        {"wave": wave, "level": level},
+        from_url=ctx.triggered_id == "state-url",
+        fixed={"state": state},
     )
-    return (
-        new_search if new_search != (search or "") else no_update,
-        wave,
-        level,
-        frozen_body(state, wave, level),
-    )
+    return new_search, view.wave, view.level, body(data, view)
+
+
+PAGE = Page(
+    name="state",
+    path="/state/<state>",
+    parse=StateView.parse,
+    layout=layout,
+    title=lambda view, data: data.state_names[view.state],
+    callbacks=(
+        Callback(
+            sync_state,
+            outputs=(
+                Output("state-url", "search"),
+                Output("state-wave", "value"),
+                Output("state-level", "value"),
+                Output("state-body", "children"),
+            ),
+            inputs=(
+                Input("state-url", "search"),
+                Input("state-wave", "value"),
+                Input("state-level", "value"),
+            ),
+            state=(State("state-code", "data"),),
+            example=lambda data: Example(("", data.latest_wave, LEVELS[0], "IN"), fired=1),
+        ),
+    ),
+)

@@ -102,7 +102,7 @@ def _published(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
         pl.col("value").alias("state_pct"),
     )
     with_us = with_us_baseline(cells, usage_weights(inputs["state_usage"]), ["cluster_id"])
-    coverage = pl.col("state_pct").sum().over("wave", "state")
+    coverage = stable_sum(pl.col("state_pct")).over("wave", "state")
     level, reason = support(coverage_pct=pl.col("published_coverage_pct"))
     return (
         with_us.with_columns(coverage.alias("published_coverage_pct"))

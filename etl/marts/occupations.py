@@ -21,6 +21,7 @@ from etl.evidence import (
     status,
     support,
 )
+from etl.geo import US_51
 from etl.marts.task_attribution import attributed_usage
 from etl.readers.oews import nation_and_states
 from etl.spec import (
@@ -142,6 +143,12 @@ def _task_attribution(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
     )
 
 
+STATE_RANKS = {
+    "location_quotient": "state_rank_by_lq",
+    "employment_share_pct": "state_rank_by_share",
+}
+
+
 def build_state_occupations(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
     oews = nation_and_states(inputs["oews"]).with_columns(pl.col("state").cast(pl.String))
     detailed = oews_cells(oews, "detailed").join(state_totals(oews), on="state", how="left")
@@ -170,6 +177,9 @@ def build_state_occupations(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
         .pipe(rank_within, ["state"], "employment", "rank_by_employment")
         .pipe(rank_within, ["state"], "exposure_weighted_jobs", "rank_by_exposure_weighted_jobs")
     )
+    in_51 = pl.col("state").is_in(US_51)
+    for value, rank in STATE_RANKS.items():  # where the occupation is most concentrated
+        frame = rank_within(frame, ["soc_code"], value, rank, where=in_51, ranked_of=f"{rank}_of")
     no_tasks = pl.col("task_usage_wave").is_null()
     return frame.with_columns(
         status("observed_exposure", (pl.lit(True), NO_EXPOSURE_SCORE)).alias("exposure_status"),
@@ -331,6 +341,18 @@ STATE_OCCUPATIONS = Mart(
         *support_cols("the task-attributed share"),
         ANOMALY,
         col("us_employment_share_pct", pl.Float64, "% of US jobs", "Same occupation, nation."),
+        *rank_columns(
+            "state_rank_by_lq",
+            "the state's location quotient for the occupation",
+            "among the 50 states and DC",
+            ranked_of="state_rank_by_lq_of",
+        ),
+        *rank_columns(
+            "state_rank_by_share",
+            "the occupation's share of the state's jobs",
+            "among the 50 states and DC",
+            ranked_of="state_rank_by_share_of",
+        ),
     ),
     staging=("oews", "job_exposure"),
     marts=("states", "state_usage", "state_tasks", "task_occupation_map"),

@@ -29,7 +29,9 @@ from etl.marts.area_counties import AREA_COUNTIES
 from etl.marts.area_occupations import AREA_OCCUPATIONS
 from etl.marts.area_summary import AREA_SUMMARY
 from etl.marts.coverage import measure_coverage
+from etl.marts.income_fit import STATE_INCOME_FIT
 from etl.marts.occupation_groups import STATE_OCCUPATION_GROUPS
+from etl.marts.occupation_index import OCCUPATION_TASKS, OCCUPATIONS
 from etl.marts.occupations import STATE_OCCUPATIONS
 from etl.marts.requests import STATE_REQUESTS
 from etl.marts.state_areas import STATE_AREAS
@@ -37,6 +39,8 @@ from etl.marts.states import STATES
 from etl.marts.summary import STATE_SUMMARY
 from etl.marts.tasks import STATE_TASKS, TASK_OCCUPATION_MAP
 from etl.marts.usage import STATE_USAGE, check_published_aui
+from etl.marts.usage_profile import STATE_USAGE_PROFILE
+from etl.marts.wage_bands import STATE_WAGE_BANDS
 from etl.marts.waves import WAVES
 from etl.spec import Mart
 from etl.staging import Staging
@@ -57,6 +61,11 @@ MARTS: tuple[Mart, ...] = (
     STATE_AREAS,
     STATE_OCCUPATION_GROUPS,
     STATE_SUMMARY,
+    STATE_USAGE_PROFILE,
+    STATE_WAGE_BANDS,
+    STATE_INCOME_FIT,
+    OCCUPATION_TASKS,
+    OCCUPATIONS,
 )
 PACKAGES = ("polars", "pyarrow", "requests", "plotly", "dash")
 

@@ -1,0 +1,344 @@
+"""`/api/v1/`: every table of the current build, read-only, as JSON, CSV or Parquet.
+
+- `GET /api/v1/` lists the tables (columns from the data dictionary, row counts), the build
+  and its sources; `GET /api/v1/openapi.json` describes the API.
+- `GET /api/v1/<table>.json|.csv|.parquet` with equality filters on key columns
+  (`?state=IN,OH&wave=2026-05`), `columns=` to select, and `limit`/`offset` for JSON
+  (default 1,000 rows, at most 10,000; the total comes along). Nulls stay null (JSON `null`,
+  an empty CSV cell), integers stay integers, and the status columns say why a value is
+  missing. Parquet answers HEAD and byte ranges, so Parquet-over-HTTP readers (pyarrow,
+  fsspec, DuckDB's httpfs) can read it in place.
+- `GET /api/v1/<table>.metadata.json`: each column's type, unit, definition and source, the
+  citation, licences, release windows and checksums.
+
+Within /api/v1 changes are additive only: tables and columns are added, never renamed or
+removed, and a column never changes meaning (docs/api.md).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import polars as pl
+from flask import Flask, Response, request, send_file
+
+from dashboard.data import DataNotBuilt, marts
+
+PREFIX = "/api/v1"
+FORMATS = {
+    "json": "application/json",
+    "csv": "text/csv",
+    "parquet": "application/vnd.apache.parquet",
+}
+DEFAULT_LIMIT, MAX_LIMIT = 1_000, 10_000
+RESERVED = ("columns", "limit", "offset")
+POLICY = (
+    "Within /api/v1 changes are additive only: new tables and new columns may appear; "
+    "existing ones are never renamed, removed or given another meaning."
+)
+
+
+class ApiError(ValueError):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def _error(status: int, message: str) -> Response:
+    body = json.dumps({"error": message, "status": status})
+    return Response(body + "\n", status=status, mimetype="application/json")
+
+
+_tables: dict[tuple[Path, str], pl.DataFrame] = {}  # a build folder never changes: cache by it
+
+
+def _table(directory: Path, name: str) -> pl.DataFrame:
+    key = (directory.resolve(), name)
+    if key not in _tables:
+        _tables[key] = pl.read_parquet(directory / f"{name}.parquet")
+    return _tables[key]
+
+
+def _catalogue() -> dict[str, dict]:
+    data = marts()
+    return data.manifest.get("tables", {})
+
+
+def _columns_of(table: str) -> list[dict]:
+    dictionary = marts().dictionary.filter(pl.col("table") == table)
+    return [
+        {
+            "name": r["column"],
+            "type": r["type"],
+            "unit": r["unit"] or "",
+            "definition": r["definition"],
+            "source": r["source"],
+            "is_key": bool(r["is_key"]),
+        }
+        for r in dictionary.iter_rows(named=True)
+    ]
+
+
+def select(table: str, args: dict[str, str]) -> pl.DataFrame:
+    """The table filtered and projected as the query asks; ApiError names a bad parameter."""
+    catalogue = _catalogue()
+    if table not in catalogue:
+        raise ApiError(404, f"no table {table!r}; the tables are {', '.join(catalogue)}")
+    frame = _table(marts().directory, table)
+    key = catalogue[table]["key"]
+    for name, raw in args.items():
+        if name in RESERVED:
+            continue
+        if name not in frame.columns:
+            raise ApiError(400, f"{name!r} is not a column of {table}")
+        if name not in key:
+            raise ApiError(
+                400, f"{name!r} is not a key column of {table}; filter on {', '.join(key)}"
+            )
+        wanted = [v.strip() for v in raw.split(",") if v.strip()]
+        if not wanted:
+            raise ApiError(400, f"{name}: give one or more values, comma-separated")
+        dtype = frame.schema[name]
+        try:
+            values = pl.Series(wanted).cast(dtype, strict=True)
+        except pl.exceptions.InvalidOperationError:
+            raise ApiError(400, f"{name}={raw!r}: not a {dtype}") from None
+        present = set(frame[name].unique().to_list())
+        unknown = [
+            v for v, typed in zip(wanted, values.to_list(), strict=True) if typed not in present
+        ]
+        if unknown:
+            raise ApiError(400, f"{name}={','.join(unknown)!s}: no such value in {table}")
+        frame = frame.filter(pl.col(name).is_in(values.implode()))
+    if "columns" in args:
+        chosen = [c.strip() for c in args["columns"].split(",") if c.strip()]
+        unknown = [c for c in chosen if c not in frame.columns]
+        if unknown or not chosen:
+            raise ApiError(
+                400, f"columns: unknown column(s) {unknown or args['columns']!r} of {table}"
+            )
+        frame = frame.select(chosen)
+    return frame
+
+
+def _page(args: dict[str, str]) -> tuple[int, int]:
+    def number(name: str, default: int, low: int, high: int) -> int:
+        text = args.get(name, str(default))
+        if not text.isdigit() or not low <= int(text) <= high:
+            raise ApiError(400, f"{name}={text!r}: a whole number from {low} to {high}")
+        return int(text)
+
+    return number("limit", DEFAULT_LIMIT, 1, MAX_LIMIT), number("offset", 0, 0, 10**9)
+
+
+def _json(table: str, frame: pl.DataFrame, args: dict[str, str]) -> Response:
+    limit, offset = _page(args)
+    page = frame.slice(offset, limit)
+    body = {
+        "table": table,
+        "build_id": marts().manifest.get("build_id"),
+        "total": frame.height,
+        "offset": offset,
+        "limit": limit,
+        "rows": json.loads(page.write_json()),
+    }
+    return Response(json.dumps(body, default=str), mimetype=FORMATS["json"])
+
+
+def _parquet(table: str, frame: pl.DataFrame, whole: bool) -> Response:
+    if whole:  # the build's own file: ranges served straight from disk
+        path = marts().directory / f"{table}.parquet"
+        return send_file(path, mimetype=FORMATS["parquet"], conditional=True, max_age=None)
+    buffer = io.BytesIO()
+    frame.write_parquet(buffer, compression="zstd")
+    buffer.seek(0)
+    return send_file(
+        buffer,
+        mimetype=FORMATS["parquet"],
+        conditional=True,
+        download_name=f"{table}.parquet",
+        etag=False,
+    )
+
+
+def index() -> dict:
+    data = marts()
+    manifest = data.manifest
+    return {
+        "api": PREFIX,
+        "policy": POLICY,
+        "build_id": manifest.get("build_id"),
+        "built_at": manifest.get("built_at"),
+        "tables": [
+            {
+                "name": name,
+                "description": entry.get("description", ""),
+                "key": entry.get("key", []),
+                "rows": entry.get("rows"),
+                "columns": _columns_of(name),
+                "formats": {fmt: f"{PREFIX}/{name}.{fmt}" for fmt in FORMATS},
+                "metadata": f"{PREFIX}/{name}.metadata.json",
+            }
+            for name, entry in manifest.get("tables", {}).items()
+        ],
+        "sources": manifest.get("sources", {}),
+        "openapi": f"{PREFIX}/openapi.json",
+    }
+
+
+def metadata(table: str) -> dict:
+    manifest = marts().manifest
+    entry = _catalogue()[table]
+    sources = manifest.get("sources", {})
+    return {
+        "table": table,
+        "description": entry.get("description", ""),
+        "key": entry.get("key", []),
+        "rows": entry.get("rows"),
+        "sha256": entry.get("sha256"),
+        "build_id": manifest.get("build_id"),
+        "built_at": manifest.get("built_at"),
+        "columns": _columns_of(table),
+        "citation": sorted({s["citation"] for s in sources.values()}),
+        "licences": sorted({f"{s['publisher']}: {s['licence']}" for s in sources.values()}),
+        "sources": [
+            {
+                k: s.get(k)
+                for k in (
+                    "title",
+                    "url",
+                    "release",
+                    "window",
+                    "sha256",
+                    "bytes",
+                    "retrieved_at",
+                    "licence",
+                )
+            }
+            for s in sources.values()
+        ],
+    }
+
+
+def openapi() -> dict:
+    tables = list(_catalogue())
+    parameters = [
+        {
+            "name": "columns",
+            "in": "query",
+            "schema": {"type": "string"},
+            "description": "comma-separated columns to return",
+        },
+        {
+            "name": "limit",
+            "in": "query",
+            "schema": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": MAX_LIMIT,
+                "default": DEFAULT_LIMIT,
+            },
+            "description": "JSON only",
+        },
+        {
+            "name": "offset",
+            "in": "query",
+            "schema": {"type": "integer", "minimum": 0},
+            "description": "JSON only",
+        },
+    ]
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "State AI Economic Index data API",
+            "version": "1",
+            "description": POLICY,
+        },
+        "paths": {
+            f"{PREFIX}/": {
+                "get": {
+                    "summary": "The tables, the build and its sources",
+                    "responses": {"200": {"description": "the catalogue"}},
+                }
+            },
+            f"{PREFIX}/{{table}}.{{format}}": {
+                "get": {
+                    "summary": "A table, filtered on key columns by name (?state=IN,OH)",
+                    "parameters": [
+                        {
+                            "name": "table",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string", "enum": tables},
+                        },
+                        {
+                            "name": "format",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string", "enum": list(FORMATS)},
+                        },
+                        *parameters,
+                    ],
+                    "responses": {
+                        "200": {"description": "the rows"},
+                        "400": {"description": "a bad parameter, named"},
+                        "404": {"description": "no such table"},
+                    },
+                }
+            },
+            f"{PREFIX}/{{table}}.metadata.json": {
+                "get": {
+                    "summary": "Columns, citation, licences, sources of a table",
+                    "parameters": [
+                        {
+                            "name": "table",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string", "enum": tables},
+                        }
+                    ],
+                    "responses": {"200": {"description": "the metadata"}},
+                }
+            },
+        },
+    }
+
+
+def register(server: Flask) -> None:
+    @server.route(f"{PREFIX}/", methods=["GET", "HEAD"])
+    @server.route(PREFIX, methods=["GET", "HEAD"])
+    def api_index() -> Response:
+        try:
+            return Response(json.dumps(index(), default=str), mimetype=FORMATS["json"])
+        except DataNotBuilt:
+            return _error(503, "no data built yet: run `aiei build`")
+
+    @server.route(f"{PREFIX}/openapi.json", methods=["GET", "HEAD"])
+    def api_openapi() -> Response:
+        return Response(json.dumps(openapi()), mimetype=FORMATS["json"])
+
+    @server.route(f"{PREFIX}/<name>", methods=["GET", "HEAD"])
+    def api_table(name: str) -> Response:
+        args = request.args.to_dict()
+        try:
+            if name.endswith(".metadata.json"):
+                table = name.removesuffix(".metadata.json")
+                if table not in _catalogue():
+                    raise ApiError(404, f"no table {table!r}")
+                return Response(json.dumps(metadata(table), default=str), mimetype=FORMATS["json"])
+            table, _, fmt = name.rpartition(".")
+            if fmt not in FORMATS or not table:
+                raise ApiError(404, f"{name!r}: ask for <table>.json, .csv or .parquet")
+            frame = select(table, args)
+            if fmt == "json":
+                return _json(table, frame, args)
+            if fmt == "csv":  # exact values for machines: no formula-injection prefix here
+                return Response(frame.write_csv(), mimetype=FORMATS["csv"])
+            filtered = any(k not in ("limit", "offset") for k in args)
+            return _parquet(table, frame, whole=not filtered)
+        except ApiError as exc:
+            return _error(exc.status, str(exc))
+        except DataNotBuilt:
+            return _error(503, "no data built yet: run `aiei build`")
