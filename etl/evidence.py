@@ -23,6 +23,12 @@ MAX_UNCLASSIFIED_RATIO = 2.0  # a state's not_classified share over twice the US
 SUPPORTED, LOW_SUPPORT, WITHHELD = "sufficient", "low support", "withheld"
 SUPPORT_LEVELS = (SUPPORTED, LOW_SUPPORT, WITHHELD)
 
+# The precision rule of OEWS area estimates (docs/methodology.md, "Metro and nonmetropolitan
+# areas"): the same three levels, from the relative standard error (RSE) BLS publishes with
+# each employment estimate. BLS itself releases none at 50 % or more.
+IMPRECISE_RSE_PCT = 30.0  # above: flagged (its 95 % interval is wider than ±59 % of it)
+MAX_RSE_PCT = 40.0  # above: withheld (wider than ±78 %: 1,000 jobs could be 220 or 1,780)
+
 # The anomaly rule: a state-wave whose AUI is more than this many times, or less than its
 # inverse, the median AUI of the same state's other waves (publisher-flagged waves left out
 # of the median).
@@ -99,6 +105,22 @@ def support(
         hit = condition.fill_null(False)
         level = pl.when(hit).then(pl.lit(WITHHELD)).otherwise(level)
         reason = pl.when(hit).then(text).otherwise(reason)
+    return level, reason
+
+
+def precision(rse_pct: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """(support level, reason in words) of an OEWS area employment estimate under the
+    precision rule. Without an RSE (the estimate is not released) the level is the
+    default: the value's own status says why it is missing."""
+    level, reason = pl.lit(SUPPORTED), pl.lit("")
+    for threshold, outcome in ((IMPRECISE_RSE_PCT, LOW_SUPPORT), (MAX_RSE_PCT, WITHHELD)):
+        hit = (rse_pct > threshold).fill_null(False)
+        level = pl.when(hit).then(pl.lit(outcome)).otherwise(level)
+        reason = (
+            pl.when(hit)
+            .then(pl.format(f"employment RSE {{}}% (over {threshold:g}%)", rse_pct))
+            .otherwise(reason)
+        )
     return level, reason
 
 

@@ -17,8 +17,11 @@ from etl.sources.fetch import FetchResult
 from etl.sources.registry import sources
 
 ETL_DIR = PROJECT_ROOT / "etl"
-ASSETS_READ = (PROJECT_ROOT / "assets" / "geo" / "states-albers-10m.json",)
-WRITERS = ("polars", "pyarrow")
+ASSETS_READ = (
+    PROJECT_ROOT / "assets" / "geo" / "states-albers-10m.json",
+    PROJECT_ROOT / "assets" / "geo" / "counties-10m.json",
+)
+WRITERS = ("polars", "pyarrow", "shapely")  # shapely writes the area map
 
 
 def code_fingerprint() -> str:

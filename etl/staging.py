@@ -19,6 +19,7 @@ import polars as pl
 from etl.atomic import replace_folder, write_text_atomically
 from etl.readers.aei_long import read_aei_long
 from etl.readers.aei_wide import read_aei_wide
+from etl.readers.delineation import read_delineation
 from etl.readers.labor_market import read_job_exposure, read_task_penetration
 from etl.readers.oews import read_oews
 from etl.readers.onet import (
@@ -48,6 +49,7 @@ READERS: dict[str, SingleFileReader] = {
     "onet_task_statements": read_onet_task_statements,
     "onet_occupations": read_onet_occupations,
     "onet_crosswalk": read_onet_crosswalk,
+    "cbsa_delineation": read_delineation,
 }
 MULTI_FILE_READERS = {"oews": read_oews}  # take every file of the reader, by role
 

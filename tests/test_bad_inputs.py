@@ -5,6 +5,7 @@ column where there is one), or in a documented tolerance recorded in the manifes
 from __future__ import annotations
 
 import gzip
+import io
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -87,7 +88,7 @@ def duplicate_line(number: int) -> Callable[[bytes], bytes]:
 @cache
 def first_kept_oews_line() -> int:
     """The first line of the real OEWS data file that the reader keeps (the file also holds
-    rows the reader skips, such as metro areas, in upstream order)."""
+    rows the reader skips, such as datatypes the product does not use, in upstream order)."""
     oews = [s for s in SOURCES if s.reader == "oews"]
     paths = {s.role: cache_path(s.url, mirror_dir()) for s in oews}
     table = read_oews(paths, {s.role: s for s in oews}).table
@@ -101,7 +102,30 @@ def on_first_kept_oews_line(index: int, value: bytes) -> Callable[[bytes], bytes
     return damage
 
 
+def in_workbook(edit: Callable) -> Callable[[bytes], bytes]:
+    """Edit the first worksheet of an xlsx body (as someone re-saving it would)."""
+
+    def damage(body: bytes) -> bytes:
+        from openpyxl import load_workbook
+
+        workbook = load_workbook(io.BytesIO(body))
+        edit(workbook.worksheets[0])
+        saved = io.BytesIO()
+        workbook.save(saved)
+        return saved.getvalue()
+
+    return damage
+
+
+def set_cell(reference: str, value: str) -> Callable[[bytes], bytes]:
+    def edit(sheet) -> None:
+        sheet[reference] = value
+
+    return in_workbook(edit)
+
+
 AEI_8 = "aei_2025_08"
+DELINEATION = "cbsa_delineation"
 HTML = b"<!DOCTYPE html>\n<html><body><h1>503 Service Unavailable</h1></body></html>\n"
 CASES = [
     Case("truncated mid-row", AEI_8, lambda b: b[:-25], error="truncated"),
@@ -350,6 +374,45 @@ CASES = [
         column="gdp_total",
     ),
     Case("gzip body saved as .csv", AEI_8, lambda b: gzip.compress(b), error="gzip", line=1),
+    Case(
+        "delineation: missing column",
+        DELINEATION,
+        in_workbook(lambda sheet: sheet.delete_cols(10)),  # J: FIPS State Code
+        error="missing column",
+        line=3,
+        column="FIPS State Code",
+    ),
+    Case(
+        "delineation: unknown state",
+        DELINEATION,
+        set_cell("J57", "99"),
+        error="unknown US state",
+        line=57,
+        column="FIPS State Code",
+    ),
+    Case(
+        "delineation: state name of another state",
+        DELINEATION,
+        set_cell("I57", "Indiana"),
+        error="is not the name of FIPS state",
+        line=57,
+        column="State Name",
+    ),
+    Case(
+        "delineation: truncated file",
+        DELINEATION,
+        lambda b: b[: len(b) // 2],
+        error="truncated or damaged",
+    ),
+    Case("delineation: HTML page saved as xlsx", DELINEATION, lambda b: HTML, error="HTML"),
+    Case(
+        "delineation: a county row after the notes",
+        DELINEATION,
+        in_workbook(lambda sheet: sheet.append(["10100", None, None, "Aberdeen, SD"])),
+        error="after the blank row",
+        line=1922,
+        column="CBSA Title",
+    ),
     *[
         Case(
             f"{source}: header only",

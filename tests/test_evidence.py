@@ -5,6 +5,7 @@ checked against values computed independently from the raw files."""
 from __future__ import annotations
 
 import csv
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -12,12 +13,18 @@ import polars as pl
 import pytest
 
 from etl.evidence import (
+    IMPRECISE_RSE_PCT,
+    LOW_SUPPORT,
+    MAX_RSE_PCT,
     MIN_COVERAGE_PCT,
     MIN_TASKS,
     NO_EXPOSURE_SCORE,
     NOT_IN_FILE,
     STATUSES,
+    SUPPORTED,
     TOO_LITTLE_DATA,
+    WITHHELD,
+    precision,
 )
 from etl.marts.runner import MARTS
 
@@ -40,8 +47,8 @@ def test_no_nan_or_infinity_in_any_mart_or_csv(built, name):
             assert frame[column].is_nan().sum() == 0, column
             assert frame[column].is_infinite().sum() == 0, column
     text = (built.processed_dir / "csv" / f"{name}.csv").read_text()
-    for word in ("NaN", "nan,", ",inf", "None"):
-        assert word not in text, word
+    # a whole cell, not a name containing it (Buchanan County)
+    assert not re.search(r"(^|,)(NaN|nan|-?inf|None)(,|$)", text, re.MULTILINE)
 
 
 @pytest.mark.parametrize("name", [m.name for m in MARTS])
@@ -192,3 +199,23 @@ def test_jobs_at_other_exposure_cut_offs(built):
         assert summary[f"jobs_exposure_{name}"].item() == expected
     assert summary["jobs_high_exposure"].item() == 604_560
     assert summary["high_exposure_threshold"].item() == 0.25
+
+
+def test_precision_rule_of_area_estimates_at_its_thresholds():
+    """Flagged over 30 % RSE, withheld over 40 %; a cell without an RSE (not released)
+    keeps the default level, its value's status saying why it is missing."""
+    level, reason = precision(pl.col("rse"))
+    rows = (
+        pl.DataFrame({"rse": [None, 0.0, 30.0, 30.1, 40.0, 40.1]})
+        .select(level.alias("level"), reason.alias("reason"))
+        .rows()
+    )
+    assert (IMPRECISE_RSE_PCT, MAX_RSE_PCT) == (30.0, 40.0)
+    assert rows == [
+        (SUPPORTED, ""),
+        (SUPPORTED, ""),
+        (SUPPORTED, ""),
+        (LOW_SUPPORT, "employment RSE 30.1% (over 30%)"),
+        (LOW_SUPPORT, "employment RSE 40.0% (over 30%)"),
+        (WITHHELD, "employment RSE 40.1% (over 40%)"),
+    ]

@@ -19,7 +19,8 @@ def staged(config, table: str) -> pl.DataFrame:
 def test_oews_indiana_all_occupation_employment(built):
     oews = staged(built, "oews")
     cell = oews.filter(
-        (pl.col("state") == "IN")
+        (pl.col("geo_level") == "state")
+        & (pl.col("state") == "IN")
         & (pl.col("soc_code") == "00-0000")
         & (pl.col("datatype_code") == "01")
     )
@@ -126,7 +127,7 @@ def test_task_penetration_collapses_upstream_verbatim_repeats(built):
 def test_manifest_records_every_source_and_partial_facets(built):
     manifest = json.loads((built.staging_dir / "manifest.json").read_text())
     sources = manifest["sources"]
-    assert len(sources) == 18
+    assert len(sources) == 19
     entry = sources["aei_2025_11"]
     assert len(entry["sha256"]) == 64 and entry["bytes"] > 0 and entry["retrieved_at"]
     absent = entry["read"]["absent"]["state facet variables"]

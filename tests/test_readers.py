@@ -15,6 +15,7 @@ import pytest
 
 from etl.readers.aei_long import read_aei_long
 from etl.readers.aei_wide import read_aei_wide
+from etl.readers.delineation import read_delineation
 from etl.readers.labor_market import read_job_exposure, read_task_penetration
 from etl.readers.oews import read_oews
 from etl.readers.onet import (
@@ -832,7 +833,7 @@ OEWS_DATA = [
     (sid("S", "1800000", "291022", "03"), "-", "5"),  # an hourly wage: not used, dropped
     (sid("S", "1800000", "291022", "04"), "-", "5"),
     (sid("S", "1800000", "111011", "01"), "-", "8"),
-    (sid("M", "0026900", "000000", "01"), "1087530", ""),  # a metro area: dropped
+    (sid("M", "0026900", "000000", "01"), "1087530", ""),  # a metro area
     (sid("S", "1800000", "000000", "01", industry="511000"), "30000", ""),  # an industry
     (sid("S", "7200000", "000000", "01"), "713490", ""),  # line 12
 ]
@@ -843,6 +844,8 @@ OEWS_CODE_LISTS = {
             ["00", "0000000", "N", "National"],
             ["18", "1800000", "S", "Indiana"],
             ["18", "0026900", "M", "Indianapolis-Carmel-Greenwood, IN"],
+            ["17", "0016980", "M", "Chicago-Naperville-Elgin, IL-IN"],
+            ["18", "1800001", "M", "Northern Indiana nonmetropolitan area"],
             ["72", "7200000", "S", "Puerto Rico"],
         ],
     ),
@@ -859,6 +862,7 @@ OEWS_CODE_LISTS = {
         ["datatype_code", "datatype_name"],
         [
             ["01", "Employment"],
+            ["02", "Employment percent relative standard error"],
             ["03", "Hourly mean wage"],
             ["04", "Annual mean wage"],
             ["13", "Annual median wage"],
@@ -926,8 +930,57 @@ def test_oews_states_nation_and_statuses(tmp_path):
     ]
     assert hidden["footnote_text"].cast(pl.String)[0] == "Estimate not released."
     assert table.filter(pl.col("is_territory"))["state"].to_list() == ["PR"]
-    # metro area, industry detail and the unused hourly datatype dropped
-    assert (reading.report.rows_in_file, table.height) == (11, 8)
+    # industry detail and the unused hourly datatype dropped
+    assert (reading.report.rows_in_file, table.height) == (11, 9)
+
+
+def test_oews_metro_and_nonmetro_areas(tmp_path):
+    """Areas inside the states are kept: a metro under the state oe.area files it under,
+    with every state its name lists; a nonmetro area under its own state."""
+    data = [
+        (sid("M", "0016980", "000000", "01"), "4513280", ""),  # line 2
+        (sid("M", "0016980", "000000", "02"), "0.4", ""),
+        (sid("M", "0026900", "151252", "01"), "7140", ""),
+        (sid("M", "1800001", "151252", "01"), "-", "8"),
+        (sid("S", "1800000", "000000", "01"), "3201220", ""),
+    ]
+    table = read_oews(write_oews(tmp_path, data), {}).table
+    assert table.select(
+        "geo_level", "state", "area_code", "area_states", "datatype_code", "value", "status"
+    ).rows() == [
+        ("metro", "IL", "0016980", "IL,IN", "01", 4513280.0, "published"),
+        ("metro", "IL", "0016980", "IL,IN", "02", 0.4, "published"),
+        ("metro", "IN", "0026900", "IN", "01", 7140.0, "published"),
+        ("nonmetro", "IN", "1800001", "IN", "01", None, "not released"),
+        ("state", "IN", "1800000", "IN", "01", 3201220.0, "published"),
+    ]
+    assert table["state_name"].to_list()[:3] == ["Illinois", "Illinois", "Indiana"]
+
+
+@pytest.mark.parametrize(
+    ("area", "message", "column"),
+    [
+        (["17", "0016980", "M", "Chicago-Naperville-Elgin"], "does not end with", "area_name"),
+        (["17", "0016980", "M", "Chicago-Naperville-Elgin, IL-XX"], "unknown state", "area_name"),
+        (["18", "0016980", "M", "Chicago-Naperville-Elgin, IL-WI"], "files it under", "area_name"),
+        (["99", "0016980", "M", "Chicago-Naperville-Elgin, IL-IN"], "no known state", "state_code"),
+    ],
+)
+def test_oews_rejects_areas_whose_states_cannot_be_known(tmp_path, area, message, column):
+    paths = write_oews(tmp_path)
+    rows = paths["area"].read_text().splitlines()
+    line = next(i for i, r in enumerate(rows, start=1) if "\t0016980\t" in r)
+    rows[line - 1] = "\t".join(area)
+    paths["area"].write_text("\n".join(rows) + "\n")
+    error = rejects(read_oews, paths, {})
+    assert error.path == paths["area"] and message in str(error)
+    assert (error.line, error.column) == (line, column)
+
+
+def test_oews_rejects_a_series_of_another_areatype_than_its_area(tmp_path):
+    paths = write_oews(tmp_path, [*OEWS_DATA, (sid("S", "0026900", "000000", "01"), "5", "")])
+    error = rejects(read_oews, paths, {})
+    assert "areatype 'S'" in str(error) and error.line == 13
 
 
 def test_oews_bom_and_crlf_are_accepted(tmp_path):
@@ -983,10 +1036,11 @@ def test_genuine_upstream_headers_raise_no_warning(tmp_path, key):
 
 
 def test_oews_keeps_exactly_the_datatypes_the_marts_use():
+    from etl.marts.area_occupations import AREA_FIELDS
     from etl.marts.occupations import OEWS_FIELDS
     from etl.readers.oews import KEPT_DATATYPES
 
-    assert sorted(KEPT_DATATYPES) == sorted(OEWS_FIELDS)
+    assert sorted(KEPT_DATATYPES) == sorted(OEWS_FIELDS | AREA_FIELDS)
 
 
 @pytest.mark.parametrize(
@@ -1004,3 +1058,97 @@ def test_national_rows_in_either_spelling_are_the_nation(tmp_path, key, written,
     table = fixture.read(fixture.write(tmp_path, rows=rows)).table
     nation = table.filter(pl.col("geo_level") == "nation")
     assert nation.height == 1 and nation["state"].item() == "US"
+
+
+# --- OMB county -> CBSA delineation (Census List 1, xlsx) --------------------------------
+
+DELINEATION_HEADER = [
+    "CBSA Code",
+    "Metropolitan Division Code",
+    "CSA Code",
+    "CBSA Title",
+    "Metropolitan/Micropolitan Statistical Area",
+    "Metropolitan Division Title",
+    "CSA Title",
+    "County/County Equivalent",
+    "State Name",
+    "FIPS State Code",
+    "FIPS County Code",
+    "Central/Outlying County",
+]
+CHICAGO = "Chicago-Naperville-Elgin, IL-IN"
+DELINEATION_ROWS = [  # rows 4-6 of the sheet
+    ["16980", "16984", "176", CHICAGO, "Metropolitan Statistical Area", "Chicago", "Chicago",
+     "Cook County", "Illinois", "17", "031", "Central"],
+    ["16980", "23844", "176", CHICAGO, "Metropolitan Statistical Area", "Lake County", "Chicago",
+     "Lake County", "Indiana", "18", "089", "Central"],
+    ["23140", None, None, "Frankfort, IN", "Micropolitan Statistical Area", None, None,
+     "Clinton County", "Indiana", "18", "023", "Outlying"],
+]  # fmt: skip
+
+
+def write_delineation(path: Path, rows=DELINEATION_ROWS, header=DELINEATION_HEADER) -> Path:
+    """List 1 as the Census Bureau lays it out: two title rows, the header on row 3, the
+    county rows, a blank row, then notes in column A."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "List 1"
+    sheet.append(["Table with row headers in column A and column headers in row 3"])
+    sheet.append(["List 1. CORE BASED STATISTICAL AREAS (CBSAs) ..., JULY 2023"])
+    for row in [header, *rows]:
+        sheet.append(row)
+    sheet.append([])
+    sheet.append(["Note: The Office of Management and Budget's (OMB's) 2020 Standards ..."])
+    workbook.save(path)
+    return path
+
+
+def test_delineation_reads_the_county_rows_between_the_titles_and_the_notes(tmp_path):
+    reading = read_delineation(write_delineation(tmp_path / "list1_2023.xlsx"), None)
+    assert reading.table.rows() == [
+        ("17031", "Cook County", "IL", "17", "16980", CHICAGO, "metropolitan", "central", 4),
+        ("18089", "Lake County", "IN", "18", "16980", CHICAGO, "metropolitan", "central", 5),
+        ("18023", "Clinton County", "IN", "18", "23140", "Frankfort, IN", "micropolitan",
+         "outlying", 6),
+    ]  # fmt: skip
+    assert reading.report.warnings == []
+    assert reading.report.present["CBSAs"] == ["metropolitan: 1", "micropolitan: 1"]
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "value", "message"),
+    [
+        (5, "FIPS County Code", "89", "not a 3-digit county FIPS code"),
+        (6, "Metropolitan/Micropolitan Statistical Area", "Metro", "unknown value 'Metro'"),
+        (5, "CBSA Title", "Chicago, IL", "CBSA 16980 is"),
+    ],
+)
+def test_delineation_names_the_row_and_column_of_a_bad_cell(tmp_path, row, column, value, message):
+    rows = [list(r) for r in DELINEATION_ROWS]
+    rows[row - 4][DELINEATION_HEADER.index(column)] = value
+    path = write_delineation(tmp_path / "list1_2023.xlsx", rows)
+    error = rejects(read_delineation, path, None)
+    assert message in str(error) and "list1_2023.xlsx" in str(error)
+    assert (error.line, error.column) == (row, column)
+
+
+def test_workbook_structure_is_checked_before_caching(tmp_path):
+    from etl.readers.structure import check_structure
+    from etl.sources.registry import sources_by_id
+
+    source = sources_by_id()["cbsa_delineation"]
+    good = write_delineation(tmp_path / "good.xlsx")
+    check_structure(good, source)
+    cut = tmp_path / "cut.part"  # a fetch's temporary name: not ending in .xlsx
+    cut.write_bytes(good.read_bytes()[:-200])
+    assert "truncated or damaged" in str(rejects(check_structure, cut, source))
+    renamed = [c.replace("FIPS State Code", "State FIPS") for c in DELINEATION_HEADER]
+    error = rejects(check_structure, write_delineation(tmp_path / "r.xlsx", header=renamed), source)
+    assert "missing column" in str(error) and (error.line, error.column) == (3, "FIPS State Code")
+    error = rejects(check_structure, write_delineation(tmp_path / "h.xlsx", rows=[]), source)
+    assert "no data rows" in str(error)
+    html = tmp_path / "page.xlsx"
+    html.write_bytes(HTML)
+    assert "HTML" in str(rejects(check_structure, html, source))

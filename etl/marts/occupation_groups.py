@@ -19,6 +19,7 @@ from etl.evidence import NOT_IN_FILE, TOO_LITTLE_DATA, WITHHELD, status, support
 from etl.marts.occupations import state_totals
 from etl.marts.requests import usage_weights, with_us_baseline
 from etl.marts.task_attribution import attributed_usage
+from etl.readers.oews import nation_and_states
 from etl.spec import (
     ANOMALY,
     STATE,
@@ -139,7 +140,7 @@ def _with_ratios_ranks_statuses(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def build_state_occupation_groups(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
-    oews = inputs["oews"]
+    oews = nation_and_states(inputs["oews"])
     occupations = inputs["state_occupations"]
     groups = _major_groups(oews).join(state_totals(oews), on="state", how="left")
     scored = pl.col("observed_exposure").is_not_null() & pl.col("employment").is_not_null()

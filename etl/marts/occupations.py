@@ -23,6 +23,7 @@ from etl.evidence import (
 )
 from etl.geo import US_51
 from etl.marts.task_attribution import attributed_usage
+from etl.readers.oews import nation_and_states
 from etl.spec import (
     ANOMALY,
     STATE,
@@ -149,7 +150,7 @@ STATE_RANKS = {
 
 
 def build_state_occupations(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
-    oews = inputs["oews"].with_columns(pl.col("state").cast(pl.String))
+    oews = nation_and_states(inputs["oews"]).with_columns(pl.col("state").cast(pl.String))
     detailed = oews_cells(oews, "detailed").join(state_totals(oews), on="state", how="left")
     exposure = inputs["job_exposure"].select("soc_code", "observed_exposure")
     attribution = _task_attribution(inputs)

@@ -17,18 +17,24 @@ from pathlib import Path
 
 import polars as pl
 
+from etl.area_shapes import FILE_NAME as AREA_SHAPES_FILE
+from etl.area_shapes import area_shapes
 from etl.atomic import publish_build, write_text_atomically
 from etl.config import PROJECT_ROOT
 from etl.errors import UserFacingError
 from etl.evidence import check_no_nan, check_statuses
 from etl.guard import profile
 from etl.harmonise.aei import AEI_HARMONISED
+from etl.marts.area_counties import AREA_COUNTIES
+from etl.marts.area_occupations import AREA_OCCUPATIONS
+from etl.marts.area_summary import AREA_SUMMARY
 from etl.marts.coverage import measure_coverage
 from etl.marts.income_fit import STATE_INCOME_FIT
 from etl.marts.occupation_groups import STATE_OCCUPATION_GROUPS
 from etl.marts.occupation_index import OCCUPATION_TASKS, OCCUPATIONS
 from etl.marts.occupations import STATE_OCCUPATIONS
 from etl.marts.requests import STATE_REQUESTS
+from etl.marts.state_areas import STATE_AREAS
 from etl.marts.states import STATES
 from etl.marts.summary import STATE_SUMMARY
 from etl.marts.tasks import STATE_TASKS, TASK_OCCUPATION_MAP
@@ -49,6 +55,10 @@ MARTS: tuple[Mart, ...] = (
     STATE_REQUESTS,
     STATE_TASKS,
     STATE_OCCUPATIONS,
+    AREA_COUNTIES,
+    AREA_OCCUPATIONS,
+    AREA_SUMMARY,
+    STATE_AREAS,
     STATE_OCCUPATION_GROUPS,
     STATE_SUMMARY,
     STATE_USAGE_PROFILE,
@@ -89,6 +99,18 @@ def build_marts(
         tables[mart.name] = _build_one(mart, inputs)
         log(f"  mart {mart.name:<26} {tables[mart.name].height:>8,} rows")
     return {mart.name: tables[mart.name] for mart in MARTS}
+
+
+def area_map(marts: dict[str, pl.DataFrame]) -> bytes:
+    """The GeoJSON of the areas the area tables describe (etl/area_shapes.py)."""
+    try:
+        return area_shapes(marts[AREA_COUNTIES.name])
+    except (ValueError, OSError) as exc:
+        raise MartError(
+            f"the area map ({AREA_SHAPES_FILE}) failed: {exc.__class__.__name__}: {exc}"
+            "\n  fix: nothing was replaced; the previous data/processed is intact. Check "
+            "assets/geo/counties-10m.json, or report this message."
+        ) from exc
 
 
 def data_dictionary() -> pl.DataFrame:
@@ -142,6 +164,7 @@ def publish(
     `processed_dir` and point `processed_dir` at it; return the manifest."""
     coverage = measure_coverage(marts)
     warnings = check_published_aui(marts["state_usage"])
+    shapes = area_map(marts)
     for source_id, source in staged.sources.items():
         warnings += [f"{source_id}: {w}" for w in source.get("read", {}).get("warnings", [])]
     manifest: dict = {
@@ -152,6 +175,7 @@ def publish(
         "built_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
         **_build_environment(),
         "tables": {},
+        "files": {},
         "coverage": coverage,
         "warnings": warnings,
         "sources": staged.sources,
@@ -170,6 +194,13 @@ def publish(
                 "description": mart.description,
                 "sha256": _sha256(folder / f"{mart.name}.parquet"),
             }
+        (folder / AREA_SHAPES_FILE).write_bytes(shapes)
+        manifest["files"][AREA_SHAPES_FILE] = {
+            "description": "Shapes of the metropolitan areas and state nonmetro remainders "
+            "(area_code as feature id), merged from Census 2023 county boundaries.",
+            "bytes": len(shapes),
+            "sha256": hashlib.sha256(shapes).hexdigest(),
+        }
         data_dictionary().write_csv(folder / "data_dictionary.csv")
         write_text_atomically(
             folder / "manifest.json", json.dumps(manifest, indent=2, sort_keys=True) + "\n"

@@ -10,6 +10,7 @@ import polars as pl
 
 from etl.config import PROJECT_ROOT
 from etl.geo import state_table
+from etl.readers.oews import nation_and_states
 from etl.spec import IS_TERRITORY, STATE, STATE_NAME, Mart, col
 
 STATE_SHAPES = PROJECT_ROOT / "assets" / "geo" / "states-albers-10m.json"
@@ -51,7 +52,7 @@ def build_states(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
         .list.join(",")
         .alias("neighbours")
     )
-    in_oews = inputs["oews"]["state"].unique().cast(pl.String)  # few values: unique first
+    in_oews = nation_and_states(inputs["oews"])["state"].unique().cast(pl.String)
     geographies = reference.filter(
         ~pl.col("is_territory") | pl.col("state").is_in(in_oews.implode())
     )

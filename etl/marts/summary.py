@@ -13,6 +13,7 @@ from etl.evidence import NOT_COMPUTABLE, NOT_IN_FILE, SUPPORTED, status
 from etl.geo import US_51
 from etl.marts.occupations import HIGH_EXPOSURE_THRESHOLD
 from etl.marts.usage import INTERVAL_COLUMNS
+from etl.readers.oews import nation_and_states
 from etl.spec import (
     ANOMALY,
     IS_TERRITORY,
@@ -180,7 +181,7 @@ def build_state_summary(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
     rows = pl.concat([head, _us_usage(usage, inputs["aei_harmonised"])], how="diagonal_relaxed")
     exposure = exposure_by_state(inputs["state_occupations"])
     totals = (
-        inputs["oews"]
+        nation_and_states(inputs["oews"])
         .filter((pl.col("soc_code") == "00-0000") & (pl.col("datatype_code") == "01"))
         .select(pl.col("state").cast(pl.String), pl.col("value").alias("total_employment"))
     )

@@ -1,13 +1,24 @@
 """The structure every upstream file must have before it may enter the cache or be pinned
 in the lock file: not empty, not an HTML page, not compressed, the header its reader needs,
-at least one data row, and a complete last line. Cheaper than a full read (the values are
-the readers' job), and it runs on every body fetched, before anything is kept."""
+at least one data row, and a complete last line. A workbook (xlsx) has no text header: it
+must be a ZIP that opens as a workbook whose header row holds the columns its reader needs,
+with a row under it. Cheaper than a full read (the values are the readers' job), and it
+runs on every body fetched, before anything is kept."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from etl.readers import aei_long, aei_wide, labor_market, oews, onet, soc, state_context
+from etl.readers import (
+    aei_long,
+    aei_wide,
+    delineation,
+    labor_market,
+    oews,
+    onet,
+    soc,
+    state_context,
+)
 from etl.readers.table import REFETCH, SourceFormatError, check_last_line, sniff
 from etl.sources.registry import Source
 
@@ -29,9 +40,28 @@ STRUCTURES: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {
     **{("oews", role): ("\t", columns) for role, columns in oews.CODE_LISTS.items()},
 }
 
+# (reader, role) -> columns the workbook's header row must have
+WORKBOOKS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("cbsa_delineation", "data"): delineation.COLUMNS,
+}
+
+
+def check_workbook(path: Path, required: tuple[str, ...]) -> None:
+    """A workbook that opens (a cut ZIP does not), whose header row holds `required`, with a
+    data row right under it (a blank row ends the table)."""
+    rows = delineation.sheet_rows(path)
+    number, _ = delineation.find_header(path, rows, required)
+    if not any(any(cells) for row, cells in rows if row == number + 1):
+        raise SourceFormatError(
+            path, "the workbook has a header but no data rows", line=number + 1, fix=REFETCH
+        )
+
 
 def check_structure(path: Path, source: Source) -> None:
     """Raise SourceFormatError if `path` cannot be the file `source` names."""
+    if (source.reader, source.role) in WORKBOOKS:
+        check_workbook(path, WORKBOOKS[(source.reader, source.role)])
+        return
     separator, required = STRUCTURES[(source.reader, source.role)]
     with path.open("rb") as handle:
         head = handle.read(HEAD_BYTES)

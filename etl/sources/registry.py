@@ -35,6 +35,13 @@ LABOR_MARKET_CITATION = (
     "early evidence. Anthropic. Data: Anthropic Economic Index, labor_market_impacts, "
     "https://huggingface.co/datasets/Anthropic/EconomicIndex"
 )
+CENSUS_LICENCE = "Public domain (U.S. Census Bureau)"
+DELINEATION_CITATION = (
+    "U.S. Census Bureau, Population Division. List 1: Core Based Statistical Areas (CBSAs), "
+    "Metropolitan Divisions, and Combined Statistical Areas (CSAs), July 2023, based on OMB "
+    "Bulletin No. 23-01. https://www.census.gov/geographies/reference-files/time-series/demo/"
+    "metro-micro/delineation-files.html"
+)
 BLS_CITATION = (
     "U.S. Bureau of Labor Statistics, Occupational Employment and Wage Statistics (OEWS), "
     "May 2025 estimates, time.series flat files, https://www.bls.gov/oes/"
@@ -271,6 +278,22 @@ SOURCES: tuple[Source, ...] = (
     _oews("occupation", "oe.occupation", "OEWS occupation codes (SOC 2018) and levels"),
     _oews("datatype", "oe.datatype", "OEWS datatype codes"),
     _oews("footnote", "oe.footnote", "OEWS footnote codes"),
+    # --- OMB metropolitan delineation (county -> CBSA) ---------------------------------------
+    Source(
+        id="cbsa_delineation",
+        url="https://www2.census.gov/programs-surveys/metro-micro/geographies/reference-files/"
+        "2023/delineation-files/list1_2023.xlsx",
+        title="Counties in core based statistical areas, July 2023 (OMB delineation, Census "
+        "List 1)",
+        publisher="U.S. Census Bureau",
+        release="July 2023 (OMB Bulletin 23-01)",
+        licence=CENSUS_LICENCE,
+        citation=DELINEATION_CITATION,
+        reader="cbsa_delineation",
+        notes="xlsx: title rows, the header on row 3, notes after the county rows. Its 393 "
+        "metropolitan CBSAs are the OEWS May 2025 metropolitan areas (area code 00 + CBSA). "
+        "Counties in no CBSA are not listed.",
+    ),
 )
 
 
