@@ -72,6 +72,8 @@ def frame() -> html.Div:
                     html.P(
                         [
                             dcc.Link("Methodology, sources and licences", href="/methodology"),
+                            " · ",
+                            dcc.Link("What changed in the data", href="/changes"),
                             " · Every number comes from the upstream files listed there, "
                             "with their checksums.",
                         ]

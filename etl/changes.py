@@ -106,9 +106,8 @@ def format_text(changes: Changes, limit: int = 40) -> str:
     lines += [f"wave added: {w}" for w in changes.waves_added]
     lines += [f"wave removed: {w}" for w in changes.waves_removed]
     for n in changes.numbers[:limit]:
-        lines.append(
-            f"{n['wave']} {n['state']} {n['column']}: {_show(n['before'])} -> {_show(n['after'])}"
-        )
+        before, after = changed_value(n["before"]), changed_value(n["after"])
+        lines.append(f"{n['wave']} {n['state']} {n['column']}: {before} -> {after}")
     if len(changes.numbers) > limit:
         lines.append(f"… and {len(changes.numbers) - limit} more (aiei changes --json)")
     if not (changes.files or changes.waves_added or changes.waves_removed or changes.numbers):
@@ -116,7 +115,8 @@ def format_text(changes: Changes, limit: int = 40) -> str:
     return "\n".join(lines)
 
 
-def _show(value: object) -> str:
+def changed_value(value: object) -> str:
+    """A headline number as `aiei changes` and the /changes page write it."""
     if value is None:
         return "empty"
     return f"{value:,.4g}" if isinstance(value, float) else str(value)

@@ -156,3 +156,12 @@ def test_changes_lists_what_moved_between_two_builds(
     report = json.loads(capsys.readouterr().out)
     moved = {(n["state"], n["column"]) for n in report["numbers"] if n["wave"] == "2026-05"}
     assert ("IN", "aui") in moved and ("MI", "aui_rank") in moved  # MI is no longer tied
+    # The /changes page says the same, from the build the app answers from.
+    from dashboard.data import Marts
+    from dashboard.pages import changes as changes_page
+    from tests.dash_tree import texts
+
+    data = Marts(data_dir / "processed")
+    page = " | ".join(texts(changes_page.layout(None, data)))
+    assert f"to build {data.build_id}" in page and "aei_2026_06_26" in page
+    assert "2026-05 | Indiana | AUI | 0.61 | 0.71" in page

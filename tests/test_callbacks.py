@@ -18,6 +18,7 @@ from dash._utils import stringify_id
 from dashboard import pages
 from dashboard.app import create_app
 from dashboard.data import EXTENSION, Marts
+from tests.dash_tree import texts
 
 pytestmark = pytest.mark.integration
 CALLBACK = "/_dash-update-component"
@@ -57,18 +58,6 @@ def post(app, output: str, data: Marts) -> dict:
     response = app.server.test_client().post(CALLBACK, json=payload)
     assert response.status_code == 200, response.data[:500]
     return response.json["response"]
-
-
-def texts(tree: object) -> list[str]:
-    """Every string a component tree (Dash's JSON) shows."""
-    if isinstance(tree, str):
-        return [tree]
-    if isinstance(tree, list):
-        return [t for item in tree for t in texts(item)]
-    if isinstance(tree, dict):
-        children = tree.get("props", {}).get("children") if "props" in tree else None
-        return texts(children)
-    return []
 
 
 def shown(tree: object) -> str:

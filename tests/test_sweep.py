@@ -25,6 +25,7 @@ from dashboard.pages import home as home_page
 from dashboard.pages import state as state_page
 from dashboard.urls import CompareView, MapView, StateView
 from etl.geo import US_51
+from tests.dash_tree import texts
 
 pytestmark = pytest.mark.integration
 WAVES = ("2025-08", "2025-11", "2026-02", "2026-04", "2026-05")  # the mirror's waves
@@ -36,17 +37,6 @@ BAD_WORD = re.compile(r"\b(nan|NaN|None|inf|Infinity|-Infinity)\b")
 def as_json(tree: object) -> str:
     """A Dash tree or figure as JSON text; a NaN float stays visible as NaN."""
     return json.dumps(tree, default=lambda o: o.tolist() if hasattr(o, "tolist") else str(o))
-
-
-def texts(tree: object) -> list[str]:
-    """The strings a component tree shows (children only)."""
-    if isinstance(tree, str):
-        return [tree]
-    if isinstance(tree, list):
-        return [t for item in tree for t in texts(item)]
-    if isinstance(tree, dict) and "props" in tree:
-        return texts(tree["props"].get("children"))
-    return []
 
 
 def blank_cells(tree: object) -> list[dict]:
