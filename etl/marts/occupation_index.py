@@ -157,7 +157,13 @@ def build_occupations(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
             .alias("penetrated_task_share_pct")
         )
         .pipe(rank_within, [], "us_exposure_weighted_jobs", "rank_by_exposure_weighted_jobs")
-        .pipe(rank_within, ["major_group"], "observed_exposure", "rank_in_group_by_exposure")
+        .pipe(
+            rank_within,
+            ["major_group"],
+            "observed_exposure",
+            "rank_in_group_by_exposure",
+            ranked_of="rank_in_group_by_exposure_of",
+        )
     )
     return frame.with_columns(
         status("penetrated_task_share_pct", (pl.lit(True), NOT_PUBLISHED)).alias(
@@ -314,6 +320,7 @@ OCCUPATIONS = Mart(
             "rank_in_group_by_exposure",
             "the occupation's observed exposure",
             "within its major group",
+            ranked_of="rank_in_group_by_exposure_of",
         ),
     ),
     staging=("onet_task_statements", "soc_structure", "oews"),
