@@ -122,3 +122,11 @@ def test_rank_within_the_major_group_counts_the_ranked(built):
     assert occupations.filter(pl.col("observed_exposure").is_null())[
         "rank_in_group_by_exposure_of"
     ].null_count() == (occupations.height - scored.height)
+
+
+def test_us_rank_by_exposure_weighted_jobs_counts_the_scored(built):
+    occupations = mart(built, "occupations")
+    scored = occupations.filter(pl.col("us_exposure_weighted_jobs").is_not_null())
+    assert set(scored["rank_by_exposure_weighted_jobs_of"]) == {scored.height}
+    first = occupations.filter(pl.col("rank_by_exposure_weighted_jobs") == 1)
+    assert first["soc_code"].to_list() == ["43-4051"]  # Customer Service Representatives

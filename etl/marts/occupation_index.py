@@ -156,7 +156,13 @@ def build_occupations(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
             .then(pl.col("tasks_penetrated") / pl.col("tasks") * 100)
             .alias("penetrated_task_share_pct")
         )
-        .pipe(rank_within, [], "us_exposure_weighted_jobs", "rank_by_exposure_weighted_jobs")
+        .pipe(
+            rank_within,
+            [],
+            "us_exposure_weighted_jobs",
+            "rank_by_exposure_weighted_jobs",
+            ranked_of="rank_by_exposure_weighted_jobs_of",
+        )
         .pipe(
             rank_within,
             ["major_group"],
@@ -315,6 +321,7 @@ OCCUPATIONS = Mart(
             "rank_by_exposure_weighted_jobs",
             "the occupation's US exposure-weighted jobs",
             "among all occupations",
+            ranked_of="rank_by_exposure_weighted_jobs_of",
         ),
         *rank_columns(
             "rank_in_group_by_exposure",
