@@ -14,7 +14,7 @@ from dash import Dash
 from flask import Flask
 from flask_compress import Compress
 
-from dashboard import api, downloads, pages, security, static_files
+from dashboard import api, downloads, occupation_downloads, pages, search, security, static_files
 from dashboard import components as ui
 from dashboard import data as app_data
 from etl.config import PROJECT_ROOT, settings
@@ -89,6 +89,8 @@ def create_app(processed_dir: Path | None = None) -> Dash:
     static_files.install(server)  # registered after Compress, so it runs first
     app_data.install(server, processed_dir or settings().processed_dir)
     downloads.register(server)
+    occupation_downloads.register(server)
+    search.register(server)
     api.register(server)
     security.install(app)
     app.layout = ui.frame()

@@ -117,7 +117,7 @@ def table(
                 [
                     html.Tr(
                         [
-                            html.Td(_cell(v), className="num" if n else None)
+                            html.Td(cell(v), className="num" if n else None)
                             for v, n in zip(row, numeric, strict=True)
                         ]
                     )
@@ -130,7 +130,7 @@ def table(
     )
 
 
-def _cell(value: object) -> object:
+def cell(value: object) -> object:
     """Numbers the caller did not format get two decimals; missing ones their status."""
     if isinstance(value, float | None):
         return present.number_text(value)

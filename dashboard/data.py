@@ -79,6 +79,8 @@ class Marts:
     state_requests = Mart()
     state_occupations = Mart()
     state_occupation_groups = Mart()
+    occupations = Mart()
+    occupation_tasks = Mart()
     wave_table = Mart("waves")
 
     def __init__(self, directory: Path) -> None:

@@ -17,13 +17,13 @@ from pathlib import Path
 import polars as pl
 from flask import Flask, Response, request
 
-from dashboard import images, views
+from dashboard import images, occupation_views, views
 from dashboard.data import DataNotBuilt, Marts, marts, per_marts
-from dashboard.metrics import METRICS
 from dashboard.urls import (
     BadParameter,
     CompareView,
     MapView,
+    OccupationView,
     StateView,
     View,
     parse_query,
@@ -65,13 +65,14 @@ def csv_response(frame: pl.DataFrame, filename: str) -> Response:
 def map_view(data: Marts, view: MapView) -> pl.DataFrame:
     """The map's numbers, with the marts' ranks in numbers and in the words the map uses."""
     rows, us_value = views.map_rows(data, view)
-    spec = METRICS[view.metric]
+    spec = views.map_metric(view)
     cluster = views.map_subject(data, view) if view.cluster else ""
     return pl.DataFrame(
         {
             "wave": [view.wave] * len(rows),
             "metric": [view.metric] * len(rows),
             "cluster": [cluster] * len(rows),
+            "occupation": [view.occupation or ""] * len(rows),
             "state": [r.state for r in rows],
             "state_name": [r.name for r in rows],
             spec.column: [r.value for r in rows],
@@ -144,6 +145,7 @@ def figure_title(data: Marts, name: str, view: View) -> tuple[str, str]:
         "automation": f"Automation and augmentation, {state} and neighbours",
         "trend-aui": f"AI Usage Index across waves, {state}",
         "trend-share": f"Share of US conversations across waves, {state}",
+        "most-exposed": f"Most exposed jobs in {state}",
     }
     # top uses come from the latest wave with request clusters, which the page names
     wave = (views.top_uses(data, view)[0] or view.wave) if name == "top-uses" else view.wave
@@ -240,7 +242,8 @@ def register(server: Flask) -> None:
     @guarded
     def download_map(data: Marts, query: dict[str, str]) -> Response:
         view = MapView.parse(query, data)
-        return csv_response(map_view(data, view), f"aiei_map_{view.metric}_{view.wave}.csv")
+        what = view.metric if view.occupation is None else f"{view.occupation}_{view.measure}"
+        return csv_response(map_view(data, view), f"aiei_map_{what}_{view.wave}.csv")
 
     @server.get("/download/state/<state>/<name>.csv")
     @guarded
@@ -286,14 +289,17 @@ def register(server: Flask) -> None:
             raise BadParameter("format", fmt, "png or svg", status=404)
         chart = FIGURES[name]
         view = chart.view.parse(query, data)
-        title, when = figure_title(data, name, view)
+        if isinstance(view, OccupationView):
+            title, when, where = occupation_views.figure_labels(data, name, view)
+        else:
+            title, when = figure_title(data, name, view)
+            where = f"{view.metric if isinstance(view, MapView) else view.state}_{view.wave}"
         source = (
             f"Source: Anthropic Economic Index ({when}); BLS OEWS May 2025; O*NET 29.3. "
             "State AI Economic Index."
         )
         payload = images.render(chart.figure(data, view), fmt, title=title, source=source)
-        where = view.metric if isinstance(view, MapView) else view.state
-        filename = f"aiei_{name}_{where}_{view.wave}.{fmt}"
+        filename = f"aiei_{name}_{where}.{fmt}"
         return Response(
             payload,
             mimetype=images.FORMATS[fmt],

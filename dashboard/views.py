@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
-from dashboard import present
+from dashboard import occupation_data, occupation_views, present
 from dashboard.data import Marts, per_marts
 from dashboard.figures.charts import (
     GroupRow,
@@ -24,8 +24,8 @@ from dashboard.figures.charts import (
     usage_vs_jobs_bars,
 )
 from dashboard.figures.maps import MapRow, choropleth
-from dashboard.metrics import METRICS
-from dashboard.urls import MapView, StateView, View
+from dashboard.metrics import METRICS, OCCUPATION_MEASURES, Metric
+from dashboard.urls import MapView, OccupationView, StateView, View
 
 RELEASE_BREAK = "new release"
 
@@ -48,10 +48,20 @@ class RankedState:
         return present.rank_text(self.rank, self.tied, self.ranked)
 
 
+def map_metric(view: MapView) -> Metric:
+    """What the map shows: the metric, or for an occupation the measure chosen."""
+    if view.metric == "occupation":
+        return OCCUPATION_MEASURES[view.measure]
+    return METRICS[view.metric]
+
+
 @per_marts()
 def map_rows(data: Marts, view: MapView) -> tuple[tuple[RankedState, ...], float | None]:
     """The 51 in map order, and the US value."""
-    rows, us_value = data.metric_values(view.metric, view.wave, view.cluster)
+    if view.metric == "occupation":
+        rows, us_value = occupation_views.map_values(data, view.occupation, view.measure)
+    else:
+        rows, us_value = data.metric_values(view.metric, view.wave, view.cluster)
     return tuple(
         RankedState(
             r["state"],
@@ -69,21 +79,26 @@ def map_rows(data: Marts, view: MapView) -> tuple[tuple[RankedState, ...], float
 
 
 def map_subject(data: Marts, view: MapView) -> str:
-    """What the map shows: the metric, or the use of AI it is the share of."""
+    """What the map shows: the metric, or the use of AI it is the share of, or the
+    occupation and its measure."""
+    if view.metric == "occupation":
+        title = occupation_data.titles(data)[view.occupation]
+        return f"{title}: {map_metric(view).label.lower()}"
     if view.metric == "cluster":
         return dict(data.clusters(view.wave)).get(view.cluster, METRICS["cluster"].label)
     return METRICS[view.metric].label
 
 
 def map_title(data: Marts, view: MapView) -> str:
-    return f"{map_subject(data, view)} — {data.wave_label(view.wave)}"
+    when = occupation_views.OEWS if view.metric == "occupation" else data.wave_label(view.wave)
+    return f"{map_subject(data, view)} — {when}"
 
 
 def map_figure(data: Marts, view: MapView) -> go.Figure:
     rows, us_value = map_rows(data, view)
     return choropleth(
         [MapRow(r.state, r.name, r.value, r.rank_text, r.extra) for r in rows],
-        METRICS[view.metric],
+        map_metric(view),
         us_value,
     )
 
@@ -181,4 +196,7 @@ FIGURES: dict[str, Chart] = {
     "automation": Chart(StateView, automation_figure),
     "trend-aui": Chart(StateView, trend_aui_figure),
     "trend-share": Chart(StateView, trend_share_figure),
+    "most-exposed": Chart(StateView, occupation_views.most_exposed_figure),
+    "occupation-map": Chart(OccupationView, occupation_views.occupation_map_figure),
+    "occupation-tasks": Chart(OccupationView, occupation_views.tasks_figure),
 }
