@@ -7,13 +7,16 @@ from datetime import date
 
 import plotly.graph_objects as go
 
-from dashboard import present, views
+from dashboard import occupation_data, present, views
 from dashboard.data import Marts
 from dashboard.figures.charts import state_vs_us_bars, usage_vs_jobs_bars
 from dashboard.figures.maps import locator
 from dashboard.metrics import METRICS
 from dashboard.present import Tile
 from dashboard.urls import StateView
+
+LARGEST_SHOWN = 5  # the largest occupations; with the five most exposed, one page
+MOST_EXPOSED_SHOWN = 5
 
 
 @dataclass
@@ -27,6 +30,8 @@ class Briefing:
     narrative: str
     uses_note: str
     occupations: list[list[str]]
+    most_exposed: list[list[str]]  # the state page's most exposed jobs: the first five
+    most_exposed_note: str
     groups_note: str
     caveats: list[str]
     sources: list[str]
@@ -90,7 +95,16 @@ def briefing(data: Marts, state: str, wave: str, today: date | None = None) -> B
             present.occupation_wage(r),
             present.exposure_text(r["observed_exposure"]),
         ]
-        for r in data.occupation_rows(state, 8)
+        for r in data.occupation_rows(state, LARGEST_SHOWN)
+    ]
+    exposed = occupation_data.most_exposed(data, state)
+    most_exposed = [
+        [
+            r["title"],
+            present.jobs_text(r["employment"], r["employment_status"]),
+            present.exposure_text(r["observed_exposure"]),
+        ]
+        for r in exposed[:MOST_EXPOSED_SHOWN]
     ]
     releases: dict[str, set[str]] = {}
     for source in data.manifest.get("sources", {}).values():
@@ -117,6 +131,12 @@ def briefing(data: Marts, state: str, wave: str, today: date | None = None) -> B
             else "Request clusters are not published for this state."
         ),
         occupations=occupations,
+        most_exposed=most_exposed,
+        most_exposed_note=(
+            f"of the {len(exposed)} with "
+            f"{present.high_exposure_text(row.get('high_exposure_threshold'))}, most jobs × "
+            "exposure first"
+        ),
         groups_note=(
             f"Claude.ai usage by occupation group, {measure_name} (wave {wave}), vs share of "
             "jobs (OEWS May 2025)."

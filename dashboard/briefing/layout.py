@@ -82,14 +82,25 @@ def _table(rows: list[list[str]]) -> str:
         "<th class='num'>AI exposure</th></tr>"
     )
     body = "".join(
-        "<tr><td>"
+        "<tr><td><div class='clamp'>"
         + html.escape(r[0])
-        + "</td>"
+        + "</div></td>"
         + "".join(f"<td class='num'>{html.escape(c)}</td>" for c in r[1:])
         + "</tr>"
         for r in rows
     )
     return f"<table>{head}{body}</table>"
+
+
+def _exposed(rows: list[list[str]]) -> str:
+    """The state's most exposed jobs: one line each (long titles end in an ellipsis)."""
+    head = "<tr><th>Occupation</th><th class='num'>Jobs</th><th class='num'>Exposure</th></tr>"
+    body = "".join(
+        f"<tr><td class='clip'>{html.escape(title)}</td><td class='num'>{html.escape(jobs)}</td>"
+        f"<td class='num'>{html.escape(exposure)}</td></tr>"
+        for title, jobs, exposure in rows
+    )
+    return f"<table class='compact'>{head}{body}</table>"
 
 
 def page(b: Briefing) -> tuple[str, dict[str, dict]]:
@@ -120,7 +131,9 @@ def page(b: Briefing) -> tuple[str, dict[str, dict]]:
       <p class="note">{e(b.uses_note)}</p></section>
     <section><h2>Main sources of employment</h2>{_table(b.occupations)}
       <p class="note">OEWS May 2025. AI exposure: Anthropic's observed exposure, the share of
-        the occupation's task time seen in AI use (no score: not rated).</p></section>
+        the occupation's task time seen in AI use (no score: not rated).</p>
+      <h2 class="next">Most exposed jobs <span class="aside">{e(b.most_exposed_note)}</span>
+      </h2>{_exposed(b.most_exposed)}</section>
   </div>
   <section><h2>Where AI use meets {e(b.name)}'s jobs</h2><div id="groups"></div>
     <p class="note">{e(b.groups_note)}</p></section>
