@@ -55,11 +55,14 @@ def frame() -> html.Div:
                     html.Nav(
                         [
                             dcc.Link("Map", href="/"),
+                            dcc.Link("Occupations", href="/occupations"),
                             dcc.Link("Compare states", href="/compare"),
                             dcc.Link("Methodology & sources", href="/methodology"),
                         ],
                         **{"aria-label": "Main"},
                     ),
+                    # assets/search.js builds the search box in here
+                    html.Div(id="site-search", className="site-search", role="search"),
                 ],
                 className="site-header",
             ),
