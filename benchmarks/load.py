@@ -1,7 +1,9 @@
 """Load run: 16 concurrent clients for 60 s against gunicorn (2 workers) on 127.0.0.1.
 
-Each client cycles through what visitors do: the map callback, a state-profile callback,
-a page load and a CSV download. Reports errors, latency percentiles and the server's memory
+Each client cycles through what visitors do: every callback the dashboard benchmark
+records (the map, a state profile, its most exposed jobs, the occupation index, an
+occupation's page), state and occupation page loads, the occupation index, and CSV
+downloads. Reports errors, latency percentiles and the server's memory
 sampled every 5 s (it should stay flat).
 
     python -m benchmarks.load [--clients 16] [--seconds 60]
@@ -29,6 +31,7 @@ from benchmarks.dashboard import (
 )
 
 STATES = ("IN", "OH", "CA", "TX", "WY", "DC", "NY", "MS")
+OCCUPATIONS = ("29-1141", "15-1252", "43-4051", "31-1120", "41-2031", "11-1021")
 
 
 def run(clients: int, seconds: float) -> dict:
@@ -46,12 +49,17 @@ def run(clients: int, seconds: float) -> dict:
         def visitor(number: int) -> None:
             session = requests.Session()
             session.headers["Accept-Encoding"] = "br, gzip"
+            state = STATES[number % len(STATES)]
+            occupation = OCCUPATIONS[number % len(OCCUPATIONS)]
             steps = itertools.cycle(
                 [
-                    ("POST", CALLBACK, payloads[0]),
-                    ("GET", f"/state/{STATES[number % len(STATES)]}", None),
-                    ("POST", CALLBACK, payloads[-1]),
+                    *[("POST", CALLBACK, body) for body in payloads],
+                    ("GET", f"/state/{state}", None),
                     ("GET", "/download/map.csv?metric=automation&wave=2025-08", None),
+                    ("GET", f"/occupation/{occupation}", None),
+                    ("GET", f"/occupations?state={state}&sort=lq", None),
+                    ("GET", f"/download/occupations.csv?state={state}", None),
+                    ("GET", f"/download/state/{state}/most_exposed.csv", None),
                 ]
             )
             while time.perf_counter() < stop:
