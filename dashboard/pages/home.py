@@ -189,8 +189,9 @@ def sync_map(search, metric, wave, cluster, occupation, measure, sort):
         view.cluster,
         cluster_options(data, view),
         view.metric != "cluster",
-        view.occupation or occupation,
-        view.measure or measure,
+        # another metric leaves the occupation controls as they are
+        view.occupation or no_update,
+        view.measure or no_update,
         view.metric != "occupation",
         views.map_figure_json(data, view),
         views.map_title(data, view),
