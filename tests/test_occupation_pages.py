@@ -183,7 +183,7 @@ def test_a_combined_code_says_what_it_stands_for(app):
     text = words(page(app, "/occupation/31-1120"))
     assert "31-1120 is an OEWS combined code" in text
     assert "stands for 31-1121 (Home Health Aides) and 31-1122 (Personal Care Aides)" in text
-    assert "Observed exposure no score no exposure score" in text
+    assert "Observed exposure no score OEWS combined codes are not scored" in text
 
 
 def test_unknown_occupations_are_a_friendly_404(client):

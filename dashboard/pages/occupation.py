@@ -38,7 +38,7 @@ def _cards(data: Marts, row: dict) -> list[html.Div]:
     us = occupation_data.us_row(data, row["soc_code"])
     threshold = data.high_exposure_threshold
     if row["observed_exposure"] is None:
-        standing = row["exposure_status"]
+        standing = "OEWS combined codes are not scored" if row["combined_code"] else "not scored"
     elif row["highly_exposed"]:
         standing = f"highly exposed ({present.high_exposure_text(threshold)})"
     else:
