@@ -3,8 +3,10 @@
 workers; static files precompressed beforehand).
 
 Callback payloads are captured from a real browser session (a metric switch on the map, a
-wave switch on a state profile), then replayed by 1, 4 and 16 concurrent clients. Also the
-compressed bytes of the first page load and the time to first map paint in Chromium.
+wave switch on a state profile, a sort of its most exposed jobs, a sort of the occupation
+index, a measure switch on an occupation's page, another occupation on the map), then
+replayed by 1, 4 and 16 concurrent clients. Also the compressed bytes of the first page
+load and the time to first map paint in Chromium.
 
     python -m benchmarks.dashboard [--requests 300] [--duration 0]
 """
@@ -57,27 +59,50 @@ def capture_payloads(url: str) -> dict[str, bytes]:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
         page = browser.new_page()
 
-        def keep(name: str):
+        def keep(name: str, marker: bytes):
+            """Record the first callback request whose body names `marker`."""
+
             def listener(request):
                 if request.method == "POST" and CALLBACK in request.url and name not in captured:
                     body = request.post_data_buffer or b""
-                    if b'"url.search' in body or b'"metric' in body or b"state-wave" in body:
+                    if marker in body:
                         captured[name] = body
 
             return listener
 
         page.goto(url + "/")
         page.locator(MAP_SHAPES).nth(50).wait_for(timeout=30_000)
-        page.on("request", keep("map metric switch"))
+        page.on("request", keep("map metric switch", b'"map-url'))
         page.click("#metric")
         page.get_by_role("option", name="Automation share").click()
         page.locator("#map-title", has_text="Automation").wait_for(timeout=10_000)
         page.goto(url + "/state/IN")
         page.wait_for_selector("text=AI in Indiana")
-        page.on("request", keep("state profile wave switch"))
+        page.on("request", keep("state profile wave switch", b"state-wave"))
         page.click("#state-wave")
         page.get_by_role("option", name="2025-08 (Aug 4–11, 2025)").click()
         page.wait_for_url("**wave=2025-08**", timeout=10_000)
+        page.on("request", keep("most exposed jobs sort", b"exposed-sort"))
+        page.locator("#exposed").get_by_role("button", name="Jobs", exact=True).click()
+        page.locator("#exposed th[aria-sort=descending]").wait_for(timeout=10_000)
+        page.goto(url + "/occupations")
+        page.wait_for_selector("#index tbody tr")
+        page.on("request", keep("occupation index sort", b"index-url"))
+        page.locator("#index").get_by_role("button", name="Median annual wage").click()
+        page.wait_for_url("**sort=wage**", timeout=10_000)
+        page.goto(url + "/occupation/29-1141")
+        page.locator("#occupation-map .choroplethlocation").nth(50).wait_for(timeout=30_000)
+        page.on("request", keep("occupation measure switch", b"occupation-url"))
+        page.click("#occupation-measure")
+        page.get_by_role("option", name="Jobs", exact=True).click()
+        page.wait_for_url("**measure=employment**", timeout=10_000)
+        page.goto(url + "/?metric=occupation&occupation=29-1141")
+        page.locator(MAP_SHAPES).nth(50).wait_for(timeout=30_000)
+        page.on("request", keep("map occupation switch", b'"occupation"'))
+        page.click("#occupation")
+        page.get_by_role("searchbox", name="Search").fill("Software Developers")
+        page.get_by_role("option", name="Software Developers (15-1252)").click()
+        page.locator("#map-title", has_text="Software Developers").wait_for(timeout=10_000)
         time.sleep(0.5)
         browser.close()
     return captured

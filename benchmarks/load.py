@@ -4,9 +4,11 @@
 (distinct views, so each is rendered). The slow clients may not cost the visitors errors,
 nor more than double their callbacks' p95.
 
-Each visitor cycles through what visitors do: the map callback, a state-profile page, the
-state-profile callback and a CSV download. Reports errors, latency percentiles (all
-requests, and callbacks alone) and the server's memory sampled every 5 s.
+Each visitor cycles through what visitors do: every callback the dashboard benchmark
+records (the map, a state profile, its most exposed jobs, the occupation index, an
+occupation's page), state and occupation page loads, the occupation index, and CSV
+downloads. Reports errors, latency percentiles (all requests, and callbacks alone) and the
+server's memory sampled every 5 s (it should stay flat).
 
     python -m benchmarks.load [--clients 16] [--seconds 60]
 """
@@ -39,6 +41,7 @@ from dashboard.local import production_server
 from etl.geo import US_51
 
 STATES = ("IN", "OH", "CA", "TX", "WY", "DC", "NY", "MS")
+OCCUPATIONS = ("29-1141", "15-1252", "43-4051", "31-1120", "41-2031", "11-1021")
 STATE_CHARTS = ("top-uses", "groups", "occupations", "automation", "trend-aui", "trend-share")
 IDLE_CONNECTIONS = 2
 PNG_CLIENTS = 2
@@ -72,12 +75,20 @@ def visitor(url: str, payloads: list[bytes], number: int, stop: float, record: R
     session = requests.Session()
     session.headers["Accept-Encoding"] = "br, gzip"
     json_body = {"Content-Type": "application/json"}
+    state = STATES[number % len(STATES)]
+    occupation = OCCUPATIONS[number % len(OCCUPATIONS)]
     steps = itertools.cycle(
         [
-            ("callback", "POST", CALLBACK, {"data": payloads[0], "headers": json_body}),
-            ("page", "GET", f"/state/{STATES[number % len(STATES)]}", {}),
-            ("callback", "POST", CALLBACK, {"data": payloads[-1], "headers": json_body}),
+            *[
+                ("callback", "POST", CALLBACK, {"data": body, "headers": json_body})
+                for body in payloads
+            ],
+            ("page", "GET", f"/state/{state}", {}),
             ("csv", "GET", "/download/map.csv?metric=automation&wave=2025-08", {}),
+            ("page", "GET", f"/occupation/{occupation}", {}),
+            ("page", "GET", f"/occupations?state={state}&sort=lq", {}),
+            ("csv", "GET", f"/download/occupations.csv?state={state}", {}),
+            ("csv", "GET", f"/download/state/{state}/most_exposed.csv", {}),
         ]
     )
     while time.perf_counter() < stop:

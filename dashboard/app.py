@@ -14,7 +14,17 @@ from dash import Dash
 from flask import Flask
 from flask_compress import Compress
 
-from dashboard import api, builds, downloads, page_build, pages, security, static_files
+from dashboard import (
+    api,
+    builds,
+    downloads,
+    occupation_downloads,
+    page_build,
+    pages,
+    search,
+    security,
+    static_files,
+)
 from dashboard import components as ui
 from etl.config import PROJECT_ROOT, settings
 
@@ -98,6 +108,8 @@ def create_app(processed_dir: Path | None = None) -> Dash:
     static_files.install(server)  # registered after Compress, so it runs first
     builds.install(server, processed_dir or settings().processed_dir)
     downloads.register(server)
+    occupation_downloads.register(server)
+    search.register(server)
     api.register(server)
     security.install(app)
     app.layout = ui.frame()

@@ -56,11 +56,14 @@ def frame() -> html.Div:
                     html.Nav(
                         [
                             dcc.Link("Map", href="/"),
+                            dcc.Link("Occupations", href="/occupations"),
                             dcc.Link("Compare states", href="/compare"),
                             dcc.Link("Methodology & sources", href="/methodology"),
                         ],
                         **{"aria-label": "Main"},
                     ),
+                    # assets/search.js builds the search box in here
+                    html.Div(id="site-search", className="site-search", role="search"),
                 ],
                 className="site-header",
             ),
@@ -123,7 +126,7 @@ def table(
                 [
                     html.Tr(
                         [
-                            html.Td(_cell(v), className="num" if n else None)
+                            html.Td(cell(v), className="num" if n else None)
                             for v, n in zip(row, numeric, strict=True)
                         ]
                     )
@@ -136,12 +139,12 @@ def table(
     )
 
 
-def _cell(value: object) -> object:
+def cell(value: object) -> object:
     """Numbers the caller did not format get two decimals; missing ones their status."""
     if isinstance(value, float | None):
         return present.number_text(value)
     if isinstance(value, list | tuple):  # text and components side by side
-        return [_cell(v) if isinstance(v, float | None) else v for v in value]
+        return [cell(v) if isinstance(v, float | None) else v for v in value]
     return value if isinstance(value, str | int | Component) else str(value)
 
 

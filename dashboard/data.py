@@ -81,6 +81,8 @@ class Marts:
     state_requests = Mart()
     state_occupations = Mart()
     state_occupation_groups = Mart()
+    occupations = Mart()
+    occupation_tasks = Mart()
     wave_table = Mart("waves")
 
     def __init__(self, directory: Path, cache_dir: Path | None = None) -> None:
@@ -231,6 +233,8 @@ class Marts:
         spec = METRICS[metric]
         if metric == "cluster":
             return tuple(self.waves_with_requests)
+        if metric == "occupation":  # OEWS May 2025: the same beside every wave
+            return tuple(self.waves)
         present = self.state_summary.filter(pl.col(spec.column).is_not_null())["wave"]
         return tuple(sorted(present.unique().to_list()))
 

@@ -20,13 +20,14 @@ from pathlib import Path
 import polars as pl
 from flask import Flask, Response, request
 
-from dashboard import images, render_cache, views
+from dashboard import images, occupation_views, render_cache, views
 from dashboard.data import DataNotBuilt, Marts, marts, per_marts
 from dashboard.render_cache import RendererBusy, RenderQueue
 from dashboard.urls import (
     BadParameter,
     CompareView,
     MapView,
+    OccupationView,
     StateView,
     View,
     parse_query,
@@ -72,7 +73,7 @@ def csv_response(frame: pl.DataFrame, filename: str) -> Response:
 def map_view(data: Marts, view: MapView) -> pl.DataFrame:
     """The map's numbers as the marts have them (value or status, interval, rank and its
     plausible range, sample, support, flags) and in the words the map and ranking show."""
-    evidence, us_value = data.metric_values(view.metric, view.wave, view.cluster)
+    evidence, us_value = views.map_values(data, view)
     shown, _ = views.map_rows(data, view)
     cluster = views.map_subject(data, view) if view.cluster else ""
     return pl.DataFrame(
@@ -81,6 +82,7 @@ def map_view(data: Marts, view: MapView) -> pl.DataFrame:
                 "wave": view.wave,
                 "metric": view.metric,
                 "cluster": cluster,
+                "occupation": view.occupation or "",
                 **row,
                 "value_text": r.value_text,
                 "rank_text": r.rank_text,
@@ -156,6 +158,7 @@ def figure_title(data: Marts, name: str, view: View) -> tuple[str, str]:
         "automation": f"Automation and augmentation, {state} and neighbours",
         "trend-aui": f"AI Usage Index across waves, {state}",
         "trend-share": f"Share of US conversations across waves, {state}",
+        "most-exposed": f"Most exposed jobs in {state}",
     }
     # top uses come from the latest wave with request clusters, which the page names
     wave = (views.top_uses(data, view)[0] or view.wave) if name == "top-uses" else view.wave
@@ -171,7 +174,10 @@ _briefing_lock = threading.Lock()  # one briefing browser at a time
 
 def figure_image(data: Marts, name: str, fmt: str, view: View) -> bytes:
     """The chart as PNG or SVG, rendered once per build and view."""
-    title, when = figure_title(data, name, view)
+    if isinstance(view, OccupationView):
+        title, when, _ = occupation_views.figure_labels(data, name, view)
+    else:
+        title, when = figure_title(data, name, view)
     source = (
         f"Source: Anthropic Economic Index ({when}); BLS OEWS May 2025; O*NET 29.3. "
         "State AI Economic Index."
@@ -279,7 +285,8 @@ def register(server: Flask) -> None:
     @guarded
     def download_map(data: Marts, query: dict[str, str]) -> Response:
         view = MapView.parse(query, data)
-        return csv_response(map_view(data, view), f"aiei_map_{view.metric}_{view.wave}.csv")
+        what = view.metric if view.occupation is None else f"{view.occupation}_{view.measure}"
+        return csv_response(map_view(data, view), f"aiei_map_{what}_{view.wave}.csv")
 
     @server.get("/download/state/<state>/<name>.csv")
     @guarded
@@ -325,8 +332,11 @@ def register(server: Flask) -> None:
             raise BadParameter("format", fmt, "png or svg", status=404)
         view = FIGURES[name].view.parse(query, data)
         payload = figure_image(data, name, fmt, view)
-        where = view.metric if isinstance(view, MapView) else view.state
-        filename = f"aiei_{name}_{where}_{view.wave}.{fmt}"
+        if isinstance(view, OccupationView):
+            where = occupation_views.figure_labels(data, name, view)[2]
+        else:
+            where = f"{view.metric if isinstance(view, MapView) else view.state}_{view.wave}"
+        filename = f"aiei_{name}_{where}.{fmt}"
         return Response(
             payload,
             mimetype=images.FORMATS[fmt],

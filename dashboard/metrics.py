@@ -4,7 +4,7 @@ how it is displayed (every page, table, chart, CSV and briefing formats it here)
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from etl.evidence import NOT_PUBLISHED
 
@@ -179,3 +179,68 @@ METRICS: dict[str, Metric] = {
 DEFAULT_METRIC = "aui"
 # The state profile's and the briefing's headline tiles, in order.
 HEADLINE_METRICS = ("aui", "usage_share", "automation", "exposure", "jobs_high_exposure")
+
+# --- an occupation, state by state ------------------------------------------------------
+# The map's "an occupation" metric and the occupation page show one of these
+# state_occupations columns for the chosen occupation (BLS OEWS May 2025), each with the
+# marts' rank of the state among the 51.
+OCCUPATION_MEASURES: dict[str, Metric] = {
+    m.id: m
+    for m in (
+        Metric(
+            "lq",
+            "Location quotient",
+            "LQ",
+            "ratio, US = 1",
+            "location_quotient",
+            rank="state_rank_by_lq",
+            tied="state_rank_by_lq_tied",
+            ranked="state_rank_by_lq_of",
+            status="location_quotient_status",
+            scale="ratio",
+            definition="The occupation's share of the state's jobs ÷ its share of US jobs, "
+            "as BLS publishes it (OEWS May 2025). Above 1: more concentrated in the state "
+            "than in the US.",
+            summary="Share of the state's jobs ÷ share of US jobs (US = 1).",
+            axis="ratio",
+        ),
+        Metric(
+            "share",
+            "Share of the state's jobs",
+            "% of jobs",
+            "% of the state's jobs",
+            "employment_share_pct",
+            rank="state_rank_by_share",
+            tied="state_rank_by_share_tied",
+            ranked="state_rank_by_share_of",
+            status="employment_status",
+            scale="sequential",
+            definition="The occupation's jobs as a share of all the state's jobs (OEWS May 2025).",
+            summary="The occupation's jobs ÷ all the state's jobs.",
+            suffix="%",
+            axis="%",
+        ),
+        Metric(
+            "employment",
+            "Jobs",
+            "Jobs",
+            "jobs",
+            "employment",
+            rank="state_rank_by_employment",
+            tied="state_rank_by_employment_tied",
+            ranked="state_rank_by_employment_of",
+            status="employment_status",
+            scale="sequential",
+            definition="Wage and salary jobs in the occupation in the state (OEWS May 2025; "
+            "the self-employed are not counted).",
+            summary="Jobs in the occupation in the state.",
+            decimals=0,
+            axis="jobs",
+        ),
+    )
+}
+DEFAULT_MEASURE = "lq"
+# On the map, "an occupation" is the last metric; which measure it shows is the view's.
+METRICS["occupation"] = replace(
+    OCCUPATION_MEASURES[DEFAULT_MEASURE], id="occupation", label="Where an occupation's jobs are"
+)

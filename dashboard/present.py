@@ -405,3 +405,61 @@ def story(
 def caveats(publisher_caveats: Sequence[str]) -> list[str]:
     """The caveats every state shows, after the publisher's own for this state."""
     return [*publisher_caveats, *CAVEATS]
+
+
+# --- occupations ------------------------------------------------------------------------
+# The occupation index, the occupation page and a state's most exposed jobs. Missing values
+# read as the mart's own status words ("no exposure score", "too little data", ...).
+NATIONAL_SCORE = "one national score; it does not vary by state"
+NO_TASKS = "no O*NET tasks"
+
+
+def jobs_text(value: float | None, status: str | None = None) -> str:
+    """An OEWS employment count, or why it is missing ('not published')."""
+    return count_text(value, missing=status or NOT_PUBLISHED)
+
+
+def share_text(value: float | None, status: str | None = None, decimals: int = 2) -> str:
+    """A share in percent, or the status that withholds it ('too little data')."""
+    return percent_text(value, decimals, missing=status or NOT_PUBLISHED)
+
+
+def quotient_text(value: float | None) -> str:
+    """A location quotient as published (2 decimals): '1.54'."""
+    return NOT_PUBLISHED if is_missing(value) else f"{value:.2f}"
+
+
+def weighted_jobs_text(value: float | None, status: str | None = None) -> str:
+    """Exposure-weighted jobs (employment × exposure), or 'no exposure score'."""
+    return count_text(value, missing=status or NO_SCORE)
+
+
+def penetration_text(value: float | None) -> str:
+    """AEI's observed penetration of a task (0-1) as a percent; a trace reads '< 0.1%' so
+    a task seen in use never reads as 0."""
+    if is_missing(value):
+        return NOT_PUBLISHED
+    if value == 0:
+        return "0%"
+    if value < 0.001:
+        return "< 0.1%"
+    return f"{value:.1%}"
+
+
+def exposure_fine_text(value: float | None) -> str:
+    """Observed exposure to a tenth of a percent, where whole percents would hide an order
+    ('7.1%' above '7.0%'), or 'no score'."""
+    return NO_SCORE if is_missing(value) else f"{value:.1%}"
+
+
+def tasks_penetrated_text(penetrated: int | None, tasks: int | None) -> str:
+    """'6 of 19 (32%)': the occupation's O*NET tasks with penetration above zero."""
+    if not tasks or penetrated is None:
+        return NO_TASKS
+    return f"{penetrated} of {tasks} ({penetrated / tasks:.0%})"
+
+
+def soc_list_text(codes: str, titles: Mapping[str, str]) -> str:
+    """'31-1121 (Home Health Aides) and 31-1122 (Personal Care Aides)'."""
+    parts = [f"{c} ({titles[c]})" if titles.get(c) else c for c in codes.split(",") if c]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]

@@ -13,14 +13,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Protocol, Self, TypeVar
 from urllib.parse import parse_qs, urlencode
 
 from dash import no_update
 from dash.exceptions import PreventUpdate
 
-from dashboard.metrics import DEFAULT_METRIC, METRICS
+from dashboard import occupation_data
+from dashboard.metrics import DEFAULT_MEASURE, DEFAULT_METRIC, METRICS, OCCUPATION_MEASURES
 from etl.geo import US_51
 
 if TYPE_CHECKING:
@@ -30,6 +31,8 @@ MAX_QUERY_LENGTH = 512
 MAX_COMPARED = 4
 LEVELS = ("major", "minor")  # request-cluster levels a state profile can show
 DEFAULT_COMPARED = ("IN", "OH", "MI")
+MAX_WORDS = 60  # an occupation search: longer than any title
+ORDERS = ("asc", "desc")  # ORDERS[descending]
 _SAFE_VALUE = re.compile(r"^[A-Za-z0-9 ,._:/()'&+-]{0,200}$")
 
 
@@ -98,6 +101,15 @@ def wave_id(value: str | None, waves: Sequence[str]) -> str:
     return choice("wave", value, waves, waves[-1])
 
 
+def soc_code(value: str | None, data: Marts, status: int = 400) -> str:
+    """An OEWS occupation code of the marts (`occupations`)."""
+    if value not in occupation_data.titles(data):
+        raise BadParameter(
+            "occupation", value or "", "an OEWS occupation code, e.g. 29-1141", status=status
+        )
+    return value
+
+
 def state_list(value: str | None) -> tuple[str, ...]:
     if not value:
         return ()
@@ -120,16 +132,25 @@ class View(Protocol):
 
 @dataclass(frozen=True)
 class MapView:
-    """`/?metric=cluster&wave=2026-02&cluster=...`: the map and its ranking."""
+    """`/?metric=cluster&wave=2026-02&cluster=...`: the map and its ranking;
+    `/?metric=occupation&occupation=29-1141&measure=lq` for an occupation."""
 
     metric: str
     wave: str
     cluster: str | None = None
+    occupation: str | None = None  # a SOC code, for the metric "occupation"
+    measure: str | None = None  # for the metric "occupation": a key of OCCUPATION_MEASURES
 
     @classmethod
     def parse(cls, query: Mapping[str, object], data: Marts) -> MapView:
         metric = choice("metric", text(query, "metric"), list(METRICS), DEFAULT_METRIC)
         wave = wave_id(text(query, "wave"), data.metric_waves(metric))
+        if metric == "occupation":
+            code = text(query, "occupation") or occupation_data.largest_occupation(data)
+            measure = choice(
+                "measure", text(query, "measure"), list(OCCUPATION_MEASURES), DEFAULT_MEASURE
+            )
+            return cls(metric, wave, occupation=soc_code(code, data), measure=measure)
         if metric != "cluster":
             return cls(metric, wave)
         clusters = [cluster_id for cluster_id, _ in data.clusters(wave)]
@@ -143,18 +164,32 @@ class MapView:
         """The dropdowns offer only waves that have the metric (the others are disabled), but
         the cluster dropdown may hold a use of another wave: the wave's largest use then."""
         metric, wave, cluster = (controls.get(k) for k in ("metric", "wave", "cluster"))
+        occupation, measure = controls.get("occupation"), controls.get("measure")
         if metric == "cluster" and wave in data.waves_with_requests:
             if cluster not in [c for c, _ in data.clusters(wave)]:
                 cluster = None
         else:
             cluster = None
-        return cls.parse({"metric": metric, "wave": wave, "cluster": cluster}, data)
+        if metric != "occupation":
+            occupation = measure = None
+        return cls.parse(
+            {
+                "metric": metric,
+                "wave": wave,
+                "cluster": cluster,
+                "occupation": occupation,
+                "measure": measure,
+            },
+            data,
+        )
 
     def search(self, data: Marts) -> str:
         return build_query(
             metric=None if self.metric == DEFAULT_METRIC else self.metric,
             wave=None if self.wave == data.latest_wave else self.wave,
             cluster=self.cluster,
+            occupation=self.occupation,
+            measure=None if self.measure == DEFAULT_MEASURE else self.measure,
         )
 
 
@@ -210,6 +245,96 @@ class CompareView:
             states=",".join(self.states),
             wave=None if self.wave == data.latest_wave else self.wave,
         )
+
+
+# --- the occupation side ----------------------------------------------------------------
+@dataclass(frozen=True)
+class OccupationIndexView:
+    """`/occupations?q=nurse&group=29&state=IN&sort=wage&order=asc&page=2`: the occupation
+    index, searched, filtered and sorted (each sort has its natural order: names A-Z,
+    numbers largest first; `order` says the other)."""
+
+    words: str = ""
+    group: str | None = None
+    state: str | None = None
+    sort: str = occupation_data.DEFAULT_INDEX_SORT
+    descending: bool = True
+    page: int = 1
+
+    @classmethod
+    def parse(cls, query: Mapping[str, object], data: Marts) -> OccupationIndexView:
+        words = " ".join((text(query, "q") or "").split())
+        if len(words) > MAX_WORDS:
+            raise BadParameter("q", words, f"at most {MAX_WORDS} characters")
+        group = text(query, "group")
+        if group is not None and group not in occupation_data.major_groups(data):
+            raise BadParameter("group", group, "a two-digit SOC major group, e.g. 29")
+        state = text(query, "state")
+        if state is not None and state.upper() not in US_51:
+            raise BadParameter("state", state, "a two-letter code of the 50 states or DC")
+        state = state.upper() if state else None
+        sorts = [
+            k
+            for k in occupation_data.INDEX_SORTS
+            if state or k not in occupation_data.STATE_ONLY_SORTS
+        ]
+        sort = choice("sort", text(query, "sort"), sorts, occupation_data.DEFAULT_INDEX_SORT)
+        natural = occupation_data.INDEX_SORTS[sort][1]
+        order = choice("order", text(query, "order"), ORDERS, ORDERS[natural])
+        page_text = text(query, "page") or "1"
+        if not page_text.isdigit() or int(page_text) < 1:
+            raise BadParameter("page", page_text, "a page number, 1 or more")
+        view = cls(words, group, state, sort, order == "desc")
+        pages = occupation_data.index_pages(data, view.query)
+        return replace(view, page=min(int(page_text), pages))
+
+    @classmethod
+    def from_controls(cls, controls: Mapping[str, object], data: Marts) -> OccupationIndexView:
+        """A state cleared while the table is sorted by a state's figure (its location
+        quotient) sorts by the default again."""
+        if not controls.get("state") and controls.get("sort") in occupation_data.STATE_ONLY_SORTS:
+            controls = {**controls, "sort": None, "order": None}
+        return cls.parse(controls, data)
+
+    @property
+    def query(self) -> occupation_data.IndexQuery:
+        """Which rows, in which order: the view less its page."""
+        return occupation_data.IndexQuery(
+            self.words, self.group, self.state, self.sort, self.descending
+        )
+
+    def search(self, data: Marts) -> str:
+        natural = occupation_data.INDEX_SORTS[self.sort][1]
+        return build_query(
+            q=self.words,
+            group=self.group,
+            state=self.state,
+            sort=None if self.sort == occupation_data.DEFAULT_INDEX_SORT else self.sort,
+            order=None if self.descending == natural else ORDERS[self.descending],
+            page=None if self.page == 1 else str(self.page),
+        )
+
+
+@dataclass(frozen=True)
+class OccupationView:
+    """`/occupation/29-1141?measure=share`: one occupation, its map on `measure`."""
+
+    soc: str
+    measure: str = DEFAULT_MEASURE
+
+    @classmethod
+    def parse(cls, query: Mapping[str, object], data: Marts) -> OccupationView:
+        return cls(
+            soc_code(text(query, "soc"), data, status=404),
+            choice("measure", text(query, "measure"), list(OCCUPATION_MEASURES), DEFAULT_MEASURE),
+        )
+
+    @classmethod
+    def from_controls(cls, controls: Mapping[str, object], data: Marts) -> OccupationView:
+        return cls.parse(controls, data)
+
+    def search(self, data: Marts) -> str:
+        return build_query(measure=None if self.measure == DEFAULT_MEASURE else self.measure)
 
 
 V = TypeVar("V", bound=View)

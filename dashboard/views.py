@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
-from dashboard import present
+from dashboard import occupation_data, occupation_views, present
 from dashboard.data import Marts, per_marts
 from dashboard.figures.charts import (
     GroupRow,
@@ -24,8 +24,8 @@ from dashboard.figures.charts import (
     usage_vs_jobs_bars,
 )
 from dashboard.figures.maps import MapRow, choropleth
-from dashboard.metrics import METRICS
-from dashboard.urls import MapView, StateView, View
+from dashboard.metrics import METRICS, OCCUPATION_MEASURES, Metric
+from dashboard.urls import MapView, OccupationView, StateView, View
 
 RELEASE_BREAK = "new release"
 
@@ -48,11 +48,25 @@ class RankedState:
     flagged: bool = False  # a publisher caveat or an automatic anomaly flag
 
 
+def map_metric(view: MapView) -> Metric:
+    """What the map shows: the metric, or for an occupation the measure chosen."""
+    if view.metric == "occupation":
+        return OCCUPATION_MEASURES[view.measure]
+    return METRICS[view.metric]
+
+
+def map_values(data: Marts, view: MapView) -> tuple[tuple[dict, ...], float | None]:
+    """The map's rows with the columns its metric names, and the US value."""
+    if view.metric == "occupation":
+        return occupation_views.map_values(data, view.occupation, view.measure)
+    return data.metric_values(view.metric, view.wave, view.cluster)
+
+
 @per_marts()
 def map_rows(data: Marts, view: MapView) -> tuple[tuple[RankedState, ...], float | None]:
     """The 51 in map order, and the US value."""
-    metric = METRICS[view.metric]
-    rows, us_value = data.metric_values(view.metric, view.wave, view.cluster)
+    metric = map_metric(view)
+    rows, us_value = map_values(data, view)
     states = []
     for r in rows:
         notes = [
@@ -84,27 +98,31 @@ def map_rows(data: Marts, view: MapView) -> tuple[tuple[RankedState, ...], float
 @per_marts()
 def map_claim(data: Marts, view: MapView) -> str:
     """Who is first, as far as the intervals allow."""
-    metric = METRICS[view.metric]
-    rows, _ = data.metric_values(view.metric, view.wave, view.cluster)
-    return present.first_place(metric, rows)
+    rows, _ = map_values(data, view)
+    return present.first_place(map_metric(view), rows)
 
 
 def map_subject(data: Marts, view: MapView) -> str:
-    """What the map shows: the metric, or the use of AI it is the share of."""
+    """What the map shows: the metric, or the use of AI it is the share of, or the
+    occupation and its measure."""
+    if view.metric == "occupation":
+        title = occupation_data.titles(data)[view.occupation]
+        return f"{title}: {map_metric(view).label.lower()}"
     if view.metric == "cluster":
         return dict(data.clusters(view.wave)).get(view.cluster, METRICS["cluster"].label)
     return METRICS[view.metric].label
 
 
 def map_title(data: Marts, view: MapView) -> str:
-    return f"{map_subject(data, view)} — {data.wave_label(view.wave)}"
+    when = occupation_views.OEWS if view.metric == "occupation" else data.wave_label(view.wave)
+    return f"{map_subject(data, view)} — {when}"
 
 
 def map_figure(data: Marts, view: MapView) -> go.Figure:
     rows, us_value = map_rows(data, view)
     return choropleth(
         [MapRow(r.state, r.name, r.value, r.value_text, r.rank_text, r.notes) for r in rows],
-        METRICS[view.metric],
+        map_metric(view),
         us_value,
     )
 
@@ -255,4 +273,7 @@ FIGURES: dict[str, Chart] = {
     "automation": Chart(StateView, automation_figure),
     "trend-aui": Chart(StateView, trend_aui_figure),
     "trend-share": Chart(StateView, trend_share_figure),
+    "most-exposed": Chart(StateView, occupation_views.most_exposed_figure),
+    "occupation-map": Chart(OccupationView, occupation_views.occupation_map_figure),
+    "occupation-tasks": Chart(OccupationView, occupation_views.tasks_figure),
 }

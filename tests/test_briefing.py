@@ -57,3 +57,29 @@ def test_briefing_route_serves_pdf_and_png(app, browser):
     assert len(PdfReader(io.BytesIO(pdf.data)).pages) == 1
     png = client.get("/briefing/OH.png")
     assert png.data.startswith(b"\x89PNG")
+
+
+def test_pdf_lists_the_five_most_exposed_jobs(indiana):
+    data, rendered = indiana
+    text = PdfReader(rendered.paths["pdf"]).pages[0].extract_text().replace("\n", " ")
+    assert "Most exposed jobs" in text
+    exposed = (
+        data.state_occupations.filter(
+            (pl.col("state") == "IN")
+            & pl.col("highly_exposed")
+            & pl.col("employment").is_not_null()
+        )
+        .sort("rank_by_exposure_weighted_jobs", "soc_code")
+        .head(5)
+    )
+    assert exposed["title"][0] == "Customer Service Representatives"
+    assert "Customer Service Representatives 44,630 70%" in text
+    for jobs in exposed["employment"]:
+        assert f"{jobs:,.0f}" in text
+
+
+def test_every_states_briefing_fits_on_one_page(built, browser, tmp_path):
+    """The renderer refuses a briefing taller than the page; no file is written."""
+    data = Marts(built.processed_dir)
+    rendered = render_briefings(data, list(data.state_names), data.latest_wave, tmp_path, ())
+    assert [r.state for r in rendered] == list(data.state_names)

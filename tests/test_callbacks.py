@@ -7,6 +7,7 @@ here, fails. Expected values are computed here from the Parquet files, not by th
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -90,11 +91,23 @@ def expected(built) -> dict:
 
     names = dict(pl.read_parquet(directory / "states.parquet").select("state", "state_name").rows())
     requests = pl.read_parquet(directory / "state_requests.parquet", columns=["wave"])
+    jobs = pl.read_parquet(directory / "state_occupations.parquet")
+    indiana = jobs.filter(pl.col("state") == "IN")
     return {
         "latest_has_clusters": latest in requests["wave"].to_list(),
         "aui_rank_range": {
             s: (low, high)
             for s, low, high in summary.select("state", "aui_rank_low", "aui_rank_high").rows()
+        },
+        "indiana_nurses": indiana.filter(
+            pl.col("title").str.to_lowercase().str.contains("nurse")
+        ).sort(["exposure_weighted_jobs", "soc_code"], descending=[True, False], nulls_last=True),
+        "indiana_exposed": indiana.filter(
+            pl.col("highly_exposed") & pl.col("employment").is_not_null()
+        ),
+        "nurses": {
+            r["state"]: r
+            for r in jobs.filter(pl.col("soc_code") == "29-1141").iter_rows(named=True)
         },
         "latest": latest,
         "label": dict(waves.select("wave", "label").rows())[latest],
@@ -123,6 +136,8 @@ def check_sync_map(response: dict, expected: dict) -> None:
     rows = response["ranking"]["children"]["props"]["children"][2]["props"]["children"]
     table = [[" ".join(texts(cell)) for cell in row["props"]["children"]] for row in rows]
     indiana = next(row for row in table if row[2] == "Indiana")
+    links = [row["props"]["children"][2]["props"]["children"][0] for row in rows]
+    assert {link["props"]["href"] for link in links} == {f"/state/{s}" for s in expected["aui"]}
     number = expected["rank"]("IN").split()[1]
     assert indiana[0] == number + ("=" if "tied" in expected["rank"]("IN") else "")
     low, high = expected["aui_rank_range"]["IN"]
@@ -164,6 +179,60 @@ def check_sync_compare(response: dict, expected: dict) -> None:
         assert f"{expected['aui'][state]:.2f}" in body and expected["rank"](state) in body
 
 
+def table_rows(body: list) -> list[list[str]]:
+    """The text of each cell of each row of a table body (Dash's JSON)."""
+    return [[" ".join(texts(cell)) for cell in row["props"]["children"]] for row in body]
+
+
+def check_sync_index(response: dict, expected: dict) -> None:
+    """The state chosen with "nurse" typed: Indiana's jobs, location quotient and wage of
+    every matching occupation, by exposure-weighted jobs."""
+    nurses = expected["indiana_nurses"]
+    assert response["index-url"]["search"] == "?q=nurse&state=IN"
+    assert response["index-heading"]["children"] == "Occupations in Indiana"
+    assert (
+        response[json.dumps({"key": "lq", "type": "index-header"}, separators=(",", ":"))]["hidden"]
+        is False
+    )
+    rows = table_rows(response["index-body"]["children"])
+    assert [row[0].rsplit(" ", 1)[1] for row in rows] == nurses["soc_code"].to_list()
+    registered = next(row for row in rows if row[0].startswith("Registered Nurses"))
+    row = nurses.filter(pl.col("soc_code") == "29-1141").row(0, named=True)
+    assert registered[1:4] == [
+        f"{row['employment']:,.0f}",
+        f"{row['location_quotient']:.2f}",
+        f"${row['median_annual_wage']:,.0f}",
+    ]
+    assert shown(response["index-status"]["children"]).startswith(f"1–{nurses.height} of")
+
+
+def check_sync_occupation(response: dict, expected: dict) -> None:
+    """Registered nurses by share of the state's jobs: the marts' values and ranks."""
+    states = expected["nurses"]
+    assert response["occupation-url"]["search"] == "?measure=share"
+    figure = response["occupation-map"]["figure"]["data"][0]
+    assert len(figure["locations"]) == 51
+    wv = states["WV"]
+    hover = figure["text"][figure["locations"].index("WV")]
+    assert f"% of jobs: {wv['employment_share_pct']:.2f}%" in hover
+    assert f"Rank {wv['state_rank_by_share']} of {wv['state_rank_by_share_of']}" in hover
+    rows = response["occupation-ranking"]["children"]["props"]["children"][2]["props"]["children"]
+    first = [" ".join(texts(cell)) for cell in rows[0]["props"]["children"]]
+    assert first == ["1", "West Virginia", f"{wv['employment_share_pct']:.2f}%"]
+    assert response["occupation-map-csv"]["href"] == "/download/occupation/29-1141/states.csv"
+
+
+def check_sort_exposed(response: dict, expected: dict) -> None:
+    """Indiana's most exposed jobs sorted by jobs, largest first."""
+    exposed = expected["indiana_exposed"].sort(["employment", "soc_code"], descending=[True, False])
+    assert response["exposed-sort"]["data"] == ["jobs", True]
+    rows = table_rows(response["exposed-body"]["children"])
+    assert [row[0] for row in rows] == exposed["title"].to_list()
+    assert rows[0][2] == f"{exposed['employment'][0]:,.0f}"
+    header = json.dumps({"key": "jobs", "type": "exposed-header"}, separators=(",", ":"))
+    assert response[header]["aria-sort"] == "descending"
+
+
 CHECKS = {
     "render": check_render,
     "sync_map": check_sync_map,
@@ -171,6 +240,9 @@ CHECKS = {
     "open_state": check_open_state,
     "sync_state": check_sync_state,
     "sync_compare": check_sync_compare,
+    "sync_index": check_sync_index,
+    "sync_occupation": check_sync_occupation,
+    "sort_exposed": check_sort_exposed,
 }
 
 

@@ -99,3 +99,34 @@ def test_indianas_most_exposed_jobs_are_the_cards_jobs(built):
     first = indiana.sort("rank_by_exposure_weighted_jobs").row(0, named=True)
     assert first["title"] == "Customer Service Representatives"
     assert (first["employment"], first["observed_exposure"]) == (44_630, 0.7011)
+
+
+def test_state_ranks_by_employment_follow_the_one_rule(built):
+    """Each state's rank for an occupation's jobs among the 51: 1 + states with more jobs;
+    equal counts share the best rank; territories and the nation are not ranked."""
+    nurses = mart(built, "state_occupations").filter(pl.col("soc_code") == "29-1141")
+    ranked = nurses.filter(pl.col("state_rank_by_employment").is_not_null())
+    jobs = dict(ranked.select("state", "employment").rows())
+    assert len(jobs) == 51 and set(nurses.filter(pl.col("is_territory"))["state"]).isdisjoint(jobs)
+    for state, rank, of in ranked.select(
+        "state", "state_rank_by_employment", "state_rank_by_employment_of"
+    ).rows():
+        assert rank == 1 + sum(v > jobs[state] for v in jobs.values()) and of == 51
+    assert ranked.sort("state_rank_by_employment")["state"][0] == "CA"
+
+
+def test_rank_within_the_major_group_counts_the_ranked(built):
+    occupations = mart(built, "occupations").filter(pl.col("major_group") == "29")
+    scored = occupations.filter(pl.col("observed_exposure").is_not_null())
+    assert set(scored["rank_in_group_by_exposure_of"]) == {scored.height}
+    assert occupations.filter(pl.col("observed_exposure").is_null())[
+        "rank_in_group_by_exposure_of"
+    ].null_count() == (occupations.height - scored.height)
+
+
+def test_us_rank_by_exposure_weighted_jobs_counts_the_scored(built):
+    occupations = mart(built, "occupations")
+    scored = occupations.filter(pl.col("us_exposure_weighted_jobs").is_not_null())
+    assert set(scored["rank_by_exposure_weighted_jobs_of"]) == {scored.height}
+    first = occupations.filter(pl.col("rank_by_exposure_weighted_jobs") == 1)
+    assert first["soc_code"].to_list() == ["43-4051"]  # Customer Service Representatives

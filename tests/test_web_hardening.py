@@ -44,6 +44,18 @@ def app_client(app):
         ("/?metric=%3Cscript%3Ealert(1)%3C/script%3E", 400),
         ("/?" + "x=1&" * 600, 414),
         ("/?" + "x=1&" * 200, 400),
+        ("/occupations", 200),
+        ("/occupations?q=nurse&group=29&state=IN&sort=lq&order=asc&page=1", 200),
+        ("/occupations?group=99", 400),
+        ("/occupations?sort=lq", 400),  # a location quotient needs a state
+        ("/occupations?page=0", 400),
+        ("/occupations?state=ZZ", 400),
+        ("/occupation/29-1141", 200),
+        ("/occupation/29-1141?measure=employment", 200),
+        ("/occupation/99-9999", 404),
+        ("/occupation/29-1141?measure=bogus", 400),
+        ("/?metric=occupation&occupation=29-1141&measure=lq", 200),
+        ("/?metric=occupation&occupation=99-9999", 400),
     ],
 )
 def test_page_urls_get_the_right_status_and_a_friendly_page(app_client, url, status):
@@ -112,10 +124,15 @@ def _dependency(app_client, output_fragment: str) -> dict:
     raise AssertionError(output_fragment)
 
 
+def _id(text: str) -> str | dict:
+    """An output's id as the renderer sends it: a dict id as the dict its JSON names."""
+    return json.loads(text) if text.startswith("{") else text
+
+
 def _payload(dependency: dict, values: list, changed: int) -> str:
     """A callback request as Dash's renderer sends it (a dict id named in JSON)."""
     outputs = [  # an output several callbacks set keeps its @hash, as the renderer sends it
-        {"id": o.rsplit(".", 1)[0], "property": o.rsplit(".", 1)[1]}
+        {"id": _id(o.rsplit(".", 1)[0]), "property": o.rsplit(".", 1)[1]}
         for o in dependency["output"].strip(".").split("...")
     ]
     if not dependency["output"].startswith(".."):  # a single output is sent as an object
@@ -156,10 +173,14 @@ ANY_VALUE = st.one_of(
         "page.children",
         "ranking-sort.data",
         "url.pathname@",  # outputs several callbacks set, named with a hash
+        "index-body.children",
+        "occupation-map.figure",
+        "exposed-body.children",
     ],
 )
 @FUZZ
-@given(values=st.lists(ANY_VALUE, min_size=6, max_size=6), changed=st.integers(0, 5))
+# as many values as the callback with the most inputs (the occupation index) has
+@given(values=st.lists(ANY_VALUE, min_size=14, max_size=14), changed=st.integers(0, 13))
 def test_fuzzed_callback_inputs_never_give_500(app_client, output, values, changed):
     _, client = app_client
     payload = _payload(_dependency(app_client, output), values, changed)
@@ -190,7 +211,9 @@ def test_malformed_callback_requests_are_400_not_500(app_client, body):
 @FUZZ
 @given(
     query=st.text(max_size=120),
-    path=st.sampled_from(["/", "/state/IN", "/compare", "/methodology"]),
+    path=st.sampled_from(
+        ["/", "/state/IN", "/compare", "/methodology", "/occupations", "/occupation/29-1141"]
+    ),
 )
 def test_fuzzed_query_strings_never_give_500(app_client, query, path):
     _, client = app_client

@@ -7,14 +7,16 @@ from datetime import date
 
 import plotly.graph_objects as go
 
-from dashboard import present, views
+from dashboard import occupation_data, present, views
 from dashboard.data import Marts
 from dashboard.figures.charts import state_vs_us_bars, usage_vs_jobs_bars
 from dashboard.figures.maps import locator
 from dashboard.present import Tile
 from dashboard.urls import StateView
 
-USES_SHOWN, GROUPS_SHOWN = 4, 6  # what fits one page beside the occupations table
+USES_SHOWN, GROUPS_SHOWN = 4, 6  # what fits one page beside the occupations tables
+LARGEST_SHOWN = 5  # the largest occupations; with the four most exposed, one page
+MOST_EXPOSED_SHOWN = 4
 
 
 @dataclass
@@ -28,6 +30,8 @@ class Briefing:
     narrative: str
     uses_note: str
     occupations: list[list[str]]
+    most_exposed: list[list[str]]  # the state page's most exposed jobs: the first five
+    most_exposed_note: str
     groups_note: str
     caveats: list[str]
     sources: list[str]
@@ -50,7 +54,16 @@ def briefing(data: Marts, state: str, wave: str, today: date | None = None) -> B
             present.occupation_wage(r),
             present.exposure_text(r["observed_exposure"]),
         ]
-        for r in data.occupation_rows(state, 8)
+        for r in data.occupation_rows(state, LARGEST_SHOWN)
+    ]
+    exposed = occupation_data.most_exposed(data, state)
+    most_exposed = [
+        [
+            r["title"],
+            present.jobs_text(r["employment"], r["employment_status"]),
+            present.exposure_text(r["observed_exposure"]),
+        ]
+        for r in exposed[:MOST_EXPOSED_SHOWN]
     ]
     releases: dict[str, set[str]] = {}
     for source in data.manifest.get("sources", {}).values():
@@ -72,6 +85,11 @@ def briefing(data: Marts, state: str, wave: str, today: date | None = None) -> B
         narrative=views.state_story(data, view),
         uses_note=views.top_uses_note(data, view),
         occupations=occupations,
+        most_exposed=most_exposed,
+        most_exposed_note=(
+            f"{len(exposed)} at {present.high_exposure_text(row.get('high_exposure_threshold'))}"
+            "; by jobs × exposure"
+        ),
         groups_note=(
             f"Bars: {present.MEASURE_DEFINITIONS[measure]} (wave {wave}), beside the group's "
             "share of the state's jobs (OEWS May 2025)."

@@ -82,14 +82,25 @@ def _table(rows: list[list[str]]) -> str:
         "<th class='num'>Exposure</th></tr>"
     )
     body = "".join(
-        "<tr><td>"
+        "<tr><td><div class='clamp'>"
         + html.escape(r[0])
-        + "</td>"
+        + "</div></td>"
         + "".join(f"<td class='num'>{html.escape(c)}</td>" for c in r[1:])
         + "</tr>"
         for r in rows
     )
     return f"<table>{head}{body}</table>"
+
+
+def _exposed(rows: list[list[str]]) -> str:
+    """The state's most exposed jobs: one line each (long titles end in an ellipsis)."""
+    head = "<tr><th>Occupation</th><th class='num'>Jobs</th><th class='num'>Exposure</th></tr>"
+    body = "".join(
+        f"<tr><td class='clip'>{html.escape(title)}</td><td class='num'>{html.escape(jobs)}</td>"
+        f"<td class='num'>{html.escape(exposure)}</td></tr>"
+        for title, jobs, exposure in rows
+    )
+    return f"<table class='compact'>{head}{body}</table>"
 
 
 def page(b: Briefing) -> tuple[str, dict[str, dict]]:
@@ -122,9 +133,10 @@ def page(b: Briefing) -> tuple[str, dict[str, dict]]:
       <p class="note">{e(b.uses_note)}</p></section>
     <section><h2>Main sources of employment</h2>{_table(b.occupations)}
       <p class="note">Jobs and median wages: BLS OEWS May 2025. Exposure: Anthropic's
-        observed exposure, one national score per occupation combining how feasible its tasks
-        are for language models with how much of them is seen in work-related Claude use; no
-        score: not rated, or a combined OEWS code.</p></section>
+        observed exposure, one national score per occupation; no score: not rated, or a
+        combined OEWS code.</p>
+      <h2 class="next">Most exposed jobs <span class="aside">{e(b.most_exposed_note)}</span>
+      </h2>{_exposed(b.most_exposed)}</section>
   </div>
   <section><h2>Where Claude.ai use meets {e(b.name)}'s jobs</h2><div id="groups"></div>
     <p class="note">{e(b.groups_note)}</p></section>

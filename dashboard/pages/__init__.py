@@ -15,11 +15,19 @@ from dash import Dash, Input, Output, State
 
 from dashboard import components as ui
 from dashboard.data import DataNotBuilt, Marts, marts
-from dashboard.pages import changes, compare, home, methodology, state
+from dashboard.pages import changes, compare, home, methodology, occupation, occupations, state
 from dashboard.pages.page import Callback, Example, Page
 from dashboard.urls import BadParameter, parse_query
 
-PAGES: tuple[Page, ...] = (home.PAGE, state.PAGE, compare.PAGE, methodology.PAGE, changes.PAGE)
+PAGES: tuple[Page, ...] = (
+    home.PAGE,
+    state.PAGE,
+    compare.PAGE,
+    methodology.PAGE,
+    occupations.PAGE,
+    occupation.PAGE,
+    changes.PAGE,
+)
 
 
 class PageNotFound(LookupError):

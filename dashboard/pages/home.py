@@ -6,7 +6,7 @@ from dash import Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard import components as ui
-from dashboard import present, views
+from dashboard import occupation_controls, present, views
 from dashboard.data import Marts, marts, per_marts
 from dashboard.metrics import METRICS
 from dashboard.pages.page import Callback, Example, Page
@@ -28,7 +28,11 @@ DOWNLOADS = (  # (link text, path under /download/, link id)
 
 def download_href(path: str, view: MapView) -> str:
     return f"/download/{path}" + build_query(
-        metric=view.metric, wave=view.wave, cluster=view.cluster
+        metric=view.metric,
+        wave=view.wave,
+        cluster=view.cluster,
+        occupation=view.occupation,
+        measure=view.measure,
     )
 
 
@@ -39,7 +43,7 @@ def cluster_options(data: Marts, view: MapView) -> list[dict[str, str]]:
 
 
 def definition(data: Marts, view: MapView) -> str:
-    return present.metric_definition(METRICS[view.metric], data.high_exposure_threshold)
+    return present.metric_definition(views.map_metric(view), data.high_exposure_threshold)
 
 
 def metric_options(data: Marts, wave: str) -> list[dict[str, object]]:
@@ -60,7 +64,7 @@ def wave_options(data: Marts, metric: str) -> list[dict[str, object]]:
 @per_marts(maxsize=512)
 def ranking(data: Marts, view: MapView, sort: str) -> object:
     """The ranking table (as Dash's JSON) with the marts' ranks; tied states by name."""
-    metric = METRICS[view.metric]
+    metric = views.map_metric(view)
     rows, _ = views.map_rows(data, view)
     key = {
         "rank": lambda r: (r.rank is None, r.rank or 0, r.name),
@@ -74,7 +78,10 @@ def ranking(data: Marts, view: MapView, sort: str) -> object:
                 [
                     present.rank_short(r.rank, r.tied),
                     r.rank_range,
-                    [r.name, html.Span(FLAG_MARK, title=FLAG_NOTE)] if r.flagged else r.name,
+                    [
+                        dcc.Link(r.name, href=f"/state/{r.state}"),
+                        html.Span(FLAG_MARK, title=FLAG_NOTE) if r.flagged else "",
+                    ],
                     r.value_text,
                 ]
                 for r in sorted(rows, key=key)
@@ -129,6 +136,7 @@ def layout(view: MapView, data: Marts) -> html.Div:
                         id="cluster-control",
                         hidden=view.metric != "cluster",
                     ),
+                    occupation_controls.map_controls(data, view),
                 ],
                 className="controls",
                 role="group",
@@ -190,7 +198,7 @@ def layout(view: MapView, data: Marts) -> html.Div:
     )
 
 
-def sync_map(search, metric, wave, cluster, sort):
+def sync_map(search, metric, wave, cluster, occupation, measure, sort):
     """The URL and the controls in step, both ways (back/forward too), and the view drawn."""
     data = marts()
     try:
@@ -201,7 +209,13 @@ def sync_map(search, metric, wave, cluster, sort):
         MapView,
         data,
         search,
-        {"metric": metric, "wave": wave, "cluster": cluster},
+        {
+            "metric": metric,
+            "wave": wave,
+            "cluster": cluster,
+            "occupation": occupation,
+            "measure": measure,
+        },
         from_url=ctx.triggered_id == "map-url",
     )
     return (
@@ -213,6 +227,10 @@ def sync_map(search, metric, wave, cluster, sort):
         metric_options(data, view.wave),
         wave_options(data, view.metric),
         view.metric != "cluster",
+        # another metric leaves the occupation controls as they are
+        view.occupation or no_update,
+        view.measure or no_update,
+        view.metric != "occupation",
         views.map_figure_json(data, view),
         views.map_title(data, view),
         definition(data, view),
@@ -258,6 +276,9 @@ PAGE = Page(
                 Output("metric", "options"),
                 Output("wave", "options"),
                 Output("cluster-control", "hidden"),
+                Output("occupation", "value"),
+                Output("measure", "value"),
+                Output("occupation-control", "hidden"),
                 Output("map", "figure"),
                 Output("map-title", "children"),
                 Output("metric-definition", "children"),
@@ -270,9 +291,13 @@ PAGE = Page(
                 Input("metric", "value"),
                 Input("wave", "value"),
                 Input("cluster", "value"),
+                Input("occupation", "value"),
+                Input("measure", "value"),
                 Input("ranking-sort", "data"),
             ),
-            example=lambda data: Example(("", "aui", data.latest_wave, None, "rank"), fired=1),
+            example=lambda data: Example(
+                ("", "aui", data.latest_wave, None, None, None, "rank"), fired=1
+            ),
         ),
         Callback(
             choose_sort,

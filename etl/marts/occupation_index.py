@@ -156,8 +156,20 @@ def build_occupations(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
             .then(pl.col("tasks_penetrated") / pl.col("tasks") * 100)
             .alias("penetrated_task_share_pct")
         )
-        .pipe(rank_within, [], "us_exposure_weighted_jobs", "rank_by_exposure_weighted_jobs")
-        .pipe(rank_within, ["major_group"], "observed_exposure", "rank_in_group_by_exposure")
+        .pipe(
+            rank_within,
+            [],
+            "us_exposure_weighted_jobs",
+            "rank_by_exposure_weighted_jobs",
+            ranked_of="rank_by_exposure_weighted_jobs_of",
+        )
+        .pipe(
+            rank_within,
+            ["major_group"],
+            "observed_exposure",
+            "rank_in_group_by_exposure",
+            ranked_of="rank_in_group_by_exposure_of",
+        )
     )
     return frame.with_columns(
         status("penetrated_task_share_pct", (pl.lit(True), NOT_PUBLISHED)).alias(
@@ -309,11 +321,13 @@ OCCUPATIONS = Mart(
             "rank_by_exposure_weighted_jobs",
             "the occupation's US exposure-weighted jobs",
             "among all occupations",
+            ranked_of="rank_by_exposure_weighted_jobs_of",
         ),
         *rank_columns(
             "rank_in_group_by_exposure",
             "the occupation's observed exposure",
             "within its major group",
+            ranked_of="rank_in_group_by_exposure_of",
         ),
     ),
     staging=("onet_task_statements", "soc_structure", "oews"),

@@ -144,6 +144,7 @@ def _task_attribution(inputs: dict[str, pl.DataFrame]) -> pl.DataFrame:
 
 
 STATE_RANKS = {
+    "employment": "state_rank_by_employment",
     "location_quotient": "state_rank_by_lq",
     "employment_share_pct": "state_rank_by_share",
 }
@@ -341,6 +342,12 @@ STATE_OCCUPATIONS = Mart(
         *support_cols("the task-attributed share"),
         ANOMALY,
         col("us_employment_share_pct", pl.Float64, "% of US jobs", "Same occupation, nation."),
+        *rank_columns(
+            "state_rank_by_employment",
+            "the state's employment in the occupation",
+            "among the 50 states and DC",
+            ranked_of="state_rank_by_employment_of",
+        ),
         *rank_columns(
             "state_rank_by_lq",
             "the state's location quotient for the occupation",

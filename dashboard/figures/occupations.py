@@ -1,0 +1,161 @@
+"""Charts of the occupation side: an occupation's tasks, and a state's most exposed jobs.
+
+Their labels are long (task statements, occupation titles), so each is written above its
+bar across the chart's width instead of beside it: the bars keep their length on a phone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import plotly.graph_objects as go
+
+from dashboard import present
+from dashboard.figures.style import (
+    ACCENT,
+    GRID,
+    MUTED,
+    STATE_COLOUR,
+    US_COLOUR,
+    base_layout,
+    empty_figure,
+    wrap,
+)
+
+LABEL_WIDTH = 44  # characters a label line holds (about 300 px at 12 px)
+LINE_PX, BAR_PX, GAP_PX = 15, 14, 12
+
+
+def _labelled_layout(labels: Sequence[str], **overrides: object) -> go.Layout:
+    """Horizontal bars, one category per label, each label written above its bar: every
+    category's band holds the label's lines, the bar and a gap."""
+    wrapped = [wrap(label, LABEL_WIDTH) for label in labels]
+    bands = [(w.count("<br>") + 1) * LINE_PX + BAR_PX + GAP_PX for w in wrapped]
+    band = max(bands, default=0)
+    annotations = [
+        {
+            "x": 0,
+            "xref": "paper",
+            "y": index,
+            "yref": "y",
+            "yshift": BAR_PX / 2 + 1,
+            "text": text,
+            "showarrow": False,
+            "xanchor": "left",
+            "yanchor": "bottom",
+            "align": "left",
+            "font": {"size": 12},
+        }
+        for index, text in enumerate(wrapped)
+    ]
+    return base_layout(
+        height=60 + band * len(labels),
+        bargap=1 - BAR_PX / band if band else 0.3,
+        annotations=annotations,
+        yaxis={"showticklabels": False, "showgrid": False, "zeroline": False, "fixedrange": True},
+        **overrides,
+    )
+
+
+def _axis(**kw: object) -> dict:
+    return {"gridcolor": GRID, "zeroline": False, "automargin": True, **kw}
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    task: str
+    penetration: float | None  # 0-1
+    usage_share_pct: float | None  # % of US conversations, where published
+
+
+def task_bars(rows: Sequence[TaskRow]) -> go.Figure:
+    """The tasks AI use reaches: penetration per task, highest first; orange where a release
+    publishes the task's share of US conversations."""
+    rows = [r for r in rows if r.penetration]
+    if not rows:
+        return empty_figure("None of this occupation's O*NET tasks is seen in AI use.")
+    rows = rows[::-1]  # plotly draws the first category at the bottom
+    figure = go.Figure(
+        go.Bar(
+            y=list(range(len(rows))),
+            x=[r.penetration * 100 for r in rows],
+            orientation="h",
+            marker_color=[STATE_COLOUR if r.usage_share_pct is None else ACCENT for r in rows],
+            customdata=[
+                [wrap(r.task, LABEL_WIDTH), present.share_text(r.usage_share_pct)] for r in rows
+            ],
+            text=[present.penetration_text(r.penetration) for r in rows],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{customdata[0]}<br>penetration %{text}<br>US usage share "
+            "%{customdata[1]}<extra></extra>",
+        )
+    )
+    figure.update_layout(
+        _labelled_layout(
+            [r.task for r in rows],
+            xaxis=_axis(
+                title="AEI penetration of the task", ticksuffix="%", range=[0, 100], fixedrange=True
+            ),
+            margin={"l": 8, "r": 48, "t": 8, "b": 8},
+        )
+    )
+    return figure
+
+
+@dataclass(frozen=True)
+class ExposedRow:
+    title: str
+    employment: float
+    exposure: float
+    exposure_weighted_jobs: float
+
+
+def exposed_jobs_bars(rows: Sequence[ExposedRow]) -> go.Figure:
+    """A state's most exposed jobs: each occupation's jobs (grey) and, over them, its
+    exposure-weighted jobs (jobs × observed exposure, orange), largest weighted first."""
+    if not rows:
+        return empty_figure("No highly exposed occupation has published jobs here.")
+    rows = list(rows)[::-1]
+    positions = list(range(len(rows)))
+    exposure = [present.exposure_text(r.exposure) for r in rows]
+    titles = [wrap(r.title, LABEL_WIDTH) for r in rows]
+    figure = go.Figure(
+        [
+            go.Bar(
+                y=positions,
+                x=[r.employment for r in rows],
+                orientation="h",
+                name="jobs",
+                marker_color=US_COLOUR,
+                text=[f"exposure {e}" for e in exposure],
+                textposition="outside",
+                textfont={"color": MUTED},
+                cliponaxis=False,
+                customdata=titles,
+                hovertemplate="%{customdata}<br>%{x:,.0f} jobs<extra></extra>",
+            ),
+            go.Bar(
+                y=positions,
+                x=[r.exposure_weighted_jobs for r in rows],
+                orientation="h",
+                name="exposure-weighted jobs (jobs × exposure)",
+                marker_color=ACCENT,
+                customdata=list(zip(titles, exposure, strict=True)),
+                hovertemplate="%{customdata[0]}<br>%{x:,.0f} exposure-weighted jobs<br>"
+                "observed exposure %{customdata[1]}<extra></extra>",
+            ),
+        ]
+    )
+    figure.update_layout(
+        _labelled_layout(
+            [r.title for r in rows],
+            barmode="overlay",
+            showlegend=True,
+            legend={"orientation": "h", "y": 1.0, "x": 0, "yanchor": "bottom"},
+            xaxis=_axis(title="jobs (OEWS May 2025)", tickformat=",", fixedrange=True),
+            margin={"l": 8, "r": 96, "t": 36, "b": 8},
+        )
+    )
+    return figure
