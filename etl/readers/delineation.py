@@ -10,11 +10,10 @@ county. Errors name the file, the sheet row (as `line`) and the column's header.
 
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
-from xml.etree.ElementTree import ParseError
 
 import polars as pl
+from python_calamine import CalamineError, CalamineWorkbook
 
 from etl.geo import USPS_TO_NAME, usps_expr
 from etl.readers.table import (
@@ -51,10 +50,9 @@ ZIP_MAGIC = b"PK\x03\x04"
 
 
 def _cell_text(value: object) -> str:
-    """A cell as text: codes are stored as text (`"013"`); a number keeps no leading zero,
-    so a re-saved file whose codes became numbers fails the code checks, as it should."""
-    if value is None:
-        return ""
+    """A cell as text (an empty cell is ""): codes are stored as text (`"013"`); a number
+    keeps no leading zero, so a re-saved file whose codes became numbers fails the code
+    checks, as it should."""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
@@ -77,30 +75,19 @@ def sheet_rows(path: Path) -> list[tuple[int, list[str]]]:
         )
     if not head.startswith(ZIP_MAGIC):
         raise SourceFormatError(path, "not an xlsx workbook (no ZIP signature)", fix=REFETCH)
-    # openpyxl takes a few tenths of a second to import: only when a workbook is read
-    from openpyxl import load_workbook
-
     try:
-        # Opened as a stream: openpyxl refuses a path not ending in .xlsx (a fetch's .part).
+        # Opened as a stream: a fetch checks the body under a temporary name (.part).
         with path.open("rb") as handle:
-            workbook = load_workbook(handle, read_only=True, data_only=True)
-            try:
-                sheet = workbook.worksheets[0]
-                return [
-                    (number, [_cell_text(v) for v in values])
-                    for number, values in enumerate(
-                        sheet.iter_rows(min_row=1, min_col=1, values_only=True), start=1
-                    )
-                ]
-            finally:
-                workbook.close()
-    except (zipfile.BadZipFile, KeyError, EOFError, OSError, ParseError) as exc:
+            sheet = CalamineWorkbook.from_filelike(handle).get_sheet_by_index(0)
+            values = sheet.to_python(skip_empty_area=False)  # from A1, blank rows kept
+    except (CalamineError, OSError) as exc:
         raise SourceFormatError(
             path,
             f"cannot be opened as an xlsx workbook ({exc.__class__.__name__}: {exc}): "
             "the file is truncated or damaged",
             fix=REFETCH,
         ) from exc
+    return [(number, [_cell_text(v) for v in row]) for number, row in enumerate(values, start=1)]
 
 
 def find_header(
