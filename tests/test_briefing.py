@@ -59,7 +59,7 @@ def test_briefing_route_serves_pdf_and_png(app, browser):
     assert png.data.startswith(b"\x89PNG")
 
 
-def test_pdf_lists_the_five_most_exposed_jobs(indiana):
+def test_pdf_lists_the_four_most_exposed_jobs(indiana):
     data, rendered = indiana
     text = PdfReader(rendered.paths["pdf"]).pages[0].extract_text().replace("\n", " ")
     assert "Most exposed jobs" in text
@@ -70,7 +70,7 @@ def test_pdf_lists_the_five_most_exposed_jobs(indiana):
             & pl.col("employment").is_not_null()
         )
         .sort("rank_by_exposure_weighted_jobs", "soc_code")
-        .head(5)
+        .head(4)
     )
     assert exposed["title"][0] == "Customer Service Representatives"
     assert "Customer Service Representatives 44,630 70%" in text

@@ -134,7 +134,7 @@ def check_sync_map(response: dict, expected: dict) -> None:
     assert expected["label"] in response["map-title"]["children"]
     # The ranking: marts' ranks, short form, tied states listed by name.
     rows = response["ranking"]["children"]["props"]["children"][2]["props"]["children"]
-    table = [[" ".join(texts(cell)) for cell in row["props"]["children"]] for row in rows]
+    table = [[" ".join(texts(cell)).strip() for cell in row["props"]["children"]] for row in rows]
     indiana = next(row for row in table if row[2] == "Indiana")
     links = [row["props"]["children"][2]["props"]["children"][0] for row in rows]
     assert {link["props"]["href"] for link in links} == {f"/state/{s}" for s in expected["aui"]}

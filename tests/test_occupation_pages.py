@@ -100,7 +100,7 @@ def rows_of(table: dict) -> list[list[str]]:
     """The text of every cell of a table's body."""
     body = next(c for c in table["props"]["children"] if c["type"] == "Tbody")
     return [
-        [" ".join(texts(cell)) for cell in row["props"]["children"]]
+        [" ".join(texts(cell)).strip() for cell in row["props"]["children"]]
         for row in body["props"]["children"]
     ]
 
@@ -176,7 +176,7 @@ def test_occupation_map_ranks_states_as_the_marts_do(app, built, soc):
 
 def test_registered_nurses_are_first_in_west_virginia(app):
     table = rows_of(find(page(app, "/occupation/29-1141"), "occupation-ranking-table"))
-    assert table[0] == ["1", "West Virginia", "1.54"]
+    assert table[0] == ["1", "—", "West Virginia", "1.54"]  # no interval for OEWS values
 
 
 def test_a_combined_code_says_what_it_stands_for(app):
@@ -219,7 +219,7 @@ def test_map_shows_an_occupations_location_quotients(app, data, built):
         assert rank.capitalize() in hover
     assert "Registered Nurses: location quotient" in response["map-title"]["children"]
     table = rows_of(response["ranking"]["children"])
-    assert table[0] == ["1", "West Virginia", "1.54"]
+    assert table[0] == ["1", "—", "West Virginia", "1.54"]  # no interval for OEWS values
     assert response["map-csv"]["href"].endswith("occupation=29-1141&measure=lq")
 
 

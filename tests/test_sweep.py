@@ -19,7 +19,7 @@ from dashboard.briefing.content import briefing
 from dashboard.briefing.layout import page as briefing_page
 from dashboard.data import Marts
 from dashboard.downloads import map_view
-from dashboard.metrics import HEADLINE_METRICS, METRICS
+from dashboard.metrics import HEADLINE_METRICS, METRICS, OCCUPATION_MEASURES
 from dashboard.pages import compare as compare_page
 from dashboard.pages import home as home_page
 from dashboard.pages import state as state_page
@@ -29,6 +29,8 @@ from tests.dash_tree import texts
 
 pytestmark = pytest.mark.integration
 WAVES = ("2025-08", "2025-11", "2026-02", "2026-04", "2026-05")  # the mirror's waves
+# Registered Nurses (every state), Actors (suppressed in many states), a combined OEWS code
+OCCUPATIONS_SWEPT = ("29-1141", "27-2011", "15-1252")
 
 # A number nobody published, written the way Python, JSON or a spreadsheet would.
 BAD_WORD = re.compile(r"\b(nan|NaN|None|inf|Infinity|-Infinity)\b")
@@ -68,10 +70,21 @@ def test_every_map_and_ranking_is_clean(data):
     assert tuple(data.waves) == WAVES, "the build's waves changed: sweep them all (WAVES)"
     for metric in METRICS:
         for wave in data.metric_waves(metric):
-            clusters = [c for c, _ in data.clusters(wave)][:3] if metric == "cluster" else [None]
-            for cluster in clusters:
-                view = MapView(metric, wave, cluster)
-                where = f"/?metric={metric}&wave={wave}&cluster={cluster}"
+            if metric == "occupation":  # OEWS beside every wave: one wave, each measure
+                if wave != data.waves[-1]:
+                    continue
+                picks = [
+                    MapView(metric, wave, occupation=code, measure=measure)
+                    for code in OCCUPATIONS_SWEPT
+                    for measure in OCCUPATION_MEASURES
+                ]
+            else:
+                clusters = (
+                    [c for c, _ in data.clusters(wave)][:3] if metric == "cluster" else [None]
+                )
+                picks = [MapView(metric, wave, cluster) for cluster in clusters]
+            for view in picks:
+                where = f"/{view.search(data)}"
                 assert_clean(where, views.map_figure_json(data, view))
                 assert_clean(where, home_page.ranking(data, view, "rank"))
                 assert_clean(where, views.map_claim(data, view))
