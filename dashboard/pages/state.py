@@ -8,7 +8,8 @@ from dashboard import components as ui
 from dashboard import present, views
 from dashboard.data import Marts, marts, per_marts
 from dashboard.metrics import METRICS
-from dashboard.pages import most_exposed
+from dashboard.pages.most_exposed import CALLBACKS as MOST_EXPOSED_CALLBACKS
+from dashboard.pages.most_exposed import section as most_exposed_section
 from dashboard.pages.page import Callback, Example, Page
 from dashboard.urls import LEVELS, StateView, build_query, sync_url
 
@@ -354,7 +355,7 @@ def body(data: Marts, view: StateView) -> object:
             html.Div(_cards(data, view), className="cards"),
             html.Div([_top_uses(data, view), _groups(data, view)], className="two-up"),
             _occupations(data, view),
-            most_exposed.section(data, view),
+            most_exposed_section(data, view),
             html.Div([_automation(data, view), _neighbours(data, view)], className="two-up"),
             _trend(data, view),
             _sources(data, view),
@@ -430,6 +431,6 @@ PAGE = Page(
             state=(State("state-code", "data"),),
             example=lambda data: Example(("", data.latest_wave, LEVELS[0], "IN"), fired=1),
         ),
-        *most_exposed.CALLBACKS,
+        *MOST_EXPOSED_CALLBACKS,
     ),
 )
