@@ -23,6 +23,7 @@ import json
 import polars as pl
 from flask import Flask, Response, request, send_file
 
+from dashboard import http_cache
 from dashboard.data import DataNotBuilt, Marts, marts, per_marts
 
 PREFIX = "/api/v1"
@@ -143,9 +144,12 @@ def _json(table: str, frame: pl.DataFrame, args: dict[str, str]) -> Response:
 
 
 def _parquet(table: str, frame: pl.DataFrame, whole: bool) -> Response:
+    # The ETag is the one dashboard/http_cache.py gives every GET (Parquet is never
+    # compressed), so a reader's If-Range matches it and gets its byte range.
+    tag = http_cache.etag("identity")
     if whole:  # the build's own file: ranges served straight from disk
         path = marts().directory / f"{table}.parquet"
-        return send_file(path, mimetype=FORMATS["parquet"], conditional=True, max_age=None)
+        return send_file(path, mimetype=FORMATS["parquet"], conditional=True, etag=tag)
     buffer = io.BytesIO()
     frame.write_parquet(buffer, compression="zstd")
     buffer.seek(0)
@@ -154,7 +158,7 @@ def _parquet(table: str, frame: pl.DataFrame, whole: bool) -> Response:
         mimetype=FORMATS["parquet"],
         conditional=True,
         download_name=f"{table}.parquet",
-        etag=False,
+        etag=tag,
     )
 
 

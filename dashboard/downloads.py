@@ -62,10 +62,7 @@ def csv_response(frame: pl.DataFrame, filename: str) -> Response:
     return Response(
         body,
         mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="{SAFE_NAME.sub("_", filename)}"',
-            "Cache-Control": "no-store" if request.args else "public, max-age=300",
-        },
+        headers={"Content-Disposition": f'attachment; filename="{SAFE_NAME.sub("_", filename)}"'},
     )
 
 
