@@ -9,6 +9,11 @@ ETag of a representation it accepts is answered 304 before any handler runs: no 
 resolved, no table filtered, no chart rendered. A new build changes every data ETag, so
 caches fetch again once their copy is stale.
 
+Page HTML gets a weak ETag (`W/"..."`): Dash writes a fresh `end_id` into every page it
+serves, a token that binds background callbacks to a page load. This app has none, so two
+loads of a page differ only in a token nothing reads: equivalent, not byte-identical. Every
+other answer is byte-identical for the same ETag.
+
 `Cache-Control`: fingerprinted static files (a version in the name or query) are
 immutable for a year; other static files are revalidated on every use; data responses
 (pages, API, downloads, briefings, chart images) are fresh for a minute, then revalidated,
@@ -114,7 +119,7 @@ def not_modified() -> Response | None:
     for coding in accepted_codings():
         tag = etag(coding)
         if request.if_none_match.contains_weak(tag):
-            g.not_modified = tag
+            g.not_modified = (tag, request.if_none_match.is_weak(tag))
             return Response(status=304)
     return None
 
@@ -127,9 +132,11 @@ def validate(response: Response) -> Response:
         for name in list(response.headers.keys()):
             if name not in KEPT_ON_304 and not name.startswith("X-"):
                 del response.headers[name]
-        response.set_etag(g.not_modified)
+        tag, weak = g.not_modified
+        response.set_etag(tag, weak=weak)
     elif response.status_code in (200, 206):
-        response.set_etag(etag(response.headers.get("Content-Encoding", "identity")))
+        coding = response.headers.get("Content-Encoding", "identity")
+        response.set_etag(etag(coding), weak=response.mimetype == "text/html")
     else:
         return response
     vary = response.headers.get("Vary", "")
