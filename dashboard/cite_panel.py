@@ -10,9 +10,10 @@ from dashboard.data import Marts
 from dashboard.public_url import absolute
 
 
-def panel(data: Marts, path: str) -> html.Details:
-    """Closed by default: a summary line, then the two forms, each ready to copy."""
-    cited = citation.of_build(data.manifest, absolute(path))
+def panel(data: Marts, path: str, title: str) -> html.Details:
+    """Closed by default: a summary line, then the two forms, each ready to copy; `title`
+    is the page's (its document title)."""
+    cited = citation.of_build(data.manifest, absolute(path), title)
     return html.Details(
         [
             html.Summary("Cite this page"),

@@ -88,6 +88,8 @@ def test_every_page_ends_with_its_cite_panel(app, built):
         texts = [c["props"]["children"] for c in panel["children"] if c["type"] == "Pre"]
         plain, bib = texts
         assert plain.endswith(f" http://127.0.0.1:8050{path}") and build["build_id"] in plain
+        title = children["page-title"]["data"]
+        assert plain.startswith(f"State AI Economic Index ({build['built_at'][:4]}). {title}.")
         assert f"url = {{http://127.0.0.1:8050{path}}}" in bib
 
 

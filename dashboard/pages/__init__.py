@@ -61,8 +61,9 @@ def render(pathname: object, search: object) -> tuple[object, str]:
     try:
         data = marts()
         page, view = resolve(pathname, parse_query(search), data)
-        cite = cite_panel.panel(data, str(pathname or "/"))
-        return [page.layout(view, data), cite], page.title(view, data)
+        title = page.title(view, data)
+        cite = cite_panel.panel(data, str(pathname or "/"), title)
+        return [page.layout(view, data), cite], title
     except PageNotFound:
         title = "Page not found"
         return ui.notice(title, "There is no page at this address."), title
