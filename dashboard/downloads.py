@@ -14,7 +14,7 @@ import json
 import re
 import threading
 import zipfile
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from pathlib import Path
 
 import polars as pl
@@ -64,6 +64,18 @@ def csv_response(frame: pl.DataFrame, filename: str) -> Response:
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{SAFE_NAME.sub("_", filename)}"'},
     )
+
+
+def only_view_parameters(query: dict[str, str], view_type: type) -> None:
+    """A view download reads its view's parameters; any other is refused by name rather
+    than ignored (a `?state=IN` that filters nothing would hand over a file it does not
+    describe)."""
+    known = sorted(f.name for f in fields(view_type))
+    for name, value in query.items():
+        if name not in known:
+            raise BadParameter(
+                name, value, f"one of this download's parameters: {', '.join(known)}"
+            )
 
 
 # --- views ------------------------------------------------------------------------------
@@ -291,6 +303,7 @@ def register(server: Flask) -> None:
     @server.get("/download/map.csv")
     @guarded
     def download_map(data: Marts, query: dict[str, str]) -> Response:
+        only_view_parameters(query, MapView)
         view = MapView.parse(query, data)
         what = view.metric if view.occupation is None else f"{view.occupation}_{view.measure}"
         return csv_response(map_view(data, view), f"aiei_map_{what}_{view.wave}.csv")
@@ -298,6 +311,7 @@ def register(server: Flask) -> None:
     @server.get("/download/state/<state>/<name>.csv")
     @guarded
     def download_state(data: Marts, query: dict[str, str], state: str, name: str) -> Response:
+        only_view_parameters(query, StateView)
         view = StateView.parse({**query, "state": state}, data)
         frame = state_view(data, name, view)
         when = {"trend": "all-waves", "occupations": "oews-2025-05"}.get(name, view.wave)
@@ -308,6 +322,7 @@ def register(server: Flask) -> None:
     @server.get("/download/compare.csv")
     @guarded
     def download_compare(data: Marts, query: dict[str, str]) -> Response:
+        only_view_parameters(query, CompareView)
         view = CompareView.parse(query, data)
         if len(view.states) < 2:
             raise BadParameter("states", query.get("states", ""), "two to four state codes")

@@ -31,6 +31,7 @@ from pathlib import Path
 from dash.fingerprint import check_fingerprint
 from flask import Flask, Response, g, request
 
+from dashboard.citation import package_version
 from dashboard.data import DataNotBuilt, marts
 from etl.config import PROJECT_ROOT
 
@@ -50,8 +51,9 @@ def code_version() -> str:
     the app's code and assets, and the versions of Dash and plotly (once per process; the
     same on every worker and every machine with the same deploy)."""
     digest = hashlib.sha256()
-    for package in ("dash", "plotly", "flask-compress", "state-ai-economic-index"):
+    for package in ("dash", "plotly", "flask-compress"):
         digest.update(f"{package}={version(package)};".encode())
+    digest.update(f"aiei={package_version()};".encode())
     dashboard = Path(__file__).parent
     files = [
         *dashboard.glob("*.py"),

@@ -183,6 +183,9 @@ def test_bundle_holds_every_mart_the_dictionary_and_the_manifest(client, built):
         ("/download/state/ZZ/summary.csv", 404),
         ("/download/map.csv?metric=bogus", 400),
         ("/download/compare.csv?states=IN", 400),
+        ("/download/map.csv?colour=red", 400),  # a view download's parameters only
+        ("/download/state/IN/summary.csv?soc_code=29-1141", 400),
+        ("/download/compare.csv?states=IN,OH&state=IN", 400),
         ("/briefing/IN.doc", 404),
     ],
 )
