@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks import briefings, dashboard, pipeline
+from benchmarks import api, briefings, dashboard, pipeline
 from benchmarks.common import save
 
 
@@ -21,10 +21,12 @@ def main() -> None:
     results = {
         "pipeline": pipeline.run(repeat=5),
         "dashboard": dashboard.run(total=300, duration=0.0),
+        "api": api.run(total=1000),
         "briefings": briefings.run(),
     }
     pipeline.report(results["pipeline"])
     dashboard.report(results["dashboard"])
+    api.report(results["api"])
     briefings.report(results["briefings"])
     elapsed = time.perf_counter() - started
     print(f"\nall benchmarks in {elapsed:.0f} s; written {save('all', results)}")

@@ -18,6 +18,7 @@ from dashboard import (
     api,
     builds,
     downloads,
+    http_cache,
     occupation_downloads,
     page_build,
     pages,
@@ -104,6 +105,7 @@ def create_app(processed_dir: Path | None = None) -> Dash:
         COMPRESS_BR_LEVEL=5,
         COMPRESS_MIN_SIZE=500,
     )
+    http_cache.install(server)  # before Compress: its after-request hook runs after it
     Compress(server)
     static_files.install(server)  # registered after Compress, so it runs first
     builds.install(server, processed_dir or settings().processed_dir)

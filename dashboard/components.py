@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dash import dcc, html
 from dash.development.base_component import Component
 
-from dashboard import present
+from dashboard import citation, present
 
 GRAPH_CONFIG = {
     "topojsonURL": "/assets/topojson/",  # the map file is served by this app, not a CDN
@@ -37,10 +37,7 @@ GRAPH_CONFIG = {
 
 SITE_NAME = "State AI Economic Index"
 DATA_UPDATED = "data-updated"  # the notice a page whose build is gone shows (page_build.py)
-CITATION = (
-    "State AI Economic Index. Data: Anthropic Economic Index (CC-BY); O*NET 29.3 "
-    "(USDOL/ETA, CC BY 4.0); BLS OEWS May 2025."
-)
+CITATION = f"{citation.TITLE}. {citation.DATA_SOURCES}"
 
 
 def frame() -> html.Div:

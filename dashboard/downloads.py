@@ -14,14 +14,15 @@ import json
 import re
 import threading
 import zipfile
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from pathlib import Path
 
 import polars as pl
 from flask import Flask, Response, request
 
-from dashboard import images, occupation_views, render_cache, views
+from dashboard import api, citation, images, occupation_views, render_cache, views
 from dashboard.data import DataNotBuilt, Marts, marts, per_marts
+from dashboard.public_url import absolute
 from dashboard.render_cache import RendererBusy, RenderQueue
 from dashboard.urls import (
     BadParameter,
@@ -31,7 +32,6 @@ from dashboard.urls import (
     StateView,
     View,
     parse_query,
-    wave_id,
 )
 from dashboard.views import FIGURES
 
@@ -62,11 +62,20 @@ def csv_response(frame: pl.DataFrame, filename: str) -> Response:
     return Response(
         body,
         mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="{SAFE_NAME.sub("_", filename)}"',
-            "Cache-Control": "no-store" if request.args else "public, max-age=300",
-        },
+        headers={"Content-Disposition": f'attachment; filename="{SAFE_NAME.sub("_", filename)}"'},
     )
+
+
+def only_view_parameters(query: dict[str, str], view_type: type) -> None:
+    """A view download reads its view's parameters; any other is refused by name rather
+    than ignored (a `?state=IN` that filters nothing would hand over a file it does not
+    describe)."""
+    known = sorted(f.name for f in fields(view_type))
+    for name, value in query.items():
+        if name not in known:
+            raise BadParameter(
+                name, value, f"one of this download's parameters: {', '.join(known)}"
+            )
 
 
 # --- views ------------------------------------------------------------------------------
@@ -212,13 +221,17 @@ BUNDLE_README = """State AI Economic Index: data bundle
 Built {built_at} (commit {commit}).
 
 Files
-- csv/<table>.csv      every mart, one CSV per table
-- data_dictionary.csv  every column: type, unit, definition or formula, source
-- manifest.json        sources (URL, release, bytes, sha256, retrieval time), package
-                       versions, row counts, coverage of the joins, warnings
+- csv/<table>.csv         every mart, one CSV per table
+- parquet/<table>.parquet every mart as the build wrote it (types, nulls and exact values)
+- data_dictionary.csv     every column: type, unit, definition or formula, source
+- manifest.json           sources (URL, release, bytes, sha256, retrieval time), package
+                          versions, row counts, coverage of the joins, warnings
+- CITATION.txt, CITATION.bib  how to cite this build, as text and BibTeX
 
 Cite as
-  State AI Economic Index ({year}). Data built {built_at}. Sources:
+  {citation}
+
+Sources:
 {citations}
 
 Licences
@@ -233,15 +246,16 @@ keep exact values.
 
 @per_marts(maxsize=1)
 def bundle(data: Marts) -> tuple[str, bytes]:
-    """(file name, ZIP bytes) of every mart + dictionary + manifest + README; built once
-    per build (per Marts)."""
+    """(file name, ZIP bytes) of every mart (CSV and Parquet) + dictionary + manifest +
+    README + citation; built once per build (per Marts)."""
     manifest = data.manifest
     sources = manifest.get("sources", {}).values()
     built = manifest.get("built_at", "")[:10]
+    cited = citation.of_build(manifest, absolute("/"))
     readme = BUNDLE_README.format(
         built_at=manifest.get("built_at"),
         commit=manifest.get("git_commit"),
-        year=built[:4],
+        citation=citation.plain_text(cited),
         citations="\n".join(sorted({f"  - {s['citation']}" for s in sources})),
         licences="\n".join(sorted({f"  - {s['publisher']}: {s['licence']}" for s in sources})),
     )
@@ -249,9 +263,12 @@ def bundle(data: Marts) -> tuple[str, bytes]:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
         for table in data.table_names:
             archive.writestr(f"csv/{table}.csv", neutralise(data.tables[table]).write_csv())
+            archive.write(data.directory / f"{table}.parquet", f"parquet/{table}.parquet")
         archive.write(data.directory / "data_dictionary.csv", "data_dictionary.csv")
         archive.writestr("manifest.json", json.dumps(manifest, indent=2))
         archive.writestr("README.txt", readme)
+        archive.writestr("CITATION.txt", citation.plain_text(cited) + "\n")
+        archive.writestr("CITATION.bib", citation.bibtex(cited))
     return f"aiei_bundle_{built}.zip", buffer.getvalue()
 
 
@@ -265,6 +282,8 @@ def register(server: Flask) -> None:
                 query = parse_query(request.query_string.decode("utf-8", "replace"))
                 return handler(marts(), query, *args, **kwargs)
             except BadParameter as exc:
+                return Response(f"{exc}\n", status=exc.status, mimetype="text/plain")
+            except api.ApiError as exc:
                 return Response(f"{exc}\n", status=exc.status, mimetype="text/plain")
             except DataNotBuilt:
                 return Response(
@@ -284,6 +303,7 @@ def register(server: Flask) -> None:
     @server.get("/download/map.csv")
     @guarded
     def download_map(data: Marts, query: dict[str, str]) -> Response:
+        only_view_parameters(query, MapView)
         view = MapView.parse(query, data)
         what = view.metric if view.occupation is None else f"{view.occupation}_{view.measure}"
         return csv_response(map_view(data, view), f"aiei_map_{what}_{view.wave}.csv")
@@ -291,6 +311,7 @@ def register(server: Flask) -> None:
     @server.get("/download/state/<state>/<name>.csv")
     @guarded
     def download_state(data: Marts, query: dict[str, str], state: str, name: str) -> Response:
+        only_view_parameters(query, StateView)
         view = StateView.parse({**query, "state": state}, data)
         frame = state_view(data, name, view)
         when = {"trend": "all-waves", "occupations": "oews-2025-05"}.get(name, view.wave)
@@ -301,6 +322,7 @@ def register(server: Flask) -> None:
     @server.get("/download/compare.csv")
     @guarded
     def download_compare(data: Marts, query: dict[str, str]) -> Response:
+        only_view_parameters(query, CompareView)
         view = CompareView.parse(query, data)
         if len(view.states) < 2:
             raise BadParameter("states", query.get("states", ""), "two to four state codes")
@@ -311,17 +333,17 @@ def register(server: Flask) -> None:
     @server.get("/download/mart/<table>.csv")
     @guarded
     def download_mart(data: Marts, query: dict[str, str], table: str) -> Response:
+        """The table filtered and projected as the API would (`?state=IN,OH&wave=2026-05`,
+        `columns=`); a parameter the API would refuse is refused here too, naming it."""
         if table not in data.table_names:
             raise BadParameter("table", table, f"one of {', '.join(data.table_names)}", status=404)
-        frame = data.tables[table]
-        wave = query.get("wave")
-        if wave:
-            if "wave" not in frame.columns:
-                raise BadParameter("wave", wave, f"no wave filter: {table} has no waves")
-            wave = wave_id(wave, data.waves)
-            frame = frame.filter(pl.col("wave") == wave)
-        built = data.manifest.get("built_at", "")[:10]
-        return csv_response(frame, f"aiei_{table}_{wave or 'built-' + built}.csv")
+        for name in ("limit", "offset"):  # the API pages JSON only; a file is whole
+            if name in query:
+                raise BadParameter(name, query[name], "no paging (a download holds every row)")
+        frame = api.select(table, query)
+        chosen = [query[k] for k in data.manifest["tables"][table]["key"] if k in query]
+        when = "_".join(chosen) or "built-" + data.manifest.get("built_at", "")[:10]
+        return csv_response(frame, f"aiei_{table}_{when}.csv")
 
     @server.get("/download/figure/<name>.<fmt>")
     @guarded

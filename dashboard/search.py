@@ -27,6 +27,4 @@ def register(server: Flask) -> None:
             body = index_json(marts())
         except DataNotBuilt:
             return Response("[]", status=503, mimetype="application/json")
-        return Response(
-            body, mimetype="application/json", headers={"Cache-Control": "public, max-age=300"}
-        )
+        return Response(body, mimetype="application/json")  # cached as dashboard/http_cache.py says

@@ -165,6 +165,15 @@ def test_bundle_holds_every_mart_the_dictionary_and_the_manifest(client, built):
     assert all(len(s["sha256"]) == 64 for s in manifest["sources"].values())
     readme = archive.read("README.txt").decode()
     assert "Cite as" in readme and "CC BY 4.0" in readme
+    # Parquet beside the CSV: the build's own tables, the same rows and types
+    for table in tables:
+        kept = pl.read_parquet(io.BytesIO(archive.read(f"parquet/{table}.parquet")))
+        assert kept.equals(pl.read_parquet(built.processed_dir / f"{table}.parquet")), table
+    # and how to cite this build
+    cited = archive.read("CITATION.txt").decode()
+    assert manifest["build_id"] in cited and "http://" in cited
+    bib = archive.read("CITATION.bib").decode()
+    assert bib.startswith("@misc{") and f"Data build {manifest['build_id']}" in bib
 
 
 @pytest.mark.parametrize(
@@ -174,7 +183,9 @@ def test_bundle_holds_every_mart_the_dictionary_and_the_manifest(client, built):
         ("/download/state/ZZ/summary.csv", 404),
         ("/download/map.csv?metric=bogus", 400),
         ("/download/compare.csv?states=IN", 400),
-        ("/download/mart/states.csv?wave=2026-05", 400),
+        ("/download/map.csv?colour=red", 400),  # a view download's parameters only
+        ("/download/state/IN/summary.csv?soc_code=29-1141", 400),
+        ("/download/compare.csv?states=IN,OH&state=IN", 400),
         ("/briefing/IN.doc", 404),
     ],
 )
@@ -182,6 +193,34 @@ def test_bad_download_parameters_are_named(client, url, status):
     response = client.get(url)
     assert response.status_code == status
     assert b"is not valid" in response.data and b"Traceback" not in response.data
+
+
+def test_table_downloads_take_the_api_filters(client, built):
+    """`?state=IN` on a table download is the API's filter, not silently ignored."""
+    mart = pl.read_parquet(built.processed_dir / "state_usage.parquet")
+    response = client.get("/download/mart/state_usage.csv?state=IN,OH&columns=wave,state,aui")
+    assert response.status_code == 200
+    assert 'filename="aiei_state_usage_IN_OH.csv"' in response.headers["Content-Disposition"]
+    downloaded = read_csv(response.data)
+    expected = mart.filter(pl.col("state").is_in(["IN", "OH"])).select("wave", "state", "aui")
+    assert downloaded.height == 2 * mart["wave"].n_unique() == expected.height
+    assert downloaded.rows() == expected.rows()
+
+
+@pytest.mark.parametrize(
+    "url, named",
+    [
+        ("/download/mart/state_usage.csv?colour=red", "colour"),
+        ("/download/mart/state_usage.csv?state=ZZ", "state"),
+        ("/download/mart/state_usage.csv?aui=1", "aui"),
+        ("/download/mart/states.csv?wave=2026-05", "wave"),
+        ("/download/mart/state_usage.csv?limit=10", "limit"),
+    ],
+)
+def test_bad_table_filters_are_refused_by_name(client, url, named):
+    response = client.get(url)
+    assert response.status_code == 400
+    assert named in response.text.splitlines()[0] and "Traceback" not in response.text
 
 
 @pytest.mark.parametrize(

@@ -7,11 +7,12 @@ from datetime import date
 
 import plotly.graph_objects as go
 
-from dashboard import occupation_data, present, views
+from dashboard import citation, occupation_data, present, views
 from dashboard.data import Marts
 from dashboard.figures.charts import state_vs_us_bars, usage_vs_jobs_bars
 from dashboard.figures.maps import locator
 from dashboard.present import Tile
+from dashboard.public_url import absolute
 from dashboard.urls import StateView
 
 USES_SHOWN, GROUPS_SHOWN = 4, 6  # what fits one page beside the occupations tables
@@ -100,12 +101,15 @@ def briefing(data: Marts, state: str, wave: str, today: date | None = None) -> B
         ),
         caveats=[*present.caveats(data.caveats(state)), present.SAMPLING_NOTE],
         sources=sources,
-        citation="State AI Economic Index ("
-        + (today or date.today()).strftime("%Y")
-        + "), briefing for "
-        + name
-        + ". Data: Anthropic Economic Index (CC-BY); "
-        "O*NET 29.3 (USDOL/ETA, CC BY 4.0); BLS OEWS May 2025.",
+        # the state page of this wave, at the address AIEI_PUBLIC_URL names: the same from
+        # the command line and from the server
+        citation=citation.plain_text(
+            citation.of_build(
+                data.manifest,
+                absolute(f"/state/{state}{view.search(data)}"),
+                f"AI in {name}, briefing",
+            )
+        ),
         figures={
             "locator": locator(state, list(data.state_names), height=120),
             "uses": state_vs_us_bars(uses, name, width=34, empty="Not published for this state."),

@@ -143,8 +143,7 @@ def page(b: Briefing) -> tuple[str, dict[str, dict]]:
   <footer>
     <p><b>Caveats.</b> {caveats}</p>
     <p><b>Sources.</b> {e("; ".join(b.sources))}.</p>
-    <p><b>Cite as.</b> {e(b.citation)} Methodology, checksums and data: the app's
-      Methodology page.</p>
+    <p><b>Cite as.</b> {e(b.citation)}</p>
   </footer>
 </div>"""
     return body, {name: _sized(name, figure) for name, figure in b.figures.items()}

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 
 from dash import Dash, Input, Output, State
 
+from dashboard import cite_panel
 from dashboard import components as ui
 from dashboard.data import DataNotBuilt, Marts, marts
 from dashboard.pages import changes, compare, home, methodology, occupation, occupations, state
@@ -55,11 +56,14 @@ def resolve(path: object, query: Mapping[str, object], data: Marts) -> tuple[Pag
 
 
 def render(pathname: object, search: object) -> tuple[object, str]:
-    """The page for a URL and its document title, or a notice saying what is wrong."""
+    """The page for a URL, ending with how to cite it, and its document title; or a notice
+    saying what is wrong."""
     try:
         data = marts()
         page, view = resolve(pathname, parse_query(search), data)
-        return page.layout(view, data), page.title(view, data)
+        title = page.title(view, data)
+        cite = cite_panel.panel(data, str(pathname or "/"), title)
+        return [page.layout(view, data), cite], title
     except PageNotFound:
         title = "Page not found"
         return ui.notice(title, "There is no page at this address."), title
