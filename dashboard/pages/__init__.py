@@ -15,7 +15,16 @@ from dash import Dash, Input, Output, State
 
 from dashboard import components as ui
 from dashboard.data import DataNotBuilt, Marts, marts
-from dashboard.pages import changes, compare, home, methodology, occupation, occupations, state
+from dashboard.pages import (
+    area,
+    changes,
+    compare,
+    home,
+    methodology,
+    occupation,
+    occupations,
+    state,
+)
 from dashboard.pages.page import Callback, Example, Page
 from dashboard.urls import BadParameter, parse_query
 
@@ -27,6 +36,7 @@ PAGES: tuple[Page, ...] = (
     occupations.PAGE,
     occupation.PAGE,
     changes.PAGE,
+    area.PAGE,
 )
 
 
