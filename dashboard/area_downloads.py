@@ -11,7 +11,7 @@ from dashboard.area_views import SHAPES_URL
 from dashboard.data import DataNotBuilt, Marts, marts
 from dashboard.downloads import csv_response
 from dashboard.occupation_downloads import _guarded
-from dashboard.urls import AreaView, StateView
+from dashboard.urls import AreaView, OccupationView, StateView
 
 
 def occupations_view(data: Marts, code: str) -> pl.DataFrame:
@@ -27,9 +27,15 @@ def state_areas_view(data: Marts, state: str) -> pl.DataFrame:
     )
 
 
+def occupation_areas_view(data: Marts, soc: str) -> pl.DataFrame:
+    """The occupation in every OEWS area of the 50 states and DC, by area code."""
+    rows = list(area_data.occupation_by_area(data, soc).values())
+    return pl.DataFrame(rows, schema=data.tables["area_occupations"].schema).sort("area_code")
+
+
 def register(server: Flask) -> None:
-    """/download/area/<code>/occupations.csv, /download/state/<state>/areas.csv and the
-    area shapes."""
+    """/download/area/<code>/occupations.csv, /download/state/<state>/areas.csv,
+    /download/occupation/<soc>/areas.csv and the area shapes."""
 
     @server.get("/download/area/<code>/occupations.csv")
     @_guarded
@@ -45,6 +51,15 @@ def register(server: Flask) -> None:
         view = StateView.parse({**query, "state": state}, data)
         return csv_response(
             state_areas_view(data, view.state), f"aiei_{view.state}_areas_oews-2025-05.csv"
+        )
+
+    @server.get("/download/occupation/<soc>/areas.csv")
+    @_guarded
+    def download_occupation_areas(data: Marts, query: dict[str, str], soc: str) -> Response:
+        view = OccupationView.parse({"soc": soc}, data)
+        return csv_response(
+            occupation_areas_view(data, view.soc),
+            f"aiei_occupation_{view.soc}_areas_oews-2025-05.csv",
         )
 
     @server.get(SHAPES_URL)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dash import Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
+from dashboard import area_data, occupation_controls, present, views
 from dashboard import components as ui
-from dashboard import occupation_controls, present, views
 from dashboard.data import Marts, marts, per_marts
 from dashboard.metrics import METRICS
 from dashboard.pages.page import Callback, Example, Page
@@ -71,22 +71,24 @@ def ranking(data: Marts, view: MapView, sort: str) -> object:
         "name": lambda r: r.name,
         "value": lambda r: (r.value is None, -(r.value or 0), r.name),
     }[sort]
+    page = "area" if view.metric == "metro" else "state"
     return ui.frozen(
         ui.table(
-            ["Rank", "Plausible ranks", "State", metric.short],
+            ["Rank", "Plausible ranks", page.capitalize(), metric.short],
             [
                 [
                     present.rank_short(r.rank, r.tied),
                     r.rank_range,
                     [
-                        dcc.Link(r.name, href=f"/state/{r.state}"),
+                        dcc.Link(r.name, href=f"/{page}/{r.state}"),
                         html.Span(FLAG_MARK, title=FLAG_NOTE) if r.flagged else "",
                     ],
                     r.value_text,
                 ]
                 for r in sorted(rows, key=key)
             ],
-            caption=f"{metric.label}, states ranked (1 = highest)",
+            caption=f"{metric.label}, {page}s ranked (1 = highest)"
+            + (": metros only; nonmetro remainders are listed unranked" if page == "area" else ""),
             table_id="ranking-table",
             numeric=[True, True, False, True],
         )
@@ -245,12 +247,14 @@ def choose_sort(*_clicks):
 
 
 def open_state(click, wave):
-    """A click on a state opens its profile (keeping the wave)."""
+    """A click on a state opens its profile (keeping the wave); on an area, its page."""
     try:
         location = click["points"][0]["location"]
     except (TypeError, KeyError, IndexError):
         raise PreventUpdate from None  # the graph reporting "no click yet" on mount
     data = marts()
+    if isinstance(location, str) and area_data.area(data, location) is not None:
+        return f"/area/{location}", ""
     try:
         view = StateView.parse({"state": location, "wave": wave}, data)
     except BadParameter:
