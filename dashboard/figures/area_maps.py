@@ -15,7 +15,14 @@ from dashboard.figures.style import DIVERGING, MUTED, NOT_PUBLISHED, SEQUENTIAL,
 from dashboard.metrics import Metric
 
 # A state's map: its counties alone, fitted to the frame (no base map is drawn).
-STATE_GEO = {"fitbounds": "locations", "visible": False, "projection": {"type": "mercator"}}
+STATE_GEO = {
+    # Plotly's "usa" scope cannot be fitted to a state (its projection insets Alaska and
+    # Hawaii), so these maps use the world scope, whose base layers they do not draw:
+    # assets/topojson/world_110m.json is an empty topology, so nothing is fetched or shown.
+    "projection": {"type": "mercator"},
+    "fitbounds": "locations",
+    "visible": False,
+}
 DOT_COLOUR = "rgba(31, 41, 51, 0.55)"
 
 
