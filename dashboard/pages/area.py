@@ -264,7 +264,7 @@ def _notes(data: Marts, row: dict) -> html.Section:
         [
             html.H2("Sources and caveats"),
             html.Ul([html.Li(i) for i in items]),
-            html.P(dcc.Link("Full methodology", href="/methodology#areas")),
+            html.P(dcc.Link("Full methodology", href="/methodology")),
         ],
         className="panel",
     )
