@@ -466,7 +466,9 @@ def soc_list_text(codes: str, titles: Mapping[str, str]) -> str:
 
 
 # --- areas inside the states ------------------------------------------------------------
-def most_exposed_area_line(area: Mapping[str, object] | None, state_name: str, state: object) -> str:
+def most_exposed_area_line(
+    area: Mapping[str, object] | None, state_name: str, state: object
+) -> str:
     """The briefing's line: 'Most exposed area: Muncie, IN (12.5% average observed exposure
     of its jobs; Indiana 11.3%)', a shared metro marked so; '' without areas."""
     if not area or is_missing(area.get("exposure_weighted_employment")):
