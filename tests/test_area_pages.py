@@ -120,3 +120,22 @@ def test_an_unknown_area_is_a_404_page(chromium_page, served_app):
     expect(page.locator("body")).to_contain_text("9999999")
     page.wait_for_load_state("networkidle")  # every console message of the load is in
     page.console_errors.clear()  # the browser logs the 404 we asked for
+
+
+def test_the_briefing_names_indianas_most_exposed_area(built, mirror):
+    """The area of Indiana (its metros, shared ones included, and its nonmetro areas
+    combined) with the highest average exposure of its jobs, from the raw files."""
+    from dashboard.briefing.content import briefing
+    from dashboard.data import Marts
+    from tests.test_metro import exposure_by_hand, metro_states, raw_areas
+
+    names = {r["area_code"]: r["area_name"] for r in raw_areas(mirror)}
+    metros = [code for code, states in metro_states(mirror).items() if "IN" in states]
+    nonmetro = [code for code in names if code.startswith("18")]
+    values = {code: exposure_by_hand(mirror, [code])[0] for code in metros}
+    values["remainder"] = exposure_by_hand(mirror, nonmetro)[0]
+    top = max(values, key=values.__getitem__)
+    assert top != "remainder"
+    data = Marts(built.processed_dir)
+    line = briefing(data, "IN", data.latest_wave).area_line
+    assert line.startswith(f"Most exposed area: {names[top]} ({values[top] * 100:.1f}%")
