@@ -47,7 +47,7 @@ def capture(url: str) -> dict[str, bytes]:
         page.on("request", keep("where map: an occupation's LQ", b'"lq"'))
         page.click("#where-measure")
         page.get_by_role("option", name="An occupation's location quotient").click()
-        page.locator("#where-definition", has_text="location quotient").wait_for(timeout=10_000)
+        page.locator("#where-definition", has_text="share of US jobs").wait_for(timeout=10_000)
         page.on("request", keep("state areas sort", b"areas-sort"))
         page.locator("#where").locator("..").get_by_role("button", name="Jobs (whole area)").click()
         page.locator("th[aria-sort=descending]", has_text="Jobs (whole area)").wait_for(

@@ -3,11 +3,13 @@ shapes, fetched once per build by the pages that draw it."""
 
 from __future__ import annotations
 
+import json
+
 import polars as pl
 from flask import Flask, Response
 
 from dashboard import area_data
-from dashboard.area_views import SHAPES_URL
+from dashboard.area_views import COUNTY_SHAPES_URL, SHAPES_URL
 from dashboard.data import DataNotBuilt, Marts, marts
 from dashboard.downloads import csv_response
 from dashboard.occupation_downloads import _guarded
@@ -60,6 +62,15 @@ def register(server: Flask) -> None:
         return csv_response(
             occupation_areas_view(data, view.soc),
             f"aiei_occupation_{view.soc}_areas_oews-2025-05.csv",
+        )
+
+    @server.get(COUNTY_SHAPES_URL.replace("{state}", "<state>"))
+    @_guarded
+    def county_shapes(data: Marts, query: dict[str, str], state: str) -> Response:
+        view = StateView.parse({"state": state}, data)
+        body = json.dumps(area_data.state_county_shapes(data, view.state), separators=(",", ":"))
+        return Response(
+            body, mimetype="application/json", headers={"Cache-Control": "public, max-age=3600"}
         )
 
     @server.get(SHAPES_URL)

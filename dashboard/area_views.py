@@ -15,6 +15,7 @@ from dashboard.figures.occupations import ExposedRow, exposed_jobs_bars
 from dashboard.metrics import AREA_MEASURES, METRICS, OCCUPATION_MEASURES, Metric, is_missing
 
 SHAPES_URL = "/area-shapes.geojson"  # served once per build, cached by the browser
+COUNTY_SHAPES_URL = "/county-shapes/{state}.geojson"  # a state's counties, likewise
 REMAINDER_NOTE = "no quotient of its own: it adds up several OEWS areas"
 
 
@@ -94,13 +95,17 @@ def where_rows(
     return tuple(rows), tuple(dots), remainder
 
 
-def where_figure(data: Marts, state: str, measure: str, soc: str | None) -> go.Figure:
+def where_figure(
+    data: Marts, state: str, measure: str, soc: str | None, shapes: dict | str | None = None
+) -> go.Figure:
+    """The state's counties by their area; `shapes` their URL on a page (fetched once per
+    state, cached), the shapes themselves in an image."""
     rows, dots, remainder = where_rows(data, state, measure, soc)
     note = f"Dotted: {remainder}" if remainder else ""
     return area_map(
         rows,
         where_metric(measure, soc, data),
-        area_data.state_county_shapes(data, state),
+        shapes or area_data.state_county_shapes(data, state),
         dots=dots,
         note=note,
     )
@@ -108,7 +113,8 @@ def where_figure(data: Marts, state: str, measure: str, soc: str | None) -> go.F
 
 @per_marts(maxsize=1024)
 def where_figure_json(data: Marts, state: str, measure: str, soc: str | None) -> dict:
-    return where_figure(data, state, measure, soc).to_plotly_json()
+    url = COUNTY_SHAPES_URL.format(state=state)
+    return where_figure(data, state, measure, soc, url).to_plotly_json()
 
 
 # --- the US, metro by metro -------------------------------------------------------------
