@@ -139,3 +139,26 @@ def test_the_briefing_names_indianas_most_exposed_area(built, mirror):
     data = Marts(built.processed_dir)
     line = briefing(data, "IN", data.latest_wave).area_line
     assert line.startswith(f"Most exposed area: {names[top]} ({values[top] * 100:.1f}%")
+
+
+def test_every_state_section_and_area_page_is_clean(built):
+    """No 'nan', 'None' or blank cell on any state's "Where in" section (each measure) or
+    any area's page."""
+    from dashboard import area_data
+    from dashboard.data import Marts
+    from dashboard.metrics import AREA_MEASURES
+    from dashboard.pages import area as area_page
+    from dashboard.pages import state_areas
+    from dashboard.urls import StateView
+    from tests.test_sweep import assert_clean
+
+    data = Marts(built.processed_dir)
+    for state in data.state_names:
+        view = StateView(state, data.latest_wave)
+        assert_clean(f"/state/{state}", state_areas.section(data, view))
+        for measure in AREA_MEASURES:
+            soc = "15-1252" if measure == "lq" else None
+            figure = state_areas.area_views.where_figure_json(data, state, measure, soc)
+            assert_clean(f"/state/{state} {measure}", figure)
+    for code in area_data.areas(data):
+        assert_clean(f"/area/{code}", area_page.layout_json(data, code))
