@@ -13,7 +13,7 @@ import json
 
 import polars as pl
 
-from dashboard.data import Marts, per_marts
+from dashboard.data import DataNotBuilt, Marts, per_marts
 from etl.area_shapes import FILE_NAME as SHAPES_FILE
 from etl.marts.area_counties import COUNTY_SHAPES, METRO, REMAINDER
 
@@ -22,12 +22,20 @@ LARGEST_SHOWN = 10
 COORDINATE_DECIMALS = 3  # about 100 m: the county shapes' own precision
 
 
+def table(data: Marts, name: str) -> pl.DataFrame:
+    """An area mart of the build; a build made before them asks for `aiei build`."""
+    try:
+        return data.tables[name]
+    except KeyError:
+        raise DataNotBuilt(f"{data.directory} has no {name} mart: run `aiei build`") from None
+
+
 # --- areas ------------------------------------------------------------------------------
 @per_marts(maxsize=1)
 def areas(data: Marts) -> dict[str, dict]:
     """area_code -> its area_summary row, for the areas of the 50 states and DC (Puerto
     Rico's stay in the marts and the API, out of the app's views like PR elsewhere)."""
-    rows = data.tables["area_summary"].filter(~pl.col("is_territory"))
+    rows = table(data, "area_summary").filter(~pl.col("is_territory"))
     return {r["area_code"]: r for r in rows.iter_rows(named=True)}
 
 
@@ -40,7 +48,7 @@ def state_areas(data: Marts, state: str) -> tuple[dict, ...]:
     """The state's areas (`state_areas` rows): its metros, shared ones included, and its
     nonmetro remainder, by the marts' rank within the state (tied ones by name)."""
     return tuple(
-        data.tables["state_areas"]
+        table(data, "state_areas")
         .filter(pl.col("state") == state)
         .sort("rank_in_state", "area_name", nulls_last=True)
         .iter_rows(named=True)
@@ -63,7 +71,7 @@ def oews_parts(data: Marts, row: dict) -> list[dict]:
 @per_marts(maxsize=256)
 def occupations(data: Marts, code: str) -> pl.DataFrame:
     """An OEWS area's `area_occupations` rows (none for a nonmetro remainder)."""
-    return data.tables["area_occupations"].filter(pl.col("area_code") == code)
+    return table(data, "area_occupations").filter(pl.col("area_code") == code)
 
 
 @per_marts(maxsize=256)
@@ -95,7 +103,7 @@ def largest(data: Marts, code: str, n: int = LARGEST_SHOWN) -> tuple[dict, ...]:
 def occupation_by_area(data: Marts, soc: str) -> dict[str, dict]:
     """area_code -> the occupation's `area_occupations` row, in every OEWS area of the 50
     states and DC."""
-    rows = data.tables["area_occupations"].filter(
+    rows = table(data, "area_occupations").filter(
         (pl.col("soc_code") == soc) & ~pl.col("is_territory")
     )
     return {r["area_code"]: r for r in rows.iter_rows(named=True)}
@@ -174,7 +182,7 @@ def state_counties(data: Marts, state: str) -> tuple[dict, ...]:
     """The state's counties (`area_counties` rows: county, its area and the area's type),
     by FIPS code."""
     return tuple(
-        data.tables["area_counties"]
+        table(data, "area_counties")
         .filter(pl.col("state") == state)
         .sort("county_fips")
         .iter_rows(named=True)

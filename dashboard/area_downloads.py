@@ -25,14 +25,16 @@ def occupations_view(data: Marts, code: str) -> pl.DataFrame:
 
 def state_areas_view(data: Marts, state: str) -> pl.DataFrame:
     return pl.DataFrame(
-        list(area_data.state_areas(data, state)), schema=data.tables["state_areas"].schema
+        list(area_data.state_areas(data, state)), schema=area_data.table(data, "state_areas").schema
     )
 
 
 def occupation_areas_view(data: Marts, soc: str) -> pl.DataFrame:
     """The occupation in every OEWS area of the 50 states and DC, by area code."""
     rows = list(area_data.occupation_by_area(data, soc).values())
-    return pl.DataFrame(rows, schema=data.tables["area_occupations"].schema).sort("area_code")
+    return pl.DataFrame(rows, schema=area_data.table(data, "area_occupations").schema).sort(
+        "area_code"
+    )
 
 
 def register(server: Flask) -> None:
