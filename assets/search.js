@@ -1,6 +1,7 @@
-/* The header's search box: one ARIA 1.2 combobox over every state and occupation.
+/* The header's search box: one ARIA 1.2 combobox over every state, occupation and area
+   inside the states (metros, nonmetropolitan areas).
 
-   Type a name or a code ("nurse", "IN", "ind", "15-1252"): the list shows the best
+   Type a name or a code ("nurse", "IN", "ind", "15-1252", "indianapolis"): the list shows the best
    matches. Down and Up move through it, Enter opens the chosen result (the first if none
    is chosen), Escape closes the list and then empties the box. The index of names comes
    from /search-index.json on first focus; matching happens here, so typing sends nothing.
@@ -11,7 +12,7 @@
   "use strict";
 
   var MAX_RESULTS = 8;
-  var KIND = { state: "State", occupation: "Occupation" };
+  var KIND = { state: "State", occupation: "Occupation", area: "Area" };
   var entries = null;
   var loading = null;
 
@@ -51,8 +52,8 @@
     return entry.name.indexOf(query) >= 0 ? 2 : -1;
   }
 
-  /* Best match first; among equal matches states first, then the occupations with the
-     most US jobs. */
+  /* Best match first; among equal matches states first, then the occupations and areas
+     with the most jobs. */
   function search(text) {
     var query = text.trim().toLowerCase().replace(/\s+/g, " ");
     if (!query || !entries) return [];
@@ -79,7 +80,7 @@
     var input = document.createElement("input");
     input.id = "site-search-input";
     input.type = "text";
-    input.placeholder = "Search a state or occupation";
+    input.placeholder = "Search a state, occupation or metro";
     input.autocomplete = "off";
     input.spellcheck = false;
     input.setAttribute("role", "combobox");
@@ -147,7 +148,7 @@
       if (typed && !results.length) {
         var none = document.createElement("li");
         none.className = "search-none";
-        none.textContent = entries ? "No state or occupation matches." : "Loading…";
+        none.textContent = entries ? "No state, occupation or area matches." : "Loading…";
         list.append(none);
       }
       status.textContent = typed

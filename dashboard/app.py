@@ -16,6 +16,7 @@ from flask_compress import Compress
 
 from dashboard import (
     api,
+    area_downloads,
     builds,
     downloads,
     http_cache,
@@ -111,6 +112,7 @@ def create_app(processed_dir: Path | None = None) -> Dash:
     builds.install(server, processed_dir or settings().processed_dir)
     downloads.register(server)
     occupation_downloads.register(server)
+    area_downloads.register(server)
     search.register(server)
     api.register(server)
     security.install(app)

@@ -233,7 +233,7 @@ class Marts:
         spec = METRICS[metric]
         if metric == "cluster":
             return tuple(self.waves_with_requests)
-        if metric == "occupation":  # OEWS May 2025: the same beside every wave
+        if metric in ("occupation", "metro"):  # OEWS May 2025: the same beside every wave
             return tuple(self.waves)
         present = self.state_summary.filter(pl.col(spec.column).is_not_null())["wave"]
         return tuple(sorted(present.unique().to_list()))

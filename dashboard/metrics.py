@@ -244,3 +244,85 @@ DEFAULT_MEASURE = "lq"
 METRICS["occupation"] = replace(
     OCCUPATION_MEASURES[DEFAULT_MEASURE], id="occupation", label="Where an occupation's jobs are"
 )
+
+# --- the areas inside the states --------------------------------------------------------
+# The state page's "Where in <state>" map and the map page's metro metric colour each
+# metro and nonmetro remainder by one of these area_summary / state_areas columns (OEWS May
+# 2025); "lq" is one occupation's location quotient in each area (area_occupations).
+AREA_MEASURES: dict[str, Metric] = {
+    m.id: m
+    for m in (
+        Metric(
+            "exposure",
+            "Average observed exposure of the area's jobs",
+            "Observed exposure",
+            "0–100 %",
+            "exposure_weighted_employment",
+            rank="rank_in_state",
+            tied="rank_in_state_tied",
+            ranked="areas_ranked",
+            status="exposure_weighted_employment_status",
+            scale="sequential",
+            definition="Observed exposure (one national score per occupation) averaged over "
+            "the area's jobs (OEWS May 2025): areas differ only through their mix of "
+            "occupations. A shared metro's value is the whole metro's.",
+            summary="Observed exposure averaged over the area's jobs.",
+            decimals=1,
+            multiplier=100,
+            suffix="%",
+            axis="%",
+        ),
+        Metric(
+            "per_1000",
+            "Jobs in highly exposed occupations per 1,000 jobs",
+            "Highly exposed per 1,000",
+            "per 1,000 jobs",
+            "jobs_high_exposure_per_1000",
+            rank="rank_in_state",
+            tied="rank_in_state_tied",
+            ranked="areas_ranked",
+            status="exposure_weighted_employment_status",
+            scale="sequential",
+            definition="Jobs in occupations with {high_exposure} per 1,000 of the area's jobs "
+            "(OEWS May 2025). A shared metro's value is the whole metro's.",
+            summary="Jobs in highly exposed occupations per 1,000 jobs.",
+            decimals=0,
+            axis="per 1,000 jobs",
+        ),
+        Metric(
+            "lq",
+            "An occupation's location quotient",
+            "LQ",
+            "ratio, US = 1",
+            "location_quotient",
+            rank="rank_in_state",
+            tied="rank_in_state_tied",
+            ranked="areas_ranked",
+            status="location_quotient_status",
+            scale="ratio",
+            definition="The occupation's share of the area's jobs ÷ its share of US jobs, as "
+            "BLS publishes it for each metro and nonmetropolitan area (OEWS May 2025). A "
+            "nonmetro remainder adds up several OEWS areas and has no quotient of its own: "
+            "hover shows its areas' quotients.",
+            summary="Share of the area's jobs ÷ share of US jobs (US = 1).",
+            axis="ratio",
+        ),
+    )
+}
+DEFAULT_AREA_MEASURE = "exposure"
+# On the US map, "metro areas" shows the average observed exposure of each metro's jobs
+# (and of each state's nonmetro remainder), ranked among the metros by the marts.
+METRICS["metro"] = replace(
+    AREA_MEASURES[DEFAULT_AREA_MEASURE],
+    id="metro",
+    label="Observed exposure of jobs, metro by metro",
+    short="Observed exposure",
+    rank="rank_among_metros",
+    tied="rank_among_metros_tied",
+    ranked="metros_ranked",
+    definition="Observed exposure (one national score per occupation; Anthropic, Massenkoff "
+    "& McCrory 2026) averaged over the jobs of each of the 387 metropolitan areas of the 50 "
+    "states and DC and of each state's nonmetro remainder (its OEWS nonmetropolitan areas "
+    "combined), OEWS May 2025. Areas differ only through their mix of occupations. Ranks: "
+    "among the metros. The same in every wave.",
+)

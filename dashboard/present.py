@@ -463,3 +463,20 @@ def soc_list_text(codes: str, titles: Mapping[str, str]) -> str:
     """'31-1121 (Home Health Aides) and 31-1122 (Personal Care Aides)'."""
     parts = [f"{c} ({titles[c]})" if titles.get(c) else c for c in codes.split(",") if c]
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+# --- areas inside the states ------------------------------------------------------------
+def most_exposed_area_line(
+    area: Mapping[str, object] | None, state_name: str, state: object
+) -> str:
+    """The briefing's line: 'Most exposed area: Muncie, IN (12.5% average observed exposure
+    of its jobs; Indiana 11.3%)', a shared metro marked so; '' without areas."""
+    if not area or is_missing(area.get("exposure_weighted_employment")):
+        return ""
+    exposure = METRICS["exposure"]
+    shared = "; the whole metro, shared with other states" if area.get("is_shared") else ""
+    return (
+        f"Most exposed area: {area['area_name']} ("
+        f"{exposure.format(area['exposure_weighted_employment'])} average observed exposure of "
+        f"its jobs; {state_name} {exposure.format(state)}{shared}; OEWS May 2025)."
+    )

@@ -20,7 +20,7 @@ from urllib.parse import parse_qs, urlencode
 from dash import no_update
 from dash.exceptions import PreventUpdate
 
-from dashboard import occupation_data
+from dashboard import area_data, occupation_data
 from dashboard.metrics import DEFAULT_MEASURE, DEFAULT_METRIC, METRICS, OCCUPATION_MEASURES
 from etl.geo import US_51
 
@@ -335,6 +335,33 @@ class OccupationView:
 
     def search(self, data: Marts) -> str:
         return build_query(measure=None if self.measure == DEFAULT_MEASURE else self.measure)
+
+
+@dataclass(frozen=True)
+class AreaView:
+    """`/area/0026900`: one metro, OEWS nonmetropolitan area or state nonmetro remainder
+    (`nonmetro-IN`) of the 50 states and DC."""
+
+    code: str
+
+    @classmethod
+    def parse(cls, query: Mapping[str, object], data: Marts) -> AreaView:
+        code = text(query, "code")
+        if code is None or area_data.area(data, code) is None:
+            raise BadParameter(
+                "area",
+                code or "",
+                "an OEWS metro or nonmetropolitan area code, e.g. 0026900",
+                status=404,
+            )
+        return cls(code)
+
+    @classmethod
+    def from_controls(cls, controls: Mapping[str, object], data: Marts) -> AreaView:
+        return cls.parse(controls, data)
+
+    def search(self, data: Marts) -> str:
+        return ""
 
 
 V = TypeVar("V", bound=View)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
-from dashboard import occupation_data, occupation_views, present
+from dashboard import area_data, area_views, occupation_data, occupation_views, present
 from dashboard.data import Marts, per_marts
 from dashboard.figures.charts import (
     GroupRow,
@@ -59,6 +59,8 @@ def map_values(data: Marts, view: MapView) -> tuple[tuple[dict, ...], float | No
     """The map's rows with the columns its metric names, and the US value."""
     if view.metric == "occupation":
         return occupation_views.map_values(data, view.occupation, view.measure)
+    if view.metric == "metro":
+        return area_views.metro_values(data)
     return data.metric_values(view.metric, view.wave, view.cluster)
 
 
@@ -114,12 +116,19 @@ def map_subject(data: Marts, view: MapView) -> str:
 
 
 def map_title(data: Marts, view: MapView) -> str:
-    when = occupation_views.OEWS if view.metric == "occupation" else data.wave_label(view.wave)
+    oews = view.metric in ("occupation", "metro")
+    when = occupation_views.OEWS if oews else data.wave_label(view.wave)
     return f"{map_subject(data, view)} — {when}"
 
 
-def map_figure(data: Marts, view: MapView) -> go.Figure:
+def map_figure(data: Marts, view: MapView, shapes: dict | str | None = None) -> go.Figure:
+    """The map; the metro map draws `shapes` (its URL on a page, itself in an image)."""
     rows, us_value = map_rows(data, view)
+    if view.metric == "metro":
+        metric = map_metric(view)
+        return area_views.metro_figure(
+            data, rows, metric, shapes or area_data.shapes(data), metric.format(us_value)
+        )
     return choropleth(
         [MapRow(r.state, r.name, r.value, r.value_text, r.rank_text, r.notes) for r in rows],
         map_metric(view),
@@ -130,7 +139,7 @@ def map_figure(data: Marts, view: MapView) -> go.Figure:
 @per_marts()
 def map_figure_json(data: Marts, view: MapView) -> dict:
     """The map as the plain JSON tree Dash sends: built once per view."""
-    return map_figure(data, view).to_plotly_json()
+    return map_figure(data, view, area_views.SHAPES_URL).to_plotly_json()
 
 
 # --- a state ----------------------------------------------------------------------------

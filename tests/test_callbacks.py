@@ -8,6 +8,7 @@ here, fails. Expected values are computed here from the Parquet files, not by th
 from __future__ import annotations
 
 import json
+import math
 import re
 import shutil
 from pathlib import Path
@@ -110,6 +111,7 @@ def expected(built) -> dict:
             for r in jobs.filter(pl.col("soc_code") == "29-1141").iter_rows(named=True)
         },
         "latest": latest,
+        "directory": directory,
         "label": dict(waves.select("wave", "label").rows())[latest],
         "aui": aui,
         "rank": rank,
@@ -233,7 +235,54 @@ def check_sort_exposed(response: dict, expected: dict) -> None:
     assert response[header]["aria-sort"] == "descending"
 
 
+def check_draw_where(response: dict, expected: dict) -> None:
+    """Indiana's county map by software developers' location quotient: each county of
+    Indianapolis-Carmel-Greenwood has the metro's published quotient (log scale), and the
+    nonmetro remainder's counties are grey: it has no quotient of its own."""
+    directory = expected["directory"]
+    counties = pl.read_parquet(directory / "area_counties.parquet").filter(pl.col("state") == "IN")
+    lq = (
+        pl.read_parquet(directory / "area_occupations.parquet")
+        .filter((pl.col("area_code") == "0026900") & (pl.col("soc_code") == "15-1252"))[
+            "location_quotient"
+        ]
+        .item()
+    )
+    published, grey = response["where-map"]["figure"]["data"][:2]
+    indianapolis = counties.filter(pl.col("area_code") == "0026900")["county_fips"].to_list()
+    z = dict(zip(published["locations"], published["z"], strict=True))
+    assert len(indianapolis) == 11
+    assert all(abs(z[c] - math.log10(lq)) < 1e-9 for c in indianapolis)
+    remainder = counties.filter(pl.col("area_type") == "nonmetro remainder")["county_fips"]
+    assert sorted(grey["locations"]) == sorted(remainder.to_list())
+    assert "no quotient of its own" in grey["text"][0]
+    assert response["where-occupation-control"]["hidden"] is False
+    assert response["where-occupation"]["value"] == "15-1252"
+
+
+def check_sort_areas(response: dict, expected: dict) -> None:
+    """Indiana's areas sorted by jobs, largest first: Chicago's whole-metro total first,
+    marked shared with Illinois."""
+    areas = (
+        pl.read_parquet(expected["directory"] / "state_areas.parquet")
+        .filter(pl.col("state") == "IN")
+        .sort(["total_employment", "area_name"], descending=[True, False])
+    )
+    assert response["areas-sort"]["data"] == ["jobs", True]
+    rows = table_rows(response["areas-body"]["children"])
+    assert [row[0].split(" shared")[0].strip() for row in rows] == areas["area_name"].to_list()
+    assert rows[0][0].strip() == "Chicago-Naperville-Elgin, IL-IN  shared with IL"
+    assert rows[0][4] == f"{areas['total_employment'][0]:,.0f}"
+
+
+def check_open_area(response: dict, expected: dict) -> None:
+    assert response["url"] == {"pathname": "/area/0026900", "search": ""}
+
+
 CHECKS = {
+    "draw_where": check_draw_where,
+    "sort_areas": check_sort_areas,
+    "open_area": check_open_area,
     "render": check_render,
     "sync_map": check_sync_map,
     "choose_sort": check_choose_sort,

@@ -7,7 +7,7 @@ from datetime import date
 
 import plotly.graph_objects as go
 
-from dashboard import citation, occupation_data, present, views
+from dashboard import area_data, citation, occupation_data, present, views
 from dashboard.data import Marts
 from dashboard.figures.charts import state_vs_us_bars, usage_vs_jobs_bars
 from dashboard.figures.maps import locator
@@ -33,6 +33,7 @@ class Briefing:
     occupations: list[list[str]]
     most_exposed: list[list[str]]  # the state page's most exposed jobs: the first five
     most_exposed_note: str
+    area_line: str  # "Most exposed area: …", or "" for a state without areas
     groups_note: str
     caveats: list[str]
     sources: list[str]
@@ -90,6 +91,9 @@ def briefing(data: Marts, state: str, wave: str, today: date | None = None) -> B
         most_exposed_note=(
             f"{len(exposed)} at {present.high_exposure_text(row.get('high_exposure_threshold'))}"
             "; by jobs × exposure"
+        ),
+        area_line=present.most_exposed_area_line(
+            area_data.most_exposed_area(data, state), name, row.get("exposure_weighted_employment")
         ),
         groups_note=(
             f"Bars: {present.MEASURE_DEFINITIONS[measure]} (wave {wave}), beside the group's "

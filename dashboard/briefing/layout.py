@@ -138,6 +138,7 @@ def page(b: Briefing) -> tuple[str, dict[str, dict]]:
       <h2 class="next">Most exposed jobs <span class="aside">{e(b.most_exposed_note)}</span>
       </h2>{_exposed(b.most_exposed)}</section>
   </div>
+  {f'<p class="note area">{e(b.area_line)}</p>' if b.area_line else ""}
   <section><h2>Where Claude.ai use meets {e(b.name)}'s jobs</h2><div id="groups"></div>
     <p class="note">{e(b.groups_note)}</p></section>
   <footer>

@@ -16,7 +16,16 @@ from dash import Dash, Input, Output, State
 from dashboard import cite_panel
 from dashboard import components as ui
 from dashboard.data import DataNotBuilt, Marts, marts
-from dashboard.pages import changes, compare, home, methodology, occupation, occupations, state
+from dashboard.pages import (
+    area,
+    changes,
+    compare,
+    home,
+    methodology,
+    occupation,
+    occupations,
+    state,
+)
 from dashboard.pages.page import Callback, Example, Page
 from dashboard.urls import BadParameter, parse_query
 
@@ -28,6 +37,7 @@ PAGES: tuple[Page, ...] = (
     occupations.PAGE,
     occupation.PAGE,
     changes.PAGE,
+    area.PAGE,
 )
 
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 from dash import Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
+from dashboard import area_data, occupation_controls, present, views
 from dashboard import components as ui
-from dashboard import occupation_controls, present, views
 from dashboard.data import Marts, marts, per_marts
 from dashboard.metrics import METRICS
 from dashboard.pages.page import Callback, Example, Page
 from dashboard.urls import BadParameter, MapView, StateView, build_query, choice, sync_url
 
 SORTS = {"rank": "Rank", "name": "State", "value": "Value"}
+AREAS_LISTED = 50
 FLAG_MARK = " ⚑"
 FLAG_NOTE = "a publisher's caveat or an automatic flag: see the state's profile"
 RANKING_NOTE = (
@@ -71,22 +72,31 @@ def ranking(data: Marts, view: MapView, sort: str) -> object:
         "name": lambda r: r.name,
         "value": lambda r: (r.value is None, -(r.value or 0), r.name),
     }[sort]
+    page = "area" if view.metric == "metro" else "state"
+    # The metro map has 436 areas: a page of them keeps the callback small (the CSV has all).
+    listed = AREAS_LISTED if page == "area" else len(rows)
     return ui.frozen(
         ui.table(
-            ["Rank", "Plausible ranks", "State", metric.short],
+            ["Rank", "Plausible ranks", page.capitalize(), metric.short],
             [
                 [
                     present.rank_short(r.rank, r.tied),
                     r.rank_range,
                     [
-                        dcc.Link(r.name, href=f"/state/{r.state}"),
+                        dcc.Link(r.name, href=f"/{page}/{r.state}"),
                         html.Span(FLAG_MARK, title=FLAG_NOTE) if r.flagged else "",
                     ],
                     r.value_text,
                 ]
-                for r in sorted(rows, key=key)
+                for r in sorted(rows, key=key)[:listed]
             ],
-            caption=f"{metric.label}, states ranked (1 = highest)",
+            caption=f"{metric.label}, {page}s ranked (1 = highest)"
+            + (
+                f": the first {listed} of {len(rows)} in this order (every area is in the CSV); "
+                "metros are ranked, nonmetro remainders listed unranked"
+                if page == "area"
+                else ""
+            ),
             table_id="ranking-table",
             numeric=[True, True, False, True],
         )
@@ -245,12 +255,14 @@ def choose_sort(*_clicks):
 
 
 def open_state(click, wave):
-    """A click on a state opens its profile (keeping the wave)."""
+    """A click on a state opens its profile (keeping the wave); on an area, its page."""
     try:
         location = click["points"][0]["location"]
     except (TypeError, KeyError, IndexError):
         raise PreventUpdate from None  # the graph reporting "no click yet" on mount
     data = marts()
+    if isinstance(location, str) and area_data.area(data, location) is not None:
+        return f"/area/{location}", ""
     try:
         view = StateView.parse({"state": location, "wave": wave}, data)
     except BadParameter:

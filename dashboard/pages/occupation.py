@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from dash import Input, Output, State, ctx, dcc, html
 
+from dashboard import area_views, occupation_data, occupation_views, present, tables
 from dashboard import components as ui
-from dashboard import occupation_data, occupation_views, present, tables
 from dashboard.data import Marts, marts, per_marts
-from dashboard.metrics import OCCUPATION_MEASURES
+from dashboard.metrics import AREA_MEASURES, OCCUPATION_MEASURES
 from dashboard.occupation_controls import measure_dropdown
 from dashboard.pages.page import Callback, Example, Page
 from dashboard.urls import OccupationView, build_query, sync_url
@@ -358,12 +358,62 @@ def _sources(data: Marts) -> html.Section:
     )
 
 
+METROS_LISTED = 15
+
+
+def _metros(data: Marts, soc: str) -> html.Section:
+    """Where in the US, metro by metro: each metro's location quotient, as BLS publishes it."""
+    listed = area_views.occupation_metros(data, soc)
+    return html.Section(
+        [
+            html.H2(f"Where in the US, metro by metro — {occupation_views.OEWS}"),
+            ui.graph(
+                "occupation-metro-map",
+                area_views.occupation_metro_json(data, soc),
+                "Map of US metropolitan areas coloured by the occupation's location quotient; "
+                "the metros where it is most concentrated are in the table below.",
+                className="map-graph",
+            ),
+            ui.source_line(
+                f"{present.metric_definition(AREA_MEASURES['lq'], None)} Published for "
+                f"{len(listed)} metros; grey: BLS suppressed the cell or the precision rule "
+                "withholds it (hover for why)."
+            ),
+            ui.table(
+                ["Metro", "Location quotient", "Jobs"],
+                [
+                    [
+                        dcc.Link(r["area_name"], href=f"/area/{r['area_code']}"),
+                        present.quotient_text(r["location_quotient"]),
+                        present.jobs_text(r["employment"], r["employment_status"]),
+                    ]
+                    for r in listed[:METROS_LISTED]
+                ],
+                caption=f"The {min(METROS_LISTED, len(listed))} metros where the occupation is "
+                "most concentrated (highest location quotient; equal ones by name).",
+                table_id="occupation-metros-table",
+                numeric=[False, True, True],
+            ),
+            html.P(
+                [
+                    "Download: ",
+                    *ui.download_links(
+                        [("CSV of every area", f"/download/occupation/{soc}/areas.csv", None)]
+                    ),
+                ],
+                className="downloads",
+            ),
+        ],
+        className="panel",
+    )
+
+
 @per_marts(maxsize=256)
 def body(data: Marts, soc: str) -> object:
     """Everything below the map that does not change with the measure, as Dash's JSON."""
     row = occupation_data.occupation(data, soc)
     view = OccupationView(soc)
-    return ui.frozen([_tasks(data, view), _group(data, row), _sources(data)])
+    return ui.frozen([_metros(data, soc), _tasks(data, view), _group(data, row), _sources(data)])
 
 
 def layout(view: OccupationView, data: Marts) -> html.Div:

@@ -11,6 +11,8 @@ from dashboard.metrics import METRICS
 from dashboard.pages.most_exposed import CALLBACKS as MOST_EXPOSED_CALLBACKS
 from dashboard.pages.most_exposed import section as most_exposed_section
 from dashboard.pages.page import Callback, Example, Page
+from dashboard.pages.state_areas import CALLBACKS as STATE_AREAS_CALLBACKS
+from dashboard.pages.state_areas import section as state_areas_section
 from dashboard.urls import LEVELS, StateView, build_query, sync_url
 
 LEVEL_LABELS = dict(zip(LEVELS, ("Broad uses (coarsest level)", "Finer uses"), strict=True))
@@ -356,6 +358,7 @@ def body(data: Marts, view: StateView) -> object:
             html.Div([_top_uses(data, view), _groups(data, view)], className="two-up"),
             _occupations(data, view),
             most_exposed_section(data, view),
+            state_areas_section(data, view),
             html.Div([_automation(data, view), _neighbours(data, view)], className="two-up"),
             _trend(data, view),
             _sources(data, view),
@@ -432,5 +435,6 @@ PAGE = Page(
             example=lambda data: Example(("", data.latest_wave, LEVELS[0], "IN"), fired=1),
         ),
         *MOST_EXPOSED_CALLBACKS,
+        *STATE_AREAS_CALLBACKS,
     ),
 )

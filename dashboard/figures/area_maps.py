@@ -1,0 +1,159 @@
+"""Maps of the areas inside the states: a state's counties coloured by their area's value,
+and the US's metros and nonmetro remainders. Offline: Plotly's choropleth on GeoJSON
+(the build's area shapes or the vendored county shapes), no tiles."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import plotly.graph_objects as go
+
+from dashboard.figures.maps import GEO
+from dashboard.figures.style import DIVERGING, MUTED, NOT_PUBLISHED, SEQUENTIAL, base_layout
+from dashboard.metrics import Metric
+
+# A state's map: its counties alone, fitted to the frame (no base map is drawn).
+STATE_GEO = {
+    # Plotly's "usa" scope cannot be fitted to a state (its projection insets Alaska and
+    # Hawaii), so these maps use the world scope, whose base layers they do not draw:
+    # assets/topojson/world_110m.json is an empty topology, so nothing is fetched or shown.
+    "projection": {"type": "mercator"},
+    "fitbounds": "locations",
+    "visible": False,
+}
+DOT_COLOUR = "rgba(31, 41, 51, 0.55)"
+
+
+@dataclass(frozen=True)
+class AreaRow:
+    location: str  # the feature drawn: a county FIPS code or an area code
+    area_code: str  # the area it belongs to: what a click opens
+    name: str  # the hover's first line
+    value: float | None  # in the metric's own units (a share 0-1 for exposure)
+    value_text: str  # the value in words, or why it is missing
+    notes: tuple[str, ...] = ()  # more hover lines
+
+
+def _colour(values: list[float], metric: Metric) -> tuple[list[float], dict]:
+    """z for each value and the colour settings: a ratio on a log scale centred on 1."""
+    if metric.scale == "ratio" and values and min(values) > 0:
+        z = [math.log10(v) for v in values]
+        reach = max(abs(min(z)), abs(max(z)), 0.05)
+        chosen = [c for c in (0.25, 0.5, 1, 2, 4) if min(values) * 0.9 <= c <= max(values) * 1.1]
+        return z, {
+            "colorscale": DIVERGING,
+            "zmid": 0,
+            "zmin": -reach,
+            "zmax": reach,
+            "colorbar": {
+                "tickvals": [math.log10(c) for c in chosen or [1]],
+                "ticktext": [f"{c:g}" for c in chosen or [1]],
+            },
+        }
+    return values, {
+        "colorscale": SEQUENTIAL,
+        "zmin": min(values) if values else 0,
+        "zmax": max(values) if values else 1,
+        "colorbar": {"ticksuffix": metric.suffix},
+    }
+
+
+def area_map(
+    rows: Sequence[AreaRow],
+    metric: Metric,
+    geojson: dict | str,
+    *,
+    whole_us: bool = False,
+    dots: Sequence[tuple[float, float]] = (),
+    note: str = "",
+    height: int = 420,
+) -> go.Figure:
+    """Areas (or counties) coloured by the metric; missing values grey with their reason.
+    `geojson` is the shapes or their URL (a page fetches the US's once, cached); `dots`
+    mark the counties of a nonmetro remainder, drawn distinctly."""
+    published = [r for r in rows if metric.scaled(r.value) is not None]
+    missing = [r for r in rows if metric.scaled(r.value) is None]
+    z, colour = _colour([metric.scaled(r.value) for r in published], metric)
+    colour["colorbar"] |= {
+        "title": {"text": metric.short, "side": "right"},
+        "thickness": 12,
+        "len": 0.75,
+        "outlinewidth": 0,
+    }
+    line = {"color": "white", "width": 0.3 if whole_us else 0.6}
+
+    def hover(r: AreaRow) -> str:
+        return f"<b>{r.name}</b><br>{metric.short}: {r.value_text}" + "".join(
+            f"<br>{n}" for n in r.notes
+        )
+
+    traces: list[go.BaseTraceType] = [
+        go.Choropleth(
+            geojson=geojson,
+            locations=[r.location for r in published],
+            z=z,
+            customdata=[r.area_code for r in published],
+            text=[hover(r) for r in published],
+            hoverinfo="text",
+            marker={"line": line},
+            name=metric.short,
+            **colour,
+        )
+    ]
+    if missing:
+        traces.append(
+            go.Choropleth(
+                geojson=geojson,
+                locations=[r.location for r in missing],
+                z=[0] * len(missing),
+                customdata=[r.area_code for r in missing],
+                colorscale=[[0, NOT_PUBLISHED], [1, NOT_PUBLISHED]],
+                showscale=False,
+                text=[hover(r) for r in missing],
+                hoverinfo="text",
+                marker={"line": line},
+                name="no value",
+            )
+        )
+    if dots:
+        traces.append(
+            go.Scattergeo(
+                lon=[d[0] for d in dots],
+                lat=[d[1] for d in dots],
+                mode="markers",
+                marker={"size": 3, "color": DOT_COLOUR},
+                hoverinfo="skip",
+                name="nonmetro remainder",
+            )
+        )
+    notes = [note] if note else []
+    if missing:
+        notes.append(f"Grey: no value ({len(missing)}; hover for why)")
+    figure = go.Figure(traces)
+    figure.update_layout(
+        base_layout(
+            geo=GEO if whole_us else STATE_GEO,
+            height=height,
+            dragmode=False,
+            margin={"l": 0, "r": 0, "t": 0, "b": 22 if notes else 0},
+            annotations=[
+                {
+                    "text": " · ".join(notes),
+                    "x": 0,
+                    "y": 0,
+                    "yshift": -20,
+                    "xref": "paper",
+                    "yref": "paper",
+                    "showarrow": False,
+                    "font": {"size": 11, "color": MUTED},
+                    "xanchor": "left",
+                    "yanchor": "bottom",
+                }
+            ]
+            if notes
+            else [],
+        )
+    )
+    return figure
