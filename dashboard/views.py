@@ -129,8 +129,11 @@ def map_figure(data: Marts, view: MapView) -> go.Figure:
 
 @per_marts()
 def map_figure_json(data: Marts, view: MapView) -> dict:
-    """The map as the plain JSON tree Dash sends: built once per view."""
-    return map_figure(data, view).to_plotly_json()
+    """The map as the plain JSON tree Dash sends: built once per view. Its height is left
+    to the page (app.css: shorter on a phone, where the map is narrow)."""
+    figure = map_figure(data, view).to_plotly_json()
+    figure["layout"].pop("height", None)
+    return figure
 
 
 # --- a state ----------------------------------------------------------------------------
