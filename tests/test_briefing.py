@@ -103,7 +103,7 @@ def test_pdf_is_tagged_with_language_title_headings_and_alt_text(indiana, built)
     data, rendered = indiana
     reader = PdfReader(rendered.paths["pdf"])
     root = reader.trailer["/Root"]
-    assert root["/MarkInfo"]["/Marked"] is True
+    assert bool(root["/MarkInfo"]["/Marked"])
     assert root["/Lang"] == "en"
     assert (
         reader.metadata.title
