@@ -195,6 +195,7 @@ def top_uses_figure(data: Marts, view: StateView) -> go.Figure:
         rows,
         data.state_names[view.state],
         empty="Request clusters are not published for this state.",
+        width=24,  # labels over more lines: on a phone they fit beside the bars, unclipped
     )
 
 
