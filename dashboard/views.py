@@ -215,7 +215,10 @@ def groups_figure(data: Marts, view: StateView) -> go.Figure:
 
 
 def occupations_figure(data: Marts, view: StateView) -> go.Figure:
-    return occupations_bars(data.largest_occupations(view.state), data.high_exposure_threshold)
+    # labels over more lines: on a phone they fit beside the bars, unclipped
+    return occupations_bars(
+        data.largest_occupations(view.state), data.high_exposure_threshold, width=22
+    )
 
 
 def automation_rows(data: Marts, view: StateView) -> list[SplitRow]:
