@@ -19,6 +19,14 @@ $(PLOTLY_BUNDLE): dashboard/plotly_bundle/entry.js dashboard/plotly_bundle/packa
 	  cd dashboard/plotly_bundle && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build; \
 	else echo "npm not found: the app will use the full plotly.js"; fi
 
+# axe-core for the accessibility tests (tests/test_accessibility.py), pinned by its lock
+# file; installed here, never fetched from a CDN while the tests run.
+AXE := tests/axe/node_modules/axe-core/axe.min.js
+$(AXE): tests/axe/package.json tests/axe/package-lock.json
+	@if command -v npm >/dev/null; then \
+	  cd tests/axe && npm ci --no-audit --no-fund --loglevel=error; \
+	else echo "npm not found: the accessibility tests will be skipped"; fi
+
 # Bytecode written once (as `pip install` would), even where PYTHONDONTWRITEBYTECODE is set.
 compile: $(STAMP)
 	$(VENV)/bin/python -m compileall -q etl dashboard
@@ -34,7 +42,7 @@ run: compile static  ## build the data, then serve the dashboard on http://127.0
 build: compile
 	$(VENV)/bin/aiei build
 
-test: lint $(PLOTLY_BUNDLE)  ## style, then unit, integration and browser tests
+test: lint $(PLOTLY_BUNDLE) $(AXE)  ## style, then unit, integration and browser tests
 	$(VENV)/bin/pytest
 
 lint: $(STAMP)  ## one formatter and one linter over the whole tree

@@ -44,6 +44,8 @@ COMPRESSED_TYPES = [
 # the first graph mounts.
 PLOTLY_BUNDLE = PROJECT_ROOT / "assets" / "plotly-aiei.min.js"
 FULL_PLOTLY = "/_dash-component-suites/plotly/package_data/plotly.min.js"
+# Dash's own template wraps its scripts in a <footer>: a second "contentinfo" landmark
+# beside the site's footer (components.frame), so screen readers would list two.
 INDEX = """<!DOCTYPE html>
 <html lang="en">
     <head>
@@ -55,11 +57,9 @@ INDEX = """<!DOCTYPE html>
     </head>
     <body>
         {%app_entry%}
-        <footer>
-            {%config%}
-            {%scripts%}
-            {%renderer%}
-        </footer>
+        {%config%}
+        {%scripts%}
+        {%renderer%}
     </body>
 </html>"""
 

@@ -106,7 +106,11 @@ def table(
     caption: str,
     table_id: str | None = None,
     numeric: Sequence[bool] | None = None,
+    stacking: bool = True,
 ) -> html.Table:
+    """A table whose rows stack on a narrow screen, each cell under its column's name
+    (`stacking` in app.css), so it never makes a phone's page scroll sideways; a table
+    narrow enough for a phone (the map's ranking) can keep its columns."""
     numeric = numeric or [False] * len(columns)
     return html.Table(
         [
@@ -123,15 +127,15 @@ def table(
                 [
                     html.Tr(
                         [
-                            html.Td(cell(v), className="num" if n else None)
-                            for v, n in zip(row, numeric, strict=True)
+                            html.Td(cell(v), className="num" if n else "text", **{"data-label": c})
+                            for v, n, c in zip(row, numeric, columns, strict=True)
                         ]
                     )
                     for row in rows
                 ]
             ),
         ],
-        className="data-table",
+        className="data-table stacking" if stacking else "data-table",
         **({"id": table_id} if table_id else {}),
     )
 
@@ -145,13 +149,26 @@ def cell(value: object) -> object:
     return value if isinstance(value, str | int | Component) else str(value)
 
 
+def scroll_box(content: object, label: str, className: str, **kw: object) -> html.Div:
+    """A box that scrolls its content (a long table): reachable with the keyboard, so it
+    can be scrolled without a mouse, and named for screen readers."""
+    return html.Div(
+        content, className=className, tabIndex="0", role="region", **{"aria-label": label}, **kw
+    )
+
+
 def table_view(summary: str, content: html.Table) -> html.Details:
     """The chart's numbers as a table, for screen readers and for checking."""
     return html.Details([html.Summary(summary), content], className="table-view")
 
 
 def labelled(label: str, control_id: str, control: object) -> html.Div:
-    return html.Div([html.Label(label, htmlFor=control_id), control], className="control")
+    """A control under its label; the label's id lets assets/a11y.js put the visible label
+    into a dropdown's accessible name."""
+    return html.Div(
+        [html.Label(label, htmlFor=control_id, id=f"{control_id}-label"), control],
+        className="control",
+    )
 
 
 def as_dict(figure: object) -> object:

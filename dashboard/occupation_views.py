@@ -57,8 +57,11 @@ def occupation_map_figure(data: Marts, view: OccupationView) -> go.Figure:
 
 @per_marts(maxsize=2048)
 def occupation_map_json(data: Marts, view: OccupationView) -> dict:
-    """The map as the plain JSON tree Dash sends: built once per view."""
-    return occupation_map_figure(data, view).to_plotly_json()
+    """The map as the plain JSON tree Dash sends: built once per view. Its height is left
+    to the page (app.css: shorter on a phone, where the map is narrow)."""
+    figure = occupation_map_figure(data, view).to_plotly_json()
+    figure["layout"].pop("height", None)
+    return figure
 
 
 # --- its tasks --------------------------------------------------------------------------

@@ -138,8 +138,11 @@ def map_figure(data: Marts, view: MapView, shapes: dict | str | None = None) -> 
 
 @per_marts()
 def map_figure_json(data: Marts, view: MapView) -> dict:
-    """The map as the plain JSON tree Dash sends: built once per view."""
-    return map_figure(data, view, area_views.SHAPES_URL).to_plotly_json()
+    """The map as the plain JSON tree Dash sends: built once per view. Its height is left
+    to the page (app.css: shorter on a phone, where the map is narrow)."""
+    figure = map_figure(data, view, area_views.SHAPES_URL).to_plotly_json()
+    figure["layout"].pop("height", None)
+    return figure
 
 
 # --- a state ----------------------------------------------------------------------------
@@ -201,6 +204,7 @@ def top_uses_figure(data: Marts, view: StateView) -> go.Figure:
         rows,
         data.state_names[view.state],
         empty="Request clusters are not published for this state.",
+        width=24,  # labels over more lines: on a phone they fit beside the bars, unclipped
     )
 
 
@@ -220,7 +224,10 @@ def groups_figure(data: Marts, view: StateView) -> go.Figure:
 
 
 def occupations_figure(data: Marts, view: StateView) -> go.Figure:
-    return occupations_bars(data.largest_occupations(view.state), data.high_exposure_threshold)
+    # labels over more lines: on a phone they fit beside the bars, unclipped
+    return occupations_bars(
+        data.largest_occupations(view.state), data.high_exposure_threshold, width=22
+    )
 
 
 def automation_rows(data: Marts, view: StateView) -> list[SplitRow]:

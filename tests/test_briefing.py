@@ -83,3 +83,50 @@ def test_every_states_briefing_fits_on_one_page(built, browser, tmp_path):
     data = Marts(built.processed_dir)
     rendered = render_briefings(data, list(data.state_names), data.latest_wave, tmp_path, ())
     assert [r.state for r in rendered] == list(data.state_names)
+
+
+def _structure(node, found: list) -> list:
+    """Every structure element under `node` of the PDF's structure tree: (type, alt)."""
+    node = node.get_object()
+    if "/S" in node:
+        found.append((node["/S"], node.get("/Alt")))
+    kids = node.get("/K", [])
+    for kid in kids if isinstance(kids, list) else [kids]:
+        kid = kid.get_object()
+        if hasattr(kid, "get"):
+            _structure(kid, found)
+    return found
+
+
+def test_pdf_is_tagged_with_language_title_headings_and_alt_text(indiana, built):
+    """Section 508: a tagged PDF whose figures carry alt text that says what they show."""
+    data, rendered = indiana
+    reader = PdfReader(rendered.paths["pdf"])
+    root = reader.trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert root["/Lang"] == "en"
+    assert (
+        reader.metadata.title
+        == f"AI in Indiana, wave {data.latest_wave}: State AI Economic Index briefing"
+    )
+    elements = _structure(root["/StructTreeRoot"], [])
+    kinds = [kind for kind, _ in elements]
+    assert kinds.count("/H1") == 1 and "/H2" in kinds and "/Table" in kinds
+    # reading order: the title, then the sections in the order printed
+    assert kinds.index("/H1") < kinds.index("/H2") < kinds.index("/Table")
+    alts = [alt for kind, alt in elements if kind == "/Figure" and alt]
+    assert alts[0] == "Map of the United States with Indiana highlighted."
+    requests = pl.read_parquet(built.processed_dir / "state_requests.parquet")
+    top = (
+        requests.filter(
+            (pl.col("state") == "IN")
+            & (pl.col("level") == "major")
+            & (pl.col("rank_in_state") == 1)
+            & (pl.col("wave") <= data.latest_wave)
+        )
+        .sort("wave")
+        .row(-1, named=True)
+    )
+    uses = next(alt for alt in alts if alt.startswith("Bar chart: the top uses"))
+    assert f"{top['cluster']}: {top['state_pct']:.2f}% in Indiana, {top['us_pct']:.2f}% in" in uses
+    assert any(alt.startswith("Bar chart by occupation group") for alt in alts)

@@ -159,6 +159,13 @@ def check_sync_map(response: dict, expected: dict) -> None:
 
 def check_choose_sort(response: dict, expected: dict) -> None:
     assert response["ranking-sort"]["data"] == "name"
+    pressed = {
+        key: response[json.dumps({"key": key, "type": "sort"}, separators=(",", ":"))][
+            "aria-pressed"
+        ]
+        for key in ("rank", "name", "value")
+    }
+    assert pressed == {"rank": "false", "name": "true", "value": "false"}
 
 
 def check_open_state(response: dict, expected: dict) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -9,7 +10,7 @@ import plotly.graph_objects as go
 
 from dashboard import area_data, citation, occupation_data, present, views
 from dashboard.data import Marts
-from dashboard.figures.charts import state_vs_us_bars, usage_vs_jobs_bars
+from dashboard.figures.charts import GroupRow, ShareRow, state_vs_us_bars, usage_vs_jobs_bars
 from dashboard.figures.maps import locator
 from dashboard.present import Tile
 from dashboard.public_url import absolute
@@ -39,6 +40,8 @@ class Briefing:
     sources: list[str]
     citation: str
     figures: dict[str, go.Figure] = field(default_factory=dict)
+    # Each figure in words: its alt text in the tagged PDF, for screen readers.
+    alt: dict[str, str] = field(default_factory=dict)
 
 
 def briefing(data: Marts, state: str, wave: str, today: date | None = None) -> Briefing:
@@ -114,6 +117,11 @@ def briefing(data: Marts, state: str, wave: str, today: date | None = None) -> B
                 f"AI in {name}, briefing",
             )
         ),
+        alt={
+            "locator": f"Map of the United States with {name} highlighted.",
+            "uses": uses_alt(name, uses),
+            "groups": groups_alt(group_rows[:GROUPS_SHOWN], measure_name, wave),
+        },
         figures={
             "locator": locator(state, list(data.state_names), height=120),
             "uses": state_vs_us_bars(uses, name, width=34, empty="Not published for this state."),
@@ -125,4 +133,34 @@ def briefing(data: Marts, state: str, wave: str, today: date | None = None) -> B
                 empty=present.groups_empty_text(measure, wave),
             ),
         },
+    )
+
+
+def uses_alt(name: str, rows: Sequence[ShareRow]) -> str:
+    if not rows:
+        return "Bar chart of the top uses of Claude.ai: not published for this state."
+    return (
+        f"Bar chart: the top uses of Claude.ai, as a share of conversations in {name} and in "
+        "the US. "
+        + "; ".join(
+            f"{r.label}: {present.percent_text(r.state_pct, 2)} in {name}, "
+            f"{present.percent_text(r.us_pct, 2)} in the US"
+            for r in rows
+        )
+        + "."
+    )
+
+
+def groups_alt(rows: Sequence[GroupRow], measure_name: str, wave: str) -> str:
+    if not rows:
+        return f"Bar chart of Claude.ai usage by occupation group: not in the {wave} release."
+    return (
+        f"Bar chart by occupation group: Claude.ai usage ({measure_name}) beside the group's "
+        "share of the state's jobs. "
+        + "; ".join(
+            f"{r.label}: usage {present.share_or_status(r.usage_share_pct, r.status)} %, "
+            f"jobs {present.number_text(r.employment_share_pct)} %"
+            for r in rows
+        )
+        + "."
     )

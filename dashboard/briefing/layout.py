@@ -32,7 +32,8 @@ SHELL = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>State AI Economic Index briefing</title>
 <style>__STYLE__</style><script src="__PLOTLY__"></script></head>
 <body><div id="page"></div><script>
-window.showBriefing = async function (body, figures) {
+window.showBriefing = async function (body, figures, title) {
+  if (title) document.title = title;  // the PDF's title
   document.getElementById("page").innerHTML = body;
   await Promise.all(Object.entries(figures).map(([id, figure]) =>
     Plotly.newPlot(id, figure.data, figure.layout,
@@ -103,8 +104,14 @@ def _exposed(rows: list[list[str]]) -> str:
     return f"<table class='compact'>{head}{body}</table>"
 
 
+def title(b: Briefing) -> str:
+    """The document's title (the tagged PDF's /Title)."""
+    return f"AI in {b.name}, wave {b.wave}: State AI Economic Index briefing"
+
+
 def page(b: Briefing) -> tuple[str, dict[str, dict]]:
-    """(body HTML, {element id: figure JSON}) for one state's briefing."""
+    """(body HTML, {element id: figure JSON}) for one state's briefing; each chart is an
+    image named by its alt text (role=img), so the tagged PDF gives it a /Figure with /Alt."""
     e = html.escape
     tiles = "".join(
         f"<div class='tile'><div class='label'>{e(t.label)}</div>"
@@ -122,14 +129,15 @@ def page(b: Briefing) -> tuple[str, dict[str, dict]]:
       <div class="sub">State AI Economic Index briefing · Claude.ai usage: wave {e(b.wave)}
         ({e(b.wave_label)}) · jobs: BLS OEWS May 2025 · generated {e(b.generated)}</div>
     </div>
-    <div id="locator"></div>
+    <div id="locator" role="img" aria-label="{e(b.alt["locator"])}"></div>
   </header>
   <div class="tiles">{tiles}</div>
   <p class="narrative">{e(b.narrative)}</p>
   <div class="columns">
     <section><h2>Top uses of Claude.ai</h2>
       <p class="note"><span class="key state"></span> {e(b.name)}
-        <span class="key us"></span> United States</p><div id="uses"></div>
+        <span class="key us"></span> United States</p>
+      <div id="uses" role="img" aria-label="{e(b.alt["uses"])}"></div>
       <p class="note">{e(b.uses_note)}</p></section>
     <section><h2>Main sources of employment</h2>{_table(b.occupations)}
       <p class="note">Jobs and median wages: BLS OEWS May 2025. Exposure: Anthropic's
@@ -139,7 +147,8 @@ def page(b: Briefing) -> tuple[str, dict[str, dict]]:
       </h2>{_exposed(b.most_exposed)}</section>
   </div>
   {f'<p class="note area">{e(b.area_line)}</p>' if b.area_line else ""}
-  <section><h2>Where Claude.ai use meets {e(b.name)}'s jobs</h2><div id="groups"></div>
+  <section><h2>Where Claude.ai use meets {e(b.name)}'s jobs</h2><div id="groups" role="img"
+    aria-label="{e(b.alt["groups"])}"></div>
     <p class="note">{e(b.groups_note)}</p></section>
   <footer>
     <p><b>Caveats.</b> {caveats}</p>

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from dashboard.briefing.content import briefing
 from dashboard.briefing.errors import BriefingError
-from dashboard.briefing.layout import PAGE_HEIGHT_PX, PAGE_WIDTH_PX, page, shell_html
+from dashboard.briefing.layout import PAGE_HEIGHT_PX, PAGE_WIDTH_PX, page, shell_html, title
 from dashboard.data import Marts
 from dashboard.local import CHROMIUM, LAUNCH_ARGS
 
@@ -78,8 +78,11 @@ def _render(
                 sheet.goto(shell.as_uri())
                 for state in states:
                     started = time.perf_counter()
-                    body, figures = page(briefing(data, state, wave))
-                    overflow = sheet.evaluate("([b, f]) => showBriefing(b, f)", [body, figures])
+                    content = briefing(data, state, wave)
+                    body, figures = page(content)
+                    overflow = sheet.evaluate(
+                        "([b, f, t]) => showBriefing(b, f, t)", [body, figures, title(content)]
+                    )
                     if overflow > 1:
                         raise BriefingError(
                             f"{state}: the briefing is {overflow} px too long for one page"
@@ -94,6 +97,9 @@ def _render(
                                 format="Letter",
                                 print_background=True,
                                 prefer_css_page_size=True,
+                                # tagged (PDF/UA-style structure: headings, reading order,
+                                # figures with alt text), for Section 508 publication
+                                tagged=True,
                             )
                         else:
                             sheet.screenshot(path=str(temp), type="png", full_page=False)

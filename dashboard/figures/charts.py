@@ -119,7 +119,7 @@ def state_vs_us_bars(
             height=60 + len(labels) * row_height(labels, 34),
             xaxis=_axis(title=unit, ticksuffix="%"),
             yaxis=_axis(),
-            margin={"l": 8, "r": 56, "t": 28, "b": 8},
+            margin={"l": 8, "r": 72, "t": 28, "b": 8},  # room for "1.06× US" past the bars
         )
     )
     return figure

@@ -82,10 +82,18 @@ def choropleth(
     else:
         z = values
         colour = {"colorscale": SEQUENTIAL, "colorbar": {"ticksuffix": metric.suffix}}
+    # A horizontal bar under the map: on a phone the map keeps the full width (a vertical
+    # bar took a quarter of it, and taps aimed at one state opened its neighbour).
     colour["colorbar"] |= {
-        "title": {"text": metric.short, "side": "right"},
-        "thickness": 12,
-        "len": 0.75,
+        "title": {"text": metric.short, "side": "top"},
+        "orientation": "h",
+        "x": 0.5,
+        "xanchor": "center",
+        "y": 0,
+        "yanchor": "top",
+        "len": 0.9,
+        "thickness": 10,
+        "tickfont": {"size": 11},
         "outlinewidth": 0,
     }
     figure = go.Figure(
@@ -121,13 +129,14 @@ def choropleth(
         annotations.append(
             {
                 "text": f"Grey: no value ({len(missing)}; hover for why)",
-                "x": 0.01,
-                "y": 0.02,
+                "x": 0,
+                "y": 1,
                 "xref": "paper",
                 "yref": "paper",
                 "showarrow": False,
                 "font": {"size": 11, "color": MUTED},
                 "xanchor": "left",
+                "yanchor": "top",
             }
         )
     figure.update_layout(
@@ -137,7 +146,7 @@ def choropleth(
             dragmode=False,
             annotations=annotations,
             title={"text": title, "font": {"size": 15}, "x": 0.01} if title else None,
-            margin={"l": 0, "r": 0, "t": 36 if title else 0, "b": 0},
+            margin={"l": 0, "r": 0, "t": 36 if title else 0, "b": 56},
         )
     )
     return figure

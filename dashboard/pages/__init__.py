@@ -94,9 +94,11 @@ ROUTER = Callback(
     prevent_initial_call=False,
     example=lambda data: Example(("/state/IN", "")),
 )
-# The page's title (from the router, from the registry) in the browser's tab and history.
+# The page's title (from the router, from the registry) in the browser's tab and history;
+# after in-app navigation, focus on the new page's heading (assets/a11y.js).
 DOCUMENT_TITLE = """function(title) {
     document.title = (title ? title + " · " : "") + __SITE__;
+    if (window.aiei && window.aiei.pageShown) { window.aiei.pageShown(); }
     return title || "";
 }""".replace("__SITE__", json.dumps(ui.SITE_NAME))
 

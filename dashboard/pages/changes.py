@@ -94,14 +94,15 @@ def layout(view: None, data: Marts) -> html.Div:
                 or "No wave was added or removed."
             ),
             html.H2("Headline numbers"),
-            html.Div(
+            ui.scroll_box(
                 ui.table(
                     ["Wave", "State", "Number", "Before", "After"],
                     numbers,
                     caption="Headline numbers that moved",
                     numeric=[False, False, False, True, True],
                 ),
-                className="table-scroll",
+                "Changed numbers table",
+                "table-scroll",
             )
             if numbers
             else html.P("No headline number changed."),

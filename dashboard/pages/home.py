@@ -99,6 +99,7 @@ def ranking(data: Marts, view: MapView, sort: str) -> object:
             ),
             table_id="ranking-table",
             numeric=[True, True, False, True],
+            stacking=False,  # four narrow columns fit a phone
         )
     )
 
@@ -116,7 +117,13 @@ def layout(view: MapView, data: Marts) -> html.Div:
     )
     downloads = [(text, download_href(path, view), i) for text, path, i in DOWNLOADS]
     sort_buttons = [
-        html.Button(label, id={"type": "sort", "key": key}, className="sort-button", n_clicks=0)
+        html.Button(
+            label,
+            id={"type": "sort", "key": key},
+            className="sort-button",
+            n_clicks=0,
+            **{"aria-pressed": pressed(key, "rank")},
+        )
         for key, label in SORTS.items()
     ]
     return html.Div(
@@ -124,7 +131,8 @@ def layout(view: MapView, data: Marts) -> html.Div:
             html.H1("Where is Claude.ai used most?"),
             html.P(
                 "Claude.ai conversations per state from the Anthropic Economic Index, joined with "
-                "the jobs people hold (BLS OEWS May 2025). Click a state for its profile.",
+                "the jobs people hold (BLS OEWS May 2025). Click a state, or pick one from the "
+                "list under the map, for its profile.",
                 className="lede",
             ),
             html.Div(
@@ -164,6 +172,7 @@ def layout(view: MapView, data: Marts) -> html.Div:
                                 "the same numbers are in the ranking table.",
                                 className="map-graph",
                             ),
+                            state_list(data),
                             html.P(
                                 definition(data, view), id="metric-definition", className="source"
                             ),
@@ -190,10 +199,11 @@ def layout(view: MapView, data: Marts) -> html.Div:
                             ),
                             html.P(views.map_claim(data, view), id="map-claim"),
                             html.P(RANKING_NOTE, className="source"),
-                            html.Div(
+                            ui.scroll_box(
                                 ranking(data, view, "rank"),
+                                "Ranking table",
+                                "ranking-scroll",
                                 id="ranking",
-                                className="ranking-scroll",
                             ),
                         ],
                         className="ranking-panel",
@@ -250,8 +260,34 @@ def sync_map(search, metric, wave, cluster, occupation, measure, sort):
     )
 
 
+def pressed(key: str, sort: str) -> str:
+    """A sort button's aria-pressed: screen readers say which order the ranking is in."""
+    return "true" if key == sort else "false"
+
+
 def choose_sort(*_clicks):
-    return ctx.triggered_id["key"] if ctx.triggered_id else no_update
+    if not ctx.triggered_id:
+        return no_update, *[no_update for _ in SORTS]
+    sort = ctx.triggered_id["key"]
+    return sort, *[pressed(key, sort) for key in SORTS]
+
+
+def state_list(data: Marts) -> html.Details:
+    """Every state as a link, A to Z: a way to open a state without aiming at the map (on a
+    phone) or without a mouse."""
+    return html.Details(
+        [
+            html.Summary("All states, A to Z"),
+            html.Ul(
+                [
+                    html.Li(dcc.Link(name, href=f"/state/{code}"))
+                    for code, name in sorted(data.state_names.items(), key=lambda kv: kv[1])
+                ],
+                className="state-list",
+            ),
+        ],
+        className="state-picker",
+    )
 
 
 def open_state(click, wave):
@@ -313,7 +349,10 @@ PAGE = Page(
         ),
         Callback(
             choose_sort,
-            outputs=(Output("ranking-sort", "data"),),
+            outputs=(
+                Output("ranking-sort", "data"),
+                *(Output({"type": "sort", "key": key}, "aria-pressed") for key in SORTS),
+            ),
             inputs=tuple(Input({"type": "sort", "key": key}, "n_clicks") for key in SORTS),
             example=lambda data: Example((0, 1, 0), fired=1),
         ),

@@ -134,13 +134,14 @@ def layout(view: None, data: Marts) -> html.Div:
                 caption="AEI waves in this build",
             ),
             html.H2("Upstream files"),
-            html.Div(
+            ui.scroll_box(
                 ui.table(
                     ["File", "Release", "URL", "Licence", "Bytes", "sha256", "Retrieved"],
                     sources,
                     caption="Every file the build read, with its checksum",
                 ),
-                className="table-scroll",
+                "Files table",
+                "table-scroll",
             ),
             html.P(
                 f"Built {manifest.get('built_at')} from commit {manifest.get('git_commit')}. "
@@ -148,13 +149,14 @@ def layout(view: None, data: Marts) -> html.Div:
                 className="source",
             ),
             html.H2("Data dictionary"),
-            html.Div(
+            ui.scroll_box(
                 ui.table(
                     ["Table", "Column", "Unit", "Definition", "Source"],
                     dictionary,
                     caption="Every column of every table",
                 ),
-                className="table-scroll",
+                "Data dictionary table",
+                "table-scroll",
             ),
             html.P(dcc.Link("Back to the map", href="/")),
         ],

@@ -114,7 +114,7 @@ def section(data: Marts, view: StateView) -> html.Section:
                 f"Bar chart: {heading}, the {occupation_views.MOST_EXPOSED_CHARTED} with the "
                 "most exposure-weighted jobs; every occupation is in the table below.",
             ),
-            html.Div(
+            ui.scroll_box(
                 tables.sortable_table(
                     TABLE,
                     COLUMNS,
@@ -123,7 +123,8 @@ def section(data: Marts, view: StateView) -> html.Section:
                     sort,
                     descending,
                 ),
-                className="exposed-scroll",
+                "Most exposed jobs table",
+                "exposed-scroll",
             ),
             dcc.Store(id="exposed-sort", data=[sort, descending]),
             html.P(

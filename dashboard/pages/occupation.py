@@ -134,6 +134,7 @@ def ranking(data: Marts, view: OccupationView) -> object:
             caption=f"{metric.label}, states ranked (1 = highest). {present.TIE_NOTE}",
             table_id="occupation-ranking-table",
             numeric=[True, False, True],
+            stacking=False,  # three narrow columns fit a phone
         )
     )
 
@@ -182,8 +183,11 @@ def _map(data: Marts, view: OccupationView) -> html.Div:
             html.Section(
                 [
                     html.H2("Ranking"),
-                    html.Div(
-                        ranking(data, view), id="occupation-ranking", className="ranking-scroll"
+                    ui.scroll_box(
+                        ranking(data, view),
+                        "Ranking table",
+                        "ranking-scroll",
+                        id="occupation-ranking",
                     ),
                 ],
                 className="ranking-panel",
@@ -239,7 +243,7 @@ def _tasks(data: Marts, view: OccupationView) -> html.Section:
                 "task's share of US Claude.ai conversations, where published (below AEI's "
                 "privacy floor it is not)."
             ),
-            html.Div(
+            ui.scroll_box(
                 tables.stacked_table(
                     columns,
                     tables.body(
@@ -250,7 +254,8 @@ def _tasks(data: Marts, view: OccupationView) -> html.Section:
                     "highest first.",
                     table_id="occupation-tasks-table",
                 ),
-                className="tasks-scroll",
+                "Tasks table",
+                "tasks-scroll",
             ),
             html.P(
                 [

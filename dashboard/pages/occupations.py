@@ -159,7 +159,7 @@ def layout(view: OccupationIndexView, data: Marts) -> html.Div:
                 **{"aria-label": "Find occupations"},
             ),
             html.P(status(data, view), id="index-status", role="status", className="index-status"),
-            html.Div(
+            ui.scroll_box(
                 tables.sortable_table(
                     TABLE,
                     COLUMNS,
@@ -169,7 +169,8 @@ def layout(view: OccupationIndexView, data: Marts) -> html.Div:
                     view.descending,
                     hidden_columns(view),
                 ),
-                className="table-scroll",
+                "Occupations table",
+                "table-scroll",
             ),
             html.Div(
                 [
