@@ -8,7 +8,7 @@ from dashboard import components as ui
 from dashboard import present, views
 from dashboard.data import Marts, marts, per_marts
 from dashboard.metrics import METRICS
-from dashboard.pages import most_exposed
+from dashboard.pages import most_exposed, state_profile
 from dashboard.pages.page import Callback, Example, Page
 from dashboard.urls import LEVELS, StateView, build_query, sync_url
 
@@ -355,6 +355,7 @@ def body(data: Marts, view: StateView) -> object:
             html.Div([_top_uses(data, view), _groups(data, view)], className="two-up"),
             _occupations(data, view),
             most_exposed.section(data, view),
+            *state_profile.sections(data, view),
             html.Div([_automation(data, view), _neighbours(data, view)], className="two-up"),
             _trend(data, view),
             _sources(data, view),
