@@ -21,9 +21,23 @@ from dashboard.figures.style import (
     empty_figure,
 )
 
+# Log axes labelled at round values only (plotly labels 2, 3, … between decades).
+DOLLAR_TICKS = (20_000, 30_000, 50_000, 75_000, 100_000, 150_000, 200_000, 300_000, 400_000)
+AUI_TICKS = (0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4, 6)
+
 
 def _axis(**kw: object) -> dict:
     return {"gridcolor": GRID, "zeroline": False, "automargin": True, **kw}
+
+
+def _dollars(value: float) -> str:
+    return f"${value / 1000:,.0f}k"
+
+
+def _dollar_ticks(points: Sequence[OccupationPoint]) -> dict:
+    low, high = min(p.wage for p in points), max(p.wage for p in points)
+    shown = [v for v in DOLLAR_TICKS if low / 1.2 <= v <= high * 1.2]
+    return {"tickvals": shown, "ticktext": [_dollars(v) for v in shown]}
 
 
 @dataclass(frozen=True)
@@ -42,8 +56,7 @@ def wage_band_bars(rows: Sequence[BandRow], state_name: str) -> go.Figure:
         return empty_figure("No jobs with an exposure score.")
     rows = rows[::-1]
     notes = [
-        f"{present.percent_text(r.exposed_pct)} of the band's jobs "
-        f"(US {present.percent_text(r.us_exposed_pct)})"
+        f"{present.percent_text(r.exposed_pct)} · US {present.percent_text(r.us_exposed_pct)}"
         for r in rows
     ]
     labels = [r.label for r in rows]
@@ -58,15 +71,15 @@ def wage_band_bars(rows: Sequence[BandRow], state_name: str) -> go.Figure:
             cliponaxis=False,
             hovertemplate="%{y}<br>%{x:,.0f} highly exposed jobs in "
             + state_name
-            + "<br>%{text}<extra></extra>",
+            + "<br>share of the band's jobs: %{text}<extra></extra>",
         )
     )
     figure.update_layout(
         base_layout(
             height=50 + len(rows) * row_height(labels, 30),
             xaxis=_axis(title="jobs in highly exposed occupations", tickformat=","),
-            yaxis=_axis(title="median annual wage of the occupation"),
-            margin={"l": 8, "r": 190, "t": 8, "b": 8},
+            yaxis=_axis(),
+            margin={"l": 8, "r": 110, "t": 8, "b": 8},
         )
     )
     return figure
@@ -119,7 +132,9 @@ def exposure_wage_scatter(points: Sequence[OccupationPoint], threshold: float | 
     figure.update_layout(
         base_layout(
             height=340,
-            xaxis=_axis(title="median annual wage (log scale)", type="log", tickprefix="$"),
+            xaxis=_axis(
+                title="median annual wage (log scale)", type="log", **_dollar_ticks(points)
+            ),
             yaxis=_axis(title="observed exposure", ticksuffix="%", rangemode="tozero"),
             margin={"l": 8, "r": 16, "t": 8, "b": 8},
         )
@@ -184,9 +199,12 @@ def income_scatter(
             showlegend=True,
             legend={"orientation": "h", "y": 1.02, "x": 0, "yanchor": "bottom"},
             xaxis=_axis(
-                title="GDP per working-age person, 2024 (log scale)", type="log", tickprefix="$"
+                title="GDP per working-age person, 2024 (log scale)",
+                type="log",
+                tickvals=[v for v in DOLLAR_TICKS if low / 1.2 <= v <= high * 1.2],
+                ticktext=[_dollars(v) for v in DOLLAR_TICKS if low / 1.2 <= v <= high * 1.2],
             ),
-            yaxis=_axis(title="AUI (log scale)", type="log"),
+            yaxis=_axis(title="AUI (log scale)", type="log", tickvals=AUI_TICKS),
             margin={"l": 8, "r": 16, "t": 28, "b": 8},
         )
     )
