@@ -127,10 +127,21 @@ def exposure_wage_scatter(points: Sequence[OccupationPoint], threshold: float | 
             "%{customdata[2]}<br>observed exposure %{y:.0f}%<extra></extra>",
         )
     )
-    if threshold is not None:
-        figure.add_hline(y=threshold * 100, line={"color": MUTED, "dash": "dot", "width": 1})
+    # the cut-off as a layout shape (add_hline is slow: it inspects every subplot)
+    cut_off = [
+        {
+            "type": "line",
+            "xref": "paper",
+            "x0": 0,
+            "x1": 1,
+            "y0": threshold * 100,
+            "y1": threshold * 100,
+            "line": {"color": MUTED, "dash": "dot", "width": 1},
+        }
+    ]
     figure.update_layout(
         base_layout(
+            shapes=cut_off if threshold is not None else [],
             height=340,
             xaxis=_axis(
                 title="median annual wage (log scale)", type="log", **_dollar_ticks(points)
