@@ -83,3 +83,19 @@ def test_every_states_briefing_fits_on_one_page(built, browser, tmp_path):
     data = Marts(built.processed_dir)
     rendered = render_briefings(data, list(data.state_names), data.latest_wave, tmp_path, ())
     assert [r.state for r in rendered] == list(data.state_names)
+
+
+def test_pdf_says_how_it_is_used_who_is_exposed_and_usage_against_income(indiana):
+    """One line each for the deeper profile, with the marts' values."""
+    data, rendered = indiana
+    text = " ".join(PdfReader(rendered.paths["pdf"]).pages[0].extract_text().split())
+    uses = data.state_usage_profile.filter(
+        (pl.col("state") == "IN") & (pl.col("wave") == data.latest_wave)
+    )
+    work = uses.filter(pl.col("metric") == "use_case:work")["value"].item()
+    assert "How it is used:" in text and f"work {work:.2f}%" in text
+    assert "Highly exposed jobs, most in the wage band" in text
+    fit = data.state_income_fit.filter(
+        (pl.col("state") == "IN") & (pl.col("wave") == data.latest_wave)
+    ).row(0, named=True)
+    assert f"Indiana uses AI {fit['residual_words']}" in text
