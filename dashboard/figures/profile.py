@@ -100,32 +100,36 @@ def exposure_wage_scatter(points: Sequence[OccupationPoint], threshold: float | 
     if not points:
         return empty_figure("No occupation has both a wage and an exposure score.")
     largest = max(p.employment for p in points) or 1
-    colours = [
-        ACCENT if threshold is not None and p.exposure >= threshold else STATE_COLOUR
-        for p in points
-    ]
-    figure = go.Figure(
-        go.Scatter(
-            x=[p.wage for p in points],
-            y=[p.exposure * 100 for p in points],
+
+    def markers(group: Sequence[OccupationPoint], colour: str, name: str) -> go.Scatter:
+        # values rounded to what the hover shows: the page sends every point
+        return go.Scatter(
+            x=[round(p.wage) for p in group],
+            y=[round(p.exposure * 100, 1) for p in group],
             mode="markers",
+            name=name,
             marker={
-                "size": [4 + 26 * math.sqrt(p.employment / largest) for p in points],
-                "color": colours,
+                "size": [round(4 + 26 * math.sqrt(p.employment / largest), 1) for p in group],
+                "color": colour,
                 "opacity": 0.6,
                 "line": {"width": 0.5, "color": "white"},
             },
             customdata=[
-                [
-                    p.title,
-                    present.count_text(p.employment),
-                    ("≥ " if p.top_coded else "") + f"${p.wage:,.0f}",
-                ]
-                for p in points
+                [p.title + (" (wage top-coded)" if p.top_coded else ""), f"{p.employment:,.0f}"]
+                for p in group
             ],
             hovertemplate="%{customdata[0]}<br>%{customdata[1]} jobs · median wage "
-            "%{customdata[2]}<br>observed exposure %{y:.0f}%<extra></extra>",
+            "$%{x:,.0f}<br>observed exposure %{y:.0f}%<extra></extra>",
         )
+
+    high = [threshold is not None and p.exposure >= threshold for p in points]
+    exposed = [p for p, h in zip(points, high, strict=True) if h]
+    others = [p for p, h in zip(points, high, strict=True) if not h]
+    figure = go.Figure(
+        [
+            markers(others, STATE_COLOUR, "other occupations"),
+            markers(exposed, ACCENT, "highly exposed"),
+        ]
     )
     # the cut-off as a layout shape (add_hline is slow: it inspects every subplot)
     cut_off = [
