@@ -3,8 +3,9 @@
 workers; static files precompressed beforehand).
 
 Callback payloads are captured from a real browser session (a metric switch on the map, a
-wave switch on a state profile, a sort of its most exposed jobs, a sort of the occupation
-index, a measure switch on an occupation's page, another occupation on the map), then
+wave switch on a state profile and one to a wave whose use cases fill its deeper panels, a
+sort of its most exposed jobs, a sort of the occupation index, a measure switch on an
+occupation's page, another occupation on the map), then
 replayed by 1, 4 and 16 concurrent clients. Also the compressed bytes of the first page
 load and the time to first map paint in Chromium.
 
@@ -82,6 +83,11 @@ def capture_payloads(url: str) -> dict[str, bytes]:
         page.click("#state-wave")
         page.get_by_role("option", name="2025-08 (Aug 4–11, 2025)").click()
         page.wait_for_url("**wave=2025-08**", timeout=10_000)
+        # a wave with the deeper panels filled: use cases, wage bands, the income fit
+        page.on("request", keep("state profile wave switch, use cases", b"state-wave"))
+        page.click("#state-wave")
+        page.get_by_role("option", name="2026-04 (April 2026)").click()
+        page.wait_for_url("**wave=2026-04**", timeout=10_000)
         page.on("request", keep("most exposed jobs sort", b"exposed-sort"))
         page.locator("#exposed").get_by_role("button", name="Jobs", exact=True).click()
         page.locator("#exposed th[aria-sort=descending]").wait_for(timeout=10_000)

@@ -83,6 +83,9 @@ class Marts:
     state_occupation_groups = Mart()
     occupations = Mart()
     occupation_tasks = Mart()
+    state_usage_profile = Mart()
+    state_wage_bands = Mart()
+    state_income_fit = Mart()
     wave_table = Mart("waves")
 
     def __init__(self, directory: Path, cache_dir: Path | None = None) -> None:
@@ -213,11 +216,24 @@ class Marts:
             ).rename({"conversations": "usage_count"})
             us_value = frame["us_pct"].drop_nulls().max() if frame.height else None
             columns += ["specialization", "usage_count"]
-        else:
+        elif spec.table == "state_summary":
             frame = self.state_summary.filter(pl.col("wave") == wave)
             us_rows = frame.filter(pl.col("state") == "US")
             us_value = us_rows[spec.column].item() if us_rows.height else None
             columns += ["usage_count", "rank_interval_kind"]
+        else:  # the usage profile or the income fit, with the state-wave's flags
+            frame = self._metric_frame(spec.table, spec.subject, wave).join(
+                self.state_summary.filter(pl.col("wave") == wave).select(
+                    "state", "caveat", "anomaly"
+                ),
+                on="state",
+                how="left",
+            )
+            us = frame["us_value"].drop_nulls() if "us_value" in frame.columns else None
+            us_value = us.max() if us is not None and us.len() else None
+        # A column the metric's table lacks (the fit has no status: it has a row for every
+        # state with an AUI) reads as missing.
+        frame = frame.with_columns(pl.lit(None).alias(c) for c in columns if c not in frame.columns)
         found = {r["state"]: r for r in frame.select("state", *columns).iter_rows(named=True)}
         # A state with no row for the wave (or the use) is one the release withheld.
         empty = {**dict.fromkeys(columns), spec.status: "not published"}
@@ -235,8 +251,17 @@ class Marts:
             return tuple(self.waves_with_requests)
         if metric in ("occupation", "metro"):  # OEWS May 2025: the same beside every wave
             return tuple(self.waves)
-        present = self.state_summary.filter(pl.col(spec.column).is_not_null())["wave"]
+        table = self.tables.get(spec.table)
+        if table is None:  # a build without the mart: the metric is in no wave
+            return ()
+        if spec.subject:
+            table = table.filter(pl.col("metric") == spec.subject)
+        present = table.filter(pl.col(spec.column).is_not_null())["wave"]
         return tuple(sorted(present.unique().to_list()))
+
+    def _metric_frame(self, table: str, subject: str, wave: str) -> pl.DataFrame:
+        frame = self.tables[table].filter(pl.col("wave") == wave)
+        return frame.filter(pl.col("metric") == subject) if subject else frame
 
     @per_marts(maxsize=16)
     def clusters(self, wave: str) -> tuple[tuple[str, str], ...]:

@@ -20,7 +20,7 @@ from pathlib import Path
 import polars as pl
 from flask import Flask, Response, request
 
-from dashboard import api, citation, images, occupation_views, render_cache, views
+from dashboard import api, citation, images, occupation_views, profile_views, render_cache, views
 from dashboard.data import DataNotBuilt, Marts, marts, per_marts
 from dashboard.public_url import absolute
 from dashboard.render_cache import RendererBusy, RenderQueue
@@ -38,7 +38,16 @@ from dashboard.views import FIGURES
 # What a spreadsheet runs as a formula: = + - @ (or their fullwidth forms, which some
 # spreadsheets read as the same), tab or CR, first or after leading spaces.
 FORMULA_START = r"^[ \u00a0\u3000]*[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]"
-STATE_VIEWS = ("summary", "top_uses", "occupations", "groups", "trend")
+STATE_VIEWS = (
+    "summary",
+    "top_uses",
+    "occupations",
+    "groups",
+    "trend",
+    "usage_profile",
+    "wage_bands",
+    "income_fit",
+)
 SAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]+")
 RETRY_AFTER_SECONDS = 5
 
@@ -145,6 +154,14 @@ def state_view(data: Marts, name: str, view: StateView) -> pl.DataFrame:
         )
     if name == "trend":
         return data.state_usage.filter(pl.col("state") == state).sort("wave")
+    if name == "usage_profile":  # every metric the release publishes, with the US and ranks
+        return data.state_usage_profile.filter(
+            (pl.col("state") == state) & (pl.col("wave") == wave)
+        ).sort("dimension", "metric")
+    if name == "wage_bands":  # the state's bands beside the US's
+        return data.state_wage_bands.filter(pl.col("state").is_in([state, "US"]))
+    if name == "income_fit":  # the chart's 51 points: the state is one row among them
+        return pl.DataFrame(profile_views.income_fit(data, wave), infer_schema_length=None)
     raise BadParameter("view", name, f"one of {', '.join(STATE_VIEWS)}", status=404)
 
 
@@ -168,6 +185,10 @@ def figure_title(data: Marts, name: str, view: View) -> tuple[str, str]:
         "trend-aui": f"AI Usage Index across waves, {state}",
         "trend-share": f"Share of US conversations across waves, {state}",
         "most-exposed": f"Most exposed jobs in {state}",
+        "usage-profile": f"How people in {state} use AI, beside the US",
+        "wage-bands": f"Jobs in highly exposed occupations by wage band, {state}",
+        "exposure-wage": f"Observed exposure against median wage, {state}'s occupations",
+        "income-fit": f"AI use against income, the 51 states ({state} highlighted)",
     }
     # top uses come from the latest wave with request clusters, which the page names
     wave = (views.top_uses(data, view)[0] or view.wave) if name == "top-uses" else view.wave
@@ -314,7 +335,11 @@ def register(server: Flask) -> None:
         only_view_parameters(query, StateView)
         view = StateView.parse({**query, "state": state}, data)
         frame = state_view(data, name, view)
-        when = {"trend": "all-waves", "occupations": "oews-2025-05"}.get(name, view.wave)
+        when = {
+            "trend": "all-waves",
+            "occupations": "oews-2025-05",
+            "wage_bands": "oews-2025-05",
+        }.get(name, view.wave)
         if name == "top_uses":  # shown from the latest wave with request clusters
             when = views.top_uses(data, view)[0] or view.wave
         return csv_response(frame, f"aiei_{view.state}_{name}_{when}.csv")

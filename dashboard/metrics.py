@@ -37,6 +37,10 @@ class Metric:
     high: str = ""
     rank_low: str = ""
     rank_high: str = ""
+    # Where the value lives: a state_summary column, or one metric of state_usage_profile
+    # (`subject`), or the income fit (data.metric_values reads each).
+    table: str = "state_summary"
+    subject: str = ""
 
     def scaled(self, value: float | None) -> float | None:
         """The value in display units (a share 0-1 as a percent), None when missing."""
@@ -45,6 +49,10 @@ class Metric:
     def format(self, value: float | None) -> str:
         shown = self.scaled(value)
         return NOT_PUBLISHED if shown is None else f"{shown:,.{self.decimals}f}{self.suffix}"
+
+
+# The use cases the 2026 release publishes per state (state_usage_profile "use_case:*").
+USE_CASES = {"work": "work", "personal": "personal use", "coursework": "coursework"}
 
 
 def _ranks(name: str) -> dict[str, str]:
@@ -173,6 +181,48 @@ METRICS: dict[str, Metric] = {
             high="state_pct_high",
             rank_low="state_rank_low",
             rank_high="state_rank_high",
+        ),
+        *(
+            Metric(
+                f"use_{case}",
+                f"Use of Claude.ai for {words}",
+                f"{case.capitalize()} use",
+                "% of the state's conversations",
+                "value",
+                rank="rank",
+                tied="rank_tied",
+                ranked="states_ranked",
+                status="status",
+                scale="sequential",
+                definition=f"Share of the state's Claude.ai conversations whose use case is "
+                f"{words} (AEI's classification: work, personal or coursework; the three add "
+                "up to 100 %). The release publishes no counts, so there is no sampling "
+                "interval.",
+                summary=f"Share of the state's conversations for {words}. Rank 1 = the "
+                "largest share.",
+                suffix="%",
+                axis="%",
+                table="state_usage_profile",
+                subject=f"use_case:{case}",
+            )
+            for case, words in USE_CASES.items()
+        ),
+        Metric(
+            "income_residual",
+            "AI use against income",
+            "Use vs income",
+            "ratio, 1 = as its income predicts",
+            "residual_ratio",
+            rank="residual_rank",
+            tied="residual_rank_tied",
+            ranked="states_in_fit",
+            status="residual_status",
+            scale="ratio",
+            definition="The state's AUI ÷ the AUI its GDP per working-age person predicts "
+            "(a straight line through log AUI against log income of the 51, fitted per wave). "
+            "Above 1: more use than its income predicts; within ±10 % about as much.",
+            summary="AUI ÷ the AUI income predicts. Rank 1 = the most use for its income.",
+            table="state_income_fit",
         ),
     )
 }

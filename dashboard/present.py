@@ -480,3 +480,89 @@ def most_exposed_area_line(
         f"{exposure.format(area['exposure_weighted_employment'])} average observed exposure of "
         f"its jobs; {state_name} {exposure.format(state)}{shared}; OEWS May 2025)."
     )
+
+
+# --- the deeper profile -----------------------------------------------------------------
+# How people use Claude.ai (the 2026 release's per-state metrics) and usage against income.
+NO_COUNTS_NOTE = (
+    "The release publishes these shares and means without counts, so they have no sampling "
+    "interval: small differences from the US may be noise."
+)
+
+
+def profile_value_text(value: float | None, unit: str, status: str | None = None) -> str:
+    """A state_usage_profile value in its unit: '37.21%', '247 min', '2.72' (1–5 scale),
+    '11.98 years'; or its status words."""
+    if is_missing(value):
+        return str(status or NOT_PUBLISHED)
+    if unit.startswith("%"):
+        return f"{value:.2f}%"
+    if unit == "minutes":
+        return f"{value:,.0f} min"
+    if unit == "years":
+        return f"{value:.1f} years"
+    return f"{value:.2f}"
+
+
+def use_case_line(rows: Sequence[Mapping[str, object]]) -> str:
+    """The use cases in one line, the US after them: 'work 37.21%, personal 51.29%,
+    coursework 11.50% (US 41.32 / 49.74 / 8.94%)'."""
+    if not rows:
+        return "not published per state in this release"
+    states = ", ".join(
+        f"{str(r['label']).split(': ', 1)[-1]} "
+        f"{profile_value_text(r['value'], str(r['unit']), r.get('status'))}"
+        for r in rows
+    )
+    us = " / ".join(number_text(r["us_value"]) for r in rows)
+    return f"{states} (US {us}%)"
+
+
+def income_verdict(name: str, row: Mapping[str, object] | None) -> str:
+    """'Indiana uses AI less than its income predicts' — the words of the fit
+    (state_income_fit.residual_words: more / about as much / less, ±10 %) — or why not."""
+    if not row or is_missing(row.get("residual_ratio")):
+        return f"{name} has no AUI in this wave, so no comparison with its income"
+    return f"{name} uses AI {row['residual_words']}"
+
+
+def income_short(name: str, row: Mapping[str, object] | None) -> str:
+    """The verdict with the AUI and the AUI income predicts."""
+    verdict = income_verdict(name, row)
+    if not row or is_missing(row.get("residual_ratio")):
+        return verdict
+    return (
+        f"{verdict} (AUI {number_text(row['aui'])}, {number_text(row['predicted_aui'])} predicted)"
+    )
+
+
+def income_text(name: str, row: Mapping[str, object] | None) -> str:
+    """The verdict with its numbers: AUI, the AUI income predicts, the ratio and its rank,
+    and what the fit over the 51 explains."""
+    verdict = income_verdict(name, row)
+    if not row or is_missing(row.get("residual_ratio")):
+        return verdict
+    rank = rank_text(
+        row.get("residual_rank"), row.get("residual_rank_tied"), row.get("states_in_fit")
+    )
+    return (
+        f"{verdict}: an AUI of {number_text(row['aui'])} where its GDP per working-age person "
+        f"(${row['gdp_per_working_age_person']:,.0f}) predicts {number_text(row['predicted_aui'])}"
+        f" ({rank} by use for its income). Across the {row['states_in_fit']}, income explains "
+        f"{row['r_squared']:.0%} of the spread in AUI (R²); 1 % more income goes with "
+        f"{number_text(row['slope'])} % more use."
+    )
+
+
+def exposed_band_text(rows: Sequence[Mapping[str, object]]) -> str:
+    """Which wage band holds the most highly exposed jobs: '$61,770–$83,680 (143,200 jobs,
+    24% of them)'."""
+    banded = [r for r in rows if not is_missing(r.get("jobs_high_exposure"))]
+    total = sum(r["jobs_high_exposure"] for r in banded)
+    if not banded or not total:
+        return "no jobs in highly exposed occupations"
+    top = max(banded, key=lambda r: (r["jobs_high_exposure"], -r["wage_band"]))
+    return (
+        f"{top['wage_band_label']} ({count_text(top['jobs_high_exposure'])} jobs, "
+        f"{top['jobs_high_exposure'] / total:.0%} of them)"
+    )

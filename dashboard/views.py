@@ -11,7 +11,14 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
-from dashboard import area_data, area_views, occupation_data, occupation_views, present
+from dashboard import (
+    area_data,
+    area_views,
+    occupation_data,
+    occupation_views,
+    present,
+    profile_views,
+)
 from dashboard.data import Marts, per_marts
 from dashboard.figures.charts import (
     GroupRow,
@@ -290,6 +297,10 @@ FIGURES: dict[str, Chart] = {
     "trend-aui": Chart(StateView, trend_aui_figure),
     "trend-share": Chart(StateView, trend_share_figure),
     "most-exposed": Chart(StateView, occupation_views.most_exposed_figure),
+    "usage-profile": Chart(StateView, profile_views.usage_profile_figure),
+    "wage-bands": Chart(StateView, profile_views.wage_band_figure),
+    "exposure-wage": Chart(StateView, profile_views.exposure_wage_figure),
+    "income-fit": Chart(StateView, profile_views.income_figure),
     "occupation-map": Chart(OccupationView, occupation_views.occupation_map_figure),
     "occupation-tasks": Chart(OccupationView, occupation_views.tasks_figure),
 }

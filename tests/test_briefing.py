@@ -130,3 +130,19 @@ def test_pdf_is_tagged_with_language_title_headings_and_alt_text(indiana, built)
     uses = next(alt for alt in alts if alt.startswith("Bar chart: the top uses"))
     assert f"{top['cluster']}: {top['state_pct']:.2f}% in Indiana, {top['us_pct']:.2f}% in" in uses
     assert any(alt.startswith("Bar chart by occupation group") for alt in alts)
+
+
+def test_pdf_says_how_it_is_used_who_is_exposed_and_usage_against_income(indiana):
+    """One line each for the deeper profile, with the marts' values."""
+    data, rendered = indiana
+    text = " ".join(PdfReader(rendered.paths["pdf"]).pages[0].extract_text().split())
+    uses = data.state_usage_profile.filter(
+        (pl.col("state") == "IN") & (pl.col("wave") == data.latest_wave)
+    )
+    work = uses.filter(pl.col("metric") == "use_case:work")["value"].item()
+    assert "How it is used:" in text and f"work {work:.2f}%" in text
+    assert "Highly exposed jobs, most in the wage band" in text
+    fit = data.state_income_fit.filter(
+        (pl.col("state") == "IN") & (pl.col("wave") == data.latest_wave)
+    ).row(0, named=True)
+    assert f"Indiana uses AI {fit['residual_words']}" in text

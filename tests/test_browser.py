@@ -234,3 +234,33 @@ def test_callbacks_carry_the_page_s_build_and_a_page_whose_build_is_gone_says_so
     wait_for_map(page, "Usage Index")
     expect(page.locator("#data-updated")).to_be_hidden()
     assert page.locator('meta[name="aiei-build"]').get_attribute("content") == build
+
+
+def test_indiana_profile_shows_use_exposure_and_income(chromium_page, served_app, built):
+    """The three deeper panels, with the marts' values: use cases 37.21 / 51.29 / 11.50,
+    the wage bands' jobs, the income fit's words; each chart drawn, each table opens."""
+    bands = pl.read_parquet(built.processed_dir / "state_wage_bands.parquet").filter(
+        pl.col("state") == "IN"
+    )
+    fit = pl.read_parquet(built.processed_dir / "state_income_fit.parquet").filter(
+        (pl.col("state") == "IN") & (pl.col("wave") == "2026-05")
+    )
+    page = chromium_page
+    page.goto(served_app + "/state/IN?wave=2026-05")
+    usage = page.locator("section", has=page.locator("#usage-profile-heading"))
+    usage.locator("summary").click()
+    table = usage.locator("table")
+    for label, value in (("work", "37.21%"), ("personal", "51.29%"), ("coursework", "11.50%")):
+        expect(table.locator("tr", has_text=f"Use: {label}")).to_contain_text(value)
+    expect(table.locator("tr", has_text="Time without AI")).to_contain_text("min")
+    expect(usage).to_contain_text("no sampling interval")
+    exposed = page.locator("section", has=page.locator("#wage-bands-heading"))
+    exposed.locator("summary").click()
+    expect(exposed.locator("table")).to_contain_text(
+        f"{bands['jobs_with_score'].sum():,.0f} jobs with an exposure score in all"
+    )
+    expect(exposed.locator("#exposure-wage .scatterlayer .point").first).to_be_attached()
+    expect(page.locator("#income-verdict")).to_contain_text(
+        f"Indiana uses AI {fit['residual_words'].item()}"
+    )
+    expect(page.locator("#income-fit .scatterlayer .point")).to_have_count(51)

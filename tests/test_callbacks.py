@@ -94,7 +94,13 @@ def expected(built) -> dict:
     requests = pl.read_parquet(directory / "state_requests.parquet", columns=["wave"])
     jobs = pl.read_parquet(directory / "state_occupations.parquet")
     indiana = jobs.filter(pl.col("state") == "IN")
+    profile = pl.read_parquet(directory / "state_usage_profile.parquet").filter(
+        (pl.col("state") == "IN")
+        & (pl.col("wave") == latest)
+        & pl.col("metric").str.starts_with("use_case:")
+    )
     return {
+        "indiana_use_cases": profile["value"].to_list(),
         "latest_has_clusters": latest in requests["wave"].to_list(),
         "aui_rank_range": {
             s: (low, high)
@@ -177,6 +183,11 @@ def check_sync_state(response: dict, expected: dict) -> None:
     assert f"{expected['aui']['IN']:.2f}" in body
     assert expected["rank"]("IN") in body
     assert response["state-wave"]["value"] == expected["latest"]
+    # the deeper profile: use cases (where the wave has them), exposure by wage, income
+    assert f"How people in Indiana use Claude.ai — {expected['latest']}" in body
+    for share in expected["indiana_use_cases"]:
+        assert f"{share:.2f}%" in body
+    assert "Who is exposed in Indiana" in body and "Indiana uses AI" in body
 
 
 def check_sync_compare(response: dict, expected: dict) -> None:

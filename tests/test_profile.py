@@ -7,6 +7,7 @@ import csv
 import math
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 import pytest
 
@@ -110,3 +111,106 @@ def test_income_fit_recomputed(built):
     assert indiana["predicted_aui"] == pytest.approx(predicted, rel=1e-9)
     assert indiana["residual_ratio"] == pytest.approx(0.61 / predicted, rel=1e-9)
     assert indiana["states_in_fit"] == 51
+
+
+# --- the app: the state page, the map, the downloads, the briefing ----------------------
+def fit_of(built, wave: str) -> tuple[dict[str, float], dict[str, str]]:
+    """Each state's AUI ÷ the AUI its income predicts, and its words, from the AUI and the
+    income alone (numpy's least squares on the logs, not the mart's columns)."""
+    states = mart(built, "states")
+    usage = mart(built, "state_usage").filter(
+        (pl.col("wave") == wave) & pl.col("state").is_in(US_51) & (pl.col("aui") > 0)
+    )
+    income = dict(states.select("state", "gdp_per_working_age_person").rows())
+    codes = usage["state"].to_list()
+    x = np.log([income[s] for s in codes])
+    y = np.log(usage["aui"].to_numpy())
+    slope, intercept = np.polyfit(x, y, 1)
+    ratio = dict(zip(codes, np.exp(y - intercept - slope * x), strict=True))
+    words = {
+        s: "more than" if r > 1.1 else "less than" if r < 0.9 else "about as much as"
+        for s, r in ratio.items()
+    }
+    return ratio, words
+
+
+def test_indiana_page_shows_the_three_panels(built, mirror):
+    from dashboard.data import Marts
+    from dashboard.pages import state as state_page
+    from dashboard.urls import StateView
+    from tests.dash_tree import texts
+
+    raw = raw_overall(mirror, "US-IN", "2026-05-01")
+    data = Marts(built.processed_dir)
+    body = " ".join(texts(state_page.body(data, StateView("IN", "2026-05"))))
+    assert "How people in Indiana use Claude.ai — 2026-05" in body
+    for metric in ("use_case_work_pct", "use_case_personal_pct", "use_case_coursework_pct"):
+        assert f"{raw[metric]:.2f}%" in body
+    assert (raw["use_case_work_pct"], raw["use_case_coursework_pct"]) == (37.21, 11.50)
+    # both times in minutes: hours × 60 beside minutes as published
+    assert f"Time without AI {raw['human_only_time_mean'] * 60:,.0f} min" in body
+    assert f"Time with AI {raw['human_with_ai_time_mean']:,.0f} min" in body
+    assert "no sampling interval" in body
+    # who is exposed: the bands' jobs with a score add up to the state's
+    scored = mart(built, "state_occupations").filter(
+        (pl.col("state") == "IN")
+        & pl.col("employment").is_not_null()
+        & pl.col("observed_exposure").is_not_null()
+    )
+    assert f"{scored['employment'].sum():,.0f} jobs with an exposure score in all" in body
+    assert "Who is exposed in Indiana" in body
+    ratio, words = fit_of(built, "2026-05")
+    assert f"Indiana uses AI {words['IN']} its income predicts" in body
+    assert words["IN"] == "less than" and ratio["IN"] < 0.9
+
+
+def test_the_map_offers_use_cases_and_the_income_residual(built):
+    from dashboard import views
+    from dashboard.data import Marts
+    from dashboard.urls import MapView
+
+    data = Marts(built.processed_dir)
+    assert data.metric_waves("use_work") == ("2026-04", "2026-05")
+    assert data.metric_waves("income_residual") == tuple(sorted(mart(built, "waves")["wave"]))
+    rows, us_value = views.map_rows(data, MapView("use_coursework", "2026-05"))
+    indiana = next(r for r in rows if r.state == "IN")
+    assert indiana.value_text == "11.50%"
+    shares = mart(built, "state_usage_profile").filter(
+        (pl.col("wave") == "2026-05") & (pl.col("metric") == "use_case:coursework")
+    )
+    values = dict(shares.filter(pl.col("state").is_in(US_51)).select("state", "value").rows())
+    above = sum(v > values["IN"] for v in values.values())
+    assert indiana.rank == above + 1 and indiana.rank_text.startswith(f"rank {above + 1} of 51")
+    assert us_value == shares["us_value"][0]
+    ratio, _ = fit_of(built, "2026-05")
+    rows, us_value = views.map_rows(data, MapView("income_residual", "2026-05"))
+    assert us_value is None  # a ratio to a fit has no US value
+    by_state = {r.state: r for r in rows}
+    assert by_state["IN"].value == pytest.approx(ratio["IN"], rel=1e-9)
+    first = max(ratio, key=ratio.get)
+    assert by_state[first].rank == 1
+    assert by_state["IN"].rank == 1 + sum(v > ratio["IN"] for v in ratio.values())
+
+
+def test_profile_downloads_and_briefing(built, app):
+    from dashboard.briefing.content import briefing
+    from dashboard.briefing.layout import page
+
+    client = app.server.test_client()
+    uses = pl.read_csv(
+        client.get("/download/state/IN/usage_profile.csv?wave=2026-05").data,
+        infer_schema_length=None,
+    )
+    assert dict(uses.select("metric", "value").rows())["use_case:personal"] == 51.29
+    bands = pl.read_csv(client.get("/download/state/IN/wage_bands.csv").data)
+    assert set(bands["state"]) == {"IN", "US"}
+    fit = pl.read_csv(client.get("/download/state/IN/income_fit.csv?wave=2026-05").data)
+    assert fit.height == 51 and "IN" in fit["state"].to_list()
+    for figure in ("usage-profile", "wage-bands", "exposure-wage", "income-fit"):
+        response = client.get(f"/download/figure/{figure}.svg?state=IN&wave=2026-05")
+        assert response.status_code == 200 and b"<svg" in response.data[:500], figure
+    from dashboard.data import Marts
+
+    body, _ = page(briefing(Marts(built.processed_dir), "IN", "2026-05"))
+    assert "work 37.21%, personal 51.29%, coursework 11.50%" in body
+    assert "Indiana uses AI less than its income predicts" in body

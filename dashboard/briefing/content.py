@@ -8,7 +8,7 @@ from datetime import date
 
 import plotly.graph_objects as go
 
-from dashboard import area_data, citation, occupation_data, present, views
+from dashboard import area_data, citation, occupation_data, present, profile_views, views
 from dashboard.data import Marts
 from dashboard.figures.charts import GroupRow, ShareRow, state_vs_us_bars, usage_vs_jobs_bars
 from dashboard.figures.maps import locator
@@ -36,6 +36,7 @@ class Briefing:
     most_exposed_note: str
     area_line: str  # "Most exposed area: …", or "" for a state without areas
     groups_note: str
+    profile: list[tuple[str, str]]  # how it is used, who is exposed, usage and income
     caveats: list[str]
     sources: list[str]
     citation: str
@@ -69,6 +70,24 @@ def briefing(data: Marts, state: str, wave: str, today: date | None = None) -> B
             present.exposure_text(r["observed_exposure"]),
         ]
         for r in exposed[:MOST_EXPOSED_SHOWN]
+    ]
+    uses_rows = profile_views.usage_profile(data, state, wave)
+    profile = [
+        (
+            "How it is used:",
+            present.use_case_line(
+                [uses_rows[m] for m in profile_views.USE_CASE_METRICS if m in uses_rows]
+            ),
+        ),
+        (
+            "Highly exposed jobs,",
+            "most in the wage band "
+            + present.exposed_band_text(profile_views.wage_bands(data, state)),
+        ),
+        (
+            "Usage and income:",
+            present.income_short(name, profile_views.income_row(data, view)),
+        ),
     ]
     releases: dict[str, set[str]] = {}
     for source in data.manifest.get("sources", {}).values():
@@ -106,6 +125,7 @@ def briefing(data: Marts, state: str, wave: str, today: date | None = None) -> B
             if measure
             else f"Claude.ai usage by occupation group is not in the {wave} release."
         ),
+        profile=profile,
         caveats=[*present.caveats(data.caveats(state)), present.SAMPLING_NOTE],
         sources=sources,
         # the state page of this wave, at the address AIEI_PUBLIC_URL names: the same from

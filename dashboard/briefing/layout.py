@@ -45,7 +45,7 @@ window.showBriefing = async function (body, figures, title) {
 """
 
 # Chart sizes inside the page (CSS px): two columns of the printable width.
-FIGURE_SIZES = {"locator": (150, 88), "uses": (350, 215), "groups": (716, 130)}
+FIGURE_SIZES = {"locator": (125, 72), "uses": (350, 215), "groups": (716, 130)}
 
 
 def shell_html() -> str:
@@ -122,6 +122,7 @@ def page(b: Briefing) -> tuple[str, dict[str, dict]]:
         for t in b.tiles
     )
     caveats = " ".join(e(c) for c in b.caveats)
+    profile = " ".join(f"<b>{e(label)}</b> {e(text)}." for label, text in b.profile)
     body = f"""
 <div class="sheet">
   <header>
@@ -132,7 +133,7 @@ def page(b: Briefing) -> tuple[str, dict[str, dict]]:
     <div id="locator" role="img" aria-label="{e(b.alt["locator"])}"></div>
   </header>
   <div class="tiles">{tiles}</div>
-  <p class="narrative">{e(b.narrative)}</p>
+  <p class="narrative">{e(b.narrative)}<span class="profile">{profile}</span></p>
   <div class="columns">
     <section><h2>Top uses of Claude.ai</h2>
       <p class="note"><span class="key state"></span> {e(b.name)}

@@ -63,8 +63,9 @@ def choropleth(
     missing = [r for r in rows if metric.scaled(r.value) is None]
     us_text = metric.format(us_value)
     hover = [
-        f"<b>{r.name}</b><br>{metric.short}: {r.value_text}"
-        f"<br>{r.rank.capitalize()}<br>US: {us_text}" + "".join(f"<br>{note}" for note in r.notes)
+        f"<b>{r.name}</b><br>{metric.short}: {r.value_text}<br>{r.rank.capitalize()}"
+        + ("" if us_value is None else f"<br>US: {us_text}")  # a ratio to a fit has no US
+        + "".join(f"<br>{note}" for note in r.notes)
         for r in published
     ]
     values = [metric.scaled(r.value) for r in published]

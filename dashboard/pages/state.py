@@ -13,6 +13,7 @@ from dashboard.pages.most_exposed import section as most_exposed_section
 from dashboard.pages.page import Callback, Example, Page
 from dashboard.pages.state_areas import CALLBACKS as STATE_AREAS_CALLBACKS
 from dashboard.pages.state_areas import section as state_areas_section
+from dashboard.pages.state_profile import sections as profile_sections
 from dashboard.urls import LEVELS, StateView, build_query, sync_url
 
 LEVEL_LABELS = dict(zip(LEVELS, ("Broad uses (coarsest level)", "Finer uses"), strict=True))
@@ -358,6 +359,7 @@ def body(data: Marts, view: StateView) -> object:
             html.Div([_top_uses(data, view), _groups(data, view)], className="two-up"),
             _occupations(data, view),
             most_exposed_section(data, view),
+            *profile_sections(data, view),
             state_areas_section(data, view),
             html.Div([_automation(data, view), _neighbours(data, view)], className="two-up"),
             _trend(data, view),
