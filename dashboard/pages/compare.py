@@ -5,7 +5,7 @@ from __future__ import annotations
 from dash import Input, Output, ctx, dcc, html
 
 from dashboard import components as ui
-from dashboard import present, views
+from dashboard import present, previews, views
 from dashboard.data import Marts, marts, per_marts
 from dashboard.figures.charts import compare_bars, trend_lines
 from dashboard.metrics import METRICS
@@ -186,6 +186,8 @@ PAGE = Page(
     parse=CompareView.parse,
     layout=layout,
     title=lambda view, data: "Compare " + ", ".join(view.states),
+    preview=previews.compare,
+    embeddable=True,
     callbacks=(
         Callback(
             sync_compare,

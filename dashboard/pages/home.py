@@ -6,7 +6,7 @@ from dash import Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard import components as ui
-from dashboard import occupation_controls, present, views
+from dashboard import occupation_controls, present, previews, views
 from dashboard.data import Marts, marts, per_marts
 from dashboard.metrics import METRICS
 from dashboard.pages.page import Callback, Example, Page
@@ -264,6 +264,8 @@ PAGE = Page(
     parse=MapView.parse,
     layout=layout,
     title=lambda view, data: "Map",
+    preview=previews.map_page,
+    embeddable=True,
     callbacks=(
         Callback(
             sync_map,

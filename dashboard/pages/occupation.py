@@ -6,7 +6,7 @@ from __future__ import annotations
 from dash import Input, Output, State, ctx, dcc, html
 
 from dashboard import components as ui
-from dashboard import occupation_data, occupation_views, present, tables
+from dashboard import occupation_data, occupation_views, present, previews, tables
 from dashboard.data import Marts, marts, per_marts
 from dashboard.metrics import OCCUPATION_MEASURES
 from dashboard.occupation_controls import measure_dropdown
@@ -420,6 +420,8 @@ PAGE = Page(
     parse=OccupationView.parse,
     layout=layout,
     title=lambda view, data: title(data, view),
+    preview=previews.occupation,
+    embeddable=True,
     callbacks=(
         Callback(
             sync_occupation,

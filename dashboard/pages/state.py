@@ -5,7 +5,7 @@ from __future__ import annotations
 from dash import Input, Output, State, ctx, dcc, html
 
 from dashboard import components as ui
-from dashboard import present, views
+from dashboard import present, previews, views
 from dashboard.data import Marts, marts, per_marts
 from dashboard.metrics import METRICS
 from dashboard.pages import most_exposed
@@ -413,6 +413,8 @@ PAGE = Page(
     parse=StateView.parse,
     layout=layout,
     title=lambda view, data: data.state_names[view.state],
+    preview=previews.state,
+    embeddable=True,
     callbacks=(
         Callback(
             sync_state,
