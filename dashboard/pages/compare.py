@@ -162,6 +162,7 @@ def layout(view: CompareView, data: Marts) -> html.Div:
                 role="group",
                 **{"aria-label": "Comparison settings"},
             ),
+            ui.share_panel(),
             html.Div(body(data, view), id="compare-body"),
             dcc.Location(id="compare-url", refresh="callback-nav"),
         ]

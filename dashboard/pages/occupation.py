@@ -383,6 +383,7 @@ def layout(view: OccupationView, data: Marts) -> html.Div:
                 **{"aria-label": "Breadcrumb"},
             ),
             html.H1([row["title"], " ", html.Span(view.soc, className="soc")]),
+            ui.share_panel(),
             _combined(data, row),
             html.Div(_cards(data, row), className="cards"),
             _map(data, view),

@@ -384,6 +384,7 @@ def layout(view: StateView, data: Marts) -> html.Div:
                         role="group",
                         **{"aria-label": "Profile settings"},
                     ),
+                    ui.share_panel(),
                 ],
                 className="page-head",
             ),
