@@ -2,10 +2,10 @@
 first view readable before (or without) any script.
 
 One mechanism for link previews and for slow links: `index_parts` turns the request's
-page and view into the `<title>`, `<meta name="description">`, Open Graph tags and the
-contents of Dash's entry point (the page's <h1>, summary sentence and headline numbers
-with their ranks, dashboard/previews.py). Dash's renderer replaces the entry point's
-contents when it starts, so the app looks as before once its scripts have loaded.
+page and view into the `<title>`, `<meta name="description">`, Open Graph tags and a first
+view beside Dash's entry point (the page's <h1>, summary sentence and headline numbers with
+their ranks, dashboard/previews.py). It stays on screen until the app's own page has
+content, then goes (assets/app.css, assets/first-view.js), so the app looks as before.
 """
 
 from __future__ import annotations
@@ -90,8 +90,10 @@ def metas(first: FirstView) -> str:
     return "\n".join(tags)
 
 
-def entry(first: FirstView) -> str:
-    """Dash's entry point holding the page's first view (replaced when the app starts)."""
+def entry(first: FirstView, app_entry: str) -> str:
+    """The page's first view beside Dash's entry point. CSS shows it until the app's own
+    page has content (no blank gap while the page's callback is on its way) and
+    assets/first-view.js then removes it, so the document holds one page."""
     preview = first.preview
     lines = "".join(
         f'<li><a href="{escape(link)}">{escape(text)}</a></li>'
@@ -113,13 +115,14 @@ def entry(first: FirstView) -> str:
         else ""
     )
     return (
-        '<div id="react-entry-point"><div class="first-view">'
+        '<div id="first-view" class="first-view">'
         + header
         + f'<main><h1>{escape(preview.heading)}</h1><p class="story">{escape(preview.summary)}</p>'
         + lead
         + (f'<ul class="first-view-lines">{lines}</ul>' if lines else "")
         + f'<noscript><p class="notice notice-info">{NOSCRIPT}</p></noscript>'
-        + "</main></div></div>"
+        + "</main></div>"
+        + app_entry
     )
 
 
@@ -133,5 +136,5 @@ def index_parts(parts: dict[str, str]) -> tuple[dict[str, str], bool]:
         **parts,
         "title": escape(f"{first.title} · {ui.SITE_NAME}"),
         "metas": parts.get("metas", "") + "\n" + metas(first),
-        "app_entry": entry(first),
+        "app_entry": entry(first, parts.get("app_entry", "")),
     }, first.embedded

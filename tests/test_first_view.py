@@ -17,7 +17,8 @@ PUBLIC = "https://aiei.example.org"
 
 
 class Page(HTMLParser):
-    """The title, the <meta> tags by name or property, and the text of the first view."""
+    """The title, the <meta> tags by name or property, and the text of the first view
+    (`#first-view`, beside Dash's entry point)."""
 
     def __init__(self, body: str) -> None:
         super().__init__()
@@ -34,7 +35,7 @@ class Page(HTMLParser):
         attributes = dict(attrs)
         if tag == "meta" and ("name" in attributes or "property" in attributes):
             self.metas[attributes.get("name") or attributes["property"]] = attributes["content"]
-        if attributes.get("id") == "react-entry-point":
+        if attributes.get("id") == "first-view":
             self._entry_depth = 1
         elif self._entry_depth and tag == "div":
             self._entry_depth += 1

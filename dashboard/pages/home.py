@@ -231,7 +231,7 @@ def layout(view: MapView, data: Marts) -> html.Div:
                                 id="wave-slider",
                                 min=0,
                                 max=slider[1],
-                                step=None,
+                                step=1,
                                 value=slider[0],
                                 marks=slider[2],
                                 included=False,
