@@ -72,8 +72,9 @@ def render(pathname: object, search: object) -> tuple[object, str]:
         data = marts()
         page, view = resolve(pathname, parse_query(search), data)
         layout = page.layout(view, data)
-        if split_embed(pathname)[0]:  # resolve found a page: pathname is text
-            layout = html.Div([layout, ui.embed_source(split_embed(pathname)[1], search)])
+        embedded, path = split_embed(pathname) if isinstance(pathname, str) else (False, "/")
+        if embedded:
+            layout = html.Div([layout, ui.embed_source(path, search)])
         return layout, page.title(view, data)
     except PageNotFound:
         title = "Page not found"
