@@ -282,6 +282,15 @@ def share_panel() -> html.Details:
                 for field_id, label, button, done, rows in fields
             ],
             html.P(id="share-status", className="source", role="status"),
+            html.P(
+                [
+                    "Downloads: the CSV, PNG and SVG of each chart are under it; all the "
+                    "data, the dictionary and a bundle are on ",
+                    dcc.Link("Methodology & sources", href="/methodology"),
+                    ".",
+                ],
+                className="source",
+            ),
         ],
         className="share-panel",
     )

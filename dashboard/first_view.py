@@ -17,12 +17,12 @@ from flask import has_request_context, request
 
 from dashboard import components as ui
 from dashboard.data import DataNotBuilt, marts
+from dashboard.figures.card import HEIGHT, WIDTH
 from dashboard.pages import PageNotFound, resolve, split_embed
 from dashboard.previews import Preview, plain
 from dashboard.public_url import public_url
 from dashboard.urls import BadParameter, parse_query
 
-CARD_SIZE = (1200, 630)
 NAVIGATION = (
     ("Map", "/"),
     ("Occupations", "/occupations"),
@@ -70,7 +70,6 @@ def metas(first: FirstView) -> str:
     """Description, Open Graph and Twitter card tags, and the public address share.js
     builds links from."""
     preview, title = first.preview, f"{first.title} · {ui.SITE_NAME}"
-    width, height = CARD_SIZE
     tags = [
         _meta("name", "description", preview.description),
         _meta("property", "og:type", "website"),
@@ -80,8 +79,8 @@ def metas(first: FirstView) -> str:
         _meta("property", "og:url", public_url(first.path)),
         _meta("property", "og:image", public_url(preview.image)),
         _meta("property", "og:image:type", "image/png"),
-        _meta("property", "og:image:width", str(width)),
-        _meta("property", "og:image:height", str(height)),
+        _meta("property", "og:image:width", str(WIDTH)),
+        _meta("property", "og:image:height", str(HEIGHT)),
         _meta("property", "og:image:alt", f"{preview.heading}: {preview.lead or title}"),
         _meta("name", "twitter:card", "summary_large_image"),
         _meta("name", "aiei-public-url", public_url("/").rstrip("/")),
