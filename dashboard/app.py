@@ -18,7 +18,9 @@ from dashboard import (
     api,
     area_downloads,
     builds,
+    cards,
     downloads,
+    first_view,
     http_cache,
     occupation_downloads,
     page_build,
@@ -65,11 +67,14 @@ INDEX = """<!DOCTYPE html>
 
 
 class App(Dash):
-    """Dash, with each page naming the build it is rendered from (dashboard/page_build.py)."""
+    """Dash, with each page naming the build it is rendered from (dashboard/page_build.py)
+    and carrying its own title, link preview and first view (dashboard/first_view.py)."""
 
     def interpolate_index(self, **parts: str) -> str:
         parts["metas"] = parts.get("metas", "") + page_build.meta_tag()
-        return super().interpolate_index(**parts)
+        parts, embedded = first_view.index_parts(parts)
+        index = super().interpolate_index(**parts)
+        return index.replace("<body>", '<body class="embed">', 1) if embedded else index
 
 
 def create_app(processed_dir: Path | None = None) -> Dash:
@@ -88,12 +93,7 @@ def create_app(processed_dir: Path | None = None) -> Dash:
         hooks={"request_pre": page_build.REQUEST_HOOK},
         meta_tags=[
             {"name": "viewport", "content": "width=device-width, initial-scale=1"},
-            {
-                "name": "description",
-                "content": "What people use AI for, state by state, joined with the jobs "
-                "people hold.",
-            },
-        ],
+        ],  # each page's description: dashboard/first_view.py
     )
     preload = (
         "" if PLOTLY_BUNDLE.is_file() else f'<link rel="preload" as="script" href="{FULL_PLOTLY}">'
@@ -111,6 +111,7 @@ def create_app(processed_dir: Path | None = None) -> Dash:
     static_files.install(server)  # registered after Compress, so it runs first
     builds.install(server, processed_dir or settings().processed_dir)
     downloads.register(server)
+    cards.register(server)
     occupation_downloads.register(server)
     area_downloads.register(server)
     search.register(server)

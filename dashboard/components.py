@@ -8,10 +8,18 @@ from dash import dcc, html
 from dash.development.base_component import Component
 
 from dashboard import citation, present
+from dashboard.public_url import absolute
 
+# The one config of every chart. Nothing in the toolbar leaves the origin: no Plotly logo
+# link, no "Share chart..." upload (plotly.js 3 shows it unless showSendToCloud is off),
+# no "Edit in Chart Studio"; the PNG download is made in the browser.
 GRAPH_CONFIG = {
     "topojsonURL": "/assets/topojson/",  # the map file is served by this app, not a CDN
     "displaylogo": False,
+    "showSendToCloud": False,
+    "showEditInChartStudio": False,
+    "showLink": False,
+    "plotlyServerURL": "",
     "displayModeBar": "hover",
     "responsive": True,
     "modeBarButtonsToRemove": [
@@ -28,6 +36,8 @@ GRAPH_CONFIG = {
         "resetGeo",
         "hoverClosestGeo",
         "sendDataToCloud",
+        "sendChartToCloud",
+        "editInChartStudio",
         "hoverClosestCartesian",
         "hoverCompareCartesian",
         "toggleSpikelines",
@@ -249,6 +259,74 @@ def notice(title: str, message: str, kind: str = "error") -> html.Div:
         [html.H1(title), html.P(message), html.P(dcc.Link("Back to the map", href="/"))],
         className=f"notice notice-{kind}",
         role="alert",
+    )
+
+
+def share_panel() -> html.Details:
+    """Copy this view's permalink or an <iframe> embed snippet; the page's downloads are
+    beside its charts. assets/share.js fills both fields from the address bar when the
+    panel opens or a button is pressed, so they follow the controls."""
+    fields = (
+        ("share-link", "Link to this view", "Copy link", "Link copied.", 1),
+        (
+            "share-embed",
+            "Embed code (an <iframe> for your web page)",
+            "Copy embed code",
+            "Embed code copied.",
+            3,
+        ),
+    )
+    return html.Details(
+        [
+            html.Summary("Share"),
+            *[
+                html.Div(
+                    [
+                        html.Label(label, htmlFor=field_id),
+                        html.Textarea(id=field_id, readOnly=True, rows=rows, spellCheck="false"),
+                        html.Button(
+                            button,
+                            type="button",
+                            className="copy-button",
+                            **{"data-copy": field_id, "data-copied": done},
+                        ),
+                    ],
+                    className="share-field",
+                )
+                for field_id, label, button, done, rows in fields
+            ],
+            html.P(id="share-status", className="source", role="status"),
+            html.P(
+                [
+                    "Downloads: the CSV, PNG and SVG of each chart are under it; all the "
+                    "data, the dictionary and a bundle are on ",
+                    dcc.Link("Methodology & sources", href="/methodology"),
+                    ".",
+                ],
+                className="source",
+            ),
+        ],
+        className="share-panel",
+    )
+
+
+def embed_source(path: str, search: object) -> html.P:
+    """An embed's source line, linking back to the same view in the full app (share.js
+    keeps the link on the current view)."""
+    return html.P(
+        [
+            "Source: ",
+            html.A(
+                "State AI Economic Index",
+                href=absolute(path + (search if isinstance(search, str) else "")),
+                target="_blank",
+                rel="noopener",
+                **{"data-full-view": ""},
+            ),
+            " (open the full view, with sources and downloads). Data: Anthropic Economic "
+            "Index; BLS OEWS May 2025; O*NET 29.3.",
+        ],
+        className="source embed-source",
     )
 
 

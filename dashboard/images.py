@@ -65,3 +65,11 @@ def render(
         return pio.to_image(
             figure, format=fmt, width=width, height=height, scale=2 if fmt == "png" else 1
         )
+
+
+def render_exact(figure: go.Figure, width: int, height: int) -> bytes:
+    """The figure as a PNG of exactly width × height pixels (a link preview's card)."""
+    with _lock, warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="The kopts argument is ignored")
+        _ensure_server()
+        return pio.to_image(figure, format="png", width=width, height=height, scale=1)

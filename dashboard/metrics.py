@@ -41,6 +41,7 @@ class Metric:
     # (`subject`), or the income fit (data.metric_values reads each).
     table: str = "state_summary"
     subject: str = ""
+    by_wave: bool = True  # False: the same in every wave (OEWS jobs, national scores)
 
     def scaled(self, value: float | None) -> float | None:
         """The value in display units (a share 0-1 as a percent), None when missing."""
@@ -137,6 +138,7 @@ METRICS: dict[str, Metric] = {
             "models with how much of them is seen in work-related Claude use. This is its "
             "average over the state's jobs (OEWS May 2025): states differ only through their "
             "mix of occupations. The same in every wave.",
+            by_wave=False,
             summary="Observed exposure of the state's jobs, averaged over its jobs (one "
             "national score per occupation: only the job mix differs). Rank 1 = the most "
             "exposed.",
@@ -155,6 +157,7 @@ METRICS: dict[str, Metric] = {
             scale="sequential",
             definition="Share of the state's jobs (OEWS May 2025) in occupations with "
             "{high_exposure}. The same in every wave.",
+            by_wave=False,
             summary="Jobs in occupations with {high_exposure} (a cut-off chosen by this "
             "product). Rank 1 = the largest share of jobs.",
             decimals=1,
@@ -292,7 +295,10 @@ OCCUPATION_MEASURES: dict[str, Metric] = {
 DEFAULT_MEASURE = "lq"
 # On the map, "an occupation" is the last metric; which measure it shows is the view's.
 METRICS["occupation"] = replace(
-    OCCUPATION_MEASURES[DEFAULT_MEASURE], id="occupation", label="Where an occupation's jobs are"
+    OCCUPATION_MEASURES[DEFAULT_MEASURE],
+    id="occupation",
+    label="Where an occupation's jobs are",
+    by_wave=False,
 )
 
 # --- the areas inside the states --------------------------------------------------------

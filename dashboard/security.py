@@ -1,8 +1,9 @@
 """Web hardening: real status codes for bad links, bounded callback requests, security
 headers, and no traceback ever sent to a browser.
 
-`AIEI_FRAME_ANCESTORS` (default `'self'`) lists the origins allowed to embed the app in a
-frame, e.g. `'self' https://legislature.example.gov`.
+`AIEI_FRAME_ANCESTORS` (default `'self'`) lists the origins allowed to put the app in a
+frame, e.g. `'self' https://legislature.example.gov`; the embeds at /embed/... are made to
+be framed, by the origins `AIEI_EMBED_ANCESTORS` lists (default `*`, any).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from dashboard import callback_requests, page_build
 from dashboard.data import DataNotBuilt, marts
-from dashboard.pages import PageNotFound, resolve
+from dashboard.pages import PageNotFound, resolve, split_embed
 from dashboard.urls import BadParameter, parse_query
 
 PAGE_RULES = ("/", "/<path:path>")  # Dash's index and its catch-all
@@ -40,8 +41,11 @@ def friendly(status: int, title: str, message: str) -> Response:
     return Response(body, status=status, mimetype="text/html")
 
 
-def content_security_policy(app: Dash) -> str:
-    frame_ancestors = os.environ.get("AIEI_FRAME_ANCESTORS", "'self'")
+def content_security_policy(app: Dash, embed: bool = False) -> str:
+    if embed:
+        frame_ancestors = os.environ.get("AIEI_EMBED_ANCESTORS") or "*"
+    else:
+        frame_ancestors = os.environ.get("AIEI_FRAME_ANCESTORS", "'self'")
     scripts = " ".join(["'self'", *app.csp_hashes()])
     return "; ".join(
         [
@@ -104,7 +108,7 @@ def install(app: Dash) -> None:
     # reaches it), so nothing is buffered past it. The app takes no uploads: callbacks
     # are the only bodies it reads.
     server.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
-    policy: list[str] = []  # computed on first request, when every callback is registered
+    policy: dict[bool, str] = {}  # computed on first request, when every callback is registered
 
     @server.before_request
     def guard() -> Response | None:
@@ -117,9 +121,10 @@ def install(app: Dash) -> None:
 
     @server.after_request
     def headers(response: Response) -> Response:
-        if not policy:
-            policy.append(content_security_policy(app))
-        response.headers.setdefault("Content-Security-Policy", policy[0])
+        embed = split_embed(request.path)[0]
+        if embed not in policy:
+            policy[embed] = content_security_policy(app, embed)
+        response.headers.setdefault("Content-Security-Policy", policy[embed])
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")

@@ -33,6 +33,7 @@ LEVELS = ("major", "minor")  # request-cluster levels a state profile can show
 DEFAULT_COMPARED = ("IN", "OH", "MI")
 MAX_WORDS = 60  # an occupation search: longer than any title
 ORDERS = ("asc", "desc")  # ORDERS[descending]
+MAP_TABS = ("map", "chart", "table")  # how the map page shows its metric; the first by default
 _SAFE_VALUE = re.compile(r"^[A-Za-z0-9 ,._:/()'&+-]{0,200}$")
 
 
@@ -133,31 +134,34 @@ class View(Protocol):
 @dataclass(frozen=True)
 class MapView:
     """`/?metric=cluster&wave=2026-02&cluster=...`: the map and its ranking;
-    `/?metric=occupation&occupation=29-1141&measure=lq` for an occupation."""
+    `/?metric=occupation&occupation=29-1141&measure=lq` for an occupation; `&tab=chart`
+    shows the metric as a ranked bar chart, `&tab=table` as the ranking alone."""
 
     metric: str
     wave: str
     cluster: str | None = None
     occupation: str | None = None  # a SOC code, for the metric "occupation"
     measure: str | None = None  # for the metric "occupation": a key of OCCUPATION_MEASURES
+    tab: str = MAP_TABS[0]
 
     @classmethod
     def parse(cls, query: Mapping[str, object], data: Marts) -> MapView:
         metric = choice("metric", text(query, "metric"), list(METRICS), DEFAULT_METRIC)
         wave = wave_id(text(query, "wave"), data.metric_waves(metric))
+        tab = choice("tab", text(query, "tab"), MAP_TABS, MAP_TABS[0])
         if metric == "occupation":
             code = text(query, "occupation") or occupation_data.largest_occupation(data)
             measure = choice(
                 "measure", text(query, "measure"), list(OCCUPATION_MEASURES), DEFAULT_MEASURE
             )
-            return cls(metric, wave, occupation=soc_code(code, data), measure=measure)
+            return cls(metric, wave, occupation=soc_code(code, data), measure=measure, tab=tab)
         if metric != "cluster":
-            return cls(metric, wave)
+            return cls(metric, wave, tab=tab)
         clusters = [cluster_id for cluster_id, _ in data.clusters(wave)]
         cluster = text(query, "cluster") or next(iter(clusters), None)
         if cluster not in clusters:
             raise BadParameter("cluster", cluster or "", f"a request cluster of wave {wave}")
-        return cls(metric, wave, cluster)
+        return cls(metric, wave, cluster, tab=tab)
 
     @classmethod
     def from_controls(cls, controls: Mapping[str, object], data: Marts) -> MapView:
@@ -179,9 +183,15 @@ class MapView:
                 "cluster": cluster,
                 "occupation": occupation,
                 "measure": measure,
+                "tab": controls.get("tab"),
             },
             data,
         )
+
+    @property
+    def shown(self) -> MapView:
+        """The data the view shows, whichever tab shows it (the key of cached figures)."""
+        return replace(self, tab=MAP_TABS[0])
 
     def search(self, data: Marts) -> str:
         return build_query(
@@ -190,6 +200,7 @@ class MapView:
             cluster=self.cluster,
             occupation=self.occupation,
             measure=None if self.measure == DEFAULT_MEASURE else self.measure,
+            tab=None if self.tab == MAP_TABS[0] else self.tab,
         )
 
 

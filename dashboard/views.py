@@ -30,7 +30,7 @@ from dashboard.figures.charts import (
     trend_lines,
     usage_vs_jobs_bars,
 )
-from dashboard.figures.maps import MapRow, choropleth
+from dashboard.figures.maps import MapRow, choropleth, ranked_bars
 from dashboard.metrics import METRICS, OCCUPATION_MEASURES, Metric
 from dashboard.urls import MapView, OccupationView, StateView, View
 
@@ -150,6 +150,21 @@ def map_figure_json(data: Marts, view: MapView) -> dict:
     figure = map_figure(data, view, area_views.SHAPES_URL).to_plotly_json()
     figure["layout"].pop("height", None)
     return figure
+
+
+def map_bars_figure(data: Marts, view: MapView) -> go.Figure:
+    """The map's metric as a ranked bar chart (the map page's Chart tab)."""
+    rows, us_value = map_rows(data, view)
+    return ranked_bars(
+        [MapRow(r.state, r.name, r.value, r.value_text, r.rank_text) for r in rows],
+        map_metric(view),
+        us_value,
+    )
+
+
+@per_marts()
+def map_bars_json(data: Marts, view: MapView) -> dict:
+    return map_bars_figure(data, view).to_plotly_json()
 
 
 # --- a state ----------------------------------------------------------------------------
@@ -290,6 +305,7 @@ class Chart:
 
 FIGURES: dict[str, Chart] = {
     "map": Chart(MapView, map_figure),
+    "map-bars": Chart(MapView, map_bars_figure),
     "top-uses": Chart(StateView, top_uses_figure),
     "groups": Chart(StateView, groups_figure),
     "occupations": Chart(StateView, occupations_figure),

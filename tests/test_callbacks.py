@@ -24,6 +24,7 @@ from tests.dash_tree import texts
 
 pytestmark = pytest.mark.integration
 CALLBACK = "/_dash-update-component"
+TABS = ("map", "chart", "table")
 
 
 def registered_outputs() -> list[str]:
@@ -99,8 +100,12 @@ def expected(built) -> dict:
         & (pl.col("wave") == latest)
         & pl.col("metric").str.starts_with("use_case:")
     )
+    all_summary = pl.read_parquet(directory / "state_summary.parquet")
+    aui_waves = sorted(all_summary.filter(pl.col("aui").is_not_null())["wave"].unique())
+    breaks = set(waves.filter(pl.col("release_break"))["wave"])
     return {
         "indiana_use_cases": profile["value"].to_list(),
+        "slider_marks": {str(i): f"◆ {w}" if w in breaks else w for i, w in enumerate(aui_waves)},
         "latest_has_clusters": latest in requests["wave"].to_list(),
         "aui_rank_range": {
             s: (low, high)
@@ -161,6 +166,21 @@ def check_sync_map(response: dict, expected: dict) -> None:
     assert options["aui"].get("disabled") is None
     if not expected["latest_has_clusters"]:
         assert options["cluster"]["disabled"] and expected["latest"] in options["cluster"]["label"]
+
+    # The view is the map tab; the slider steps through the waves with an AUI, the latest
+    # chosen, each release break marked.
+    assert response["map-tab"]["data"] == "map"
+    assert response["map-layout"]["className"] == "map-layout tab-map"
+    pressed = {k: response[f'{{"key":"{k}","type":"map-tab"}}']["aria-pressed"] for k in TABS}
+    assert pressed == {"map": "true", "chart": "false", "table": "false"}
+    slider = response["wave-slider"]
+    assert slider["marks"] == expected["slider_marks"]
+    assert slider["value"] == slider["max"] == len(expected["slider_marks"]) - 1
+    assert response["wave-slider-control"]["hidden"] is False
+
+
+def check_choose_tab(response: dict, expected: dict) -> None:
+    assert response["map-tab"]["data"] == "chart"
 
 
 def check_choose_sort(response: dict, expected: dict) -> None:
@@ -304,6 +324,7 @@ CHECKS = {
     "render": check_render,
     "sync_map": check_sync_map,
     "choose_sort": check_choose_sort,
+    "choose_tab": check_choose_tab,
     "open_state": check_open_state,
     "sync_state": check_sync_state,
     "sync_compare": check_sync_compare,

@@ -198,3 +198,82 @@ def locator(state: str, states: Sequence[str], height: int = 170) -> go.Figure:
         )
     )
     return figure
+
+
+def ranked_bars(rows: Sequence[MapRow], metric: Metric, us_value: float | None) -> go.Figure:
+    """The map's numbers as bars, highest first, the US value as a dotted line; states
+    with no value are named under the chart with the reason in the ranking, never drawn
+    as zero."""
+    published = sorted(
+        (r for r in rows if metric.scaled(r.value) is not None),
+        key=lambda r: (-(metric.scaled(r.value) or 0), r.name),
+    )
+    missing = sorted(r.name for r in rows if metric.scaled(r.value) is None)
+    figure = go.Figure(
+        go.Bar(
+            y=[r.name for r in published],
+            x=[metric.scaled(r.value) for r in published],
+            orientation="h",
+            text=[r.value_text for r in published],
+            textposition="outside",
+            cliponaxis=False,
+            marker_color=STATE_COLOUR,
+            hovertext=[
+                f"<b>{r.name}</b><br>{r.value_text}<br>{r.rank.capitalize()}" for r in published
+            ],
+            hoverinfo="text",
+        )
+    )
+    us = metric.scaled(us_value)
+    shapes, annotations = [], []
+    if us is not None:
+        shapes.append(
+            {
+                "type": "line",
+                "yref": "paper",
+                "y0": 0,
+                "y1": 1,
+                "x0": us,
+                "x1": us,
+                "line": {"color": MUTED, "dash": "dot", "width": 1.5},
+            }
+        )
+        annotations.append(
+            {
+                "text": f"US {metric.format(us_value)}",
+                "x": us,
+                "y": 1,
+                "yref": "paper",
+                "yanchor": "bottom",
+                "showarrow": False,
+                "font": {"size": 11, "color": MUTED},
+            }
+        )
+    if missing:
+        annotations.append(
+            {
+                "text": f"No value: {', '.join(missing)} (the ranking says why)",
+                "x": 0,
+                "y": 0,
+                "xref": "paper",
+                "yref": "paper",
+                "yanchor": "top",
+                "yshift": -28,
+                "showarrow": False,
+                "xanchor": "left",
+                "font": {"size": 11, "color": MUTED},
+            }
+        )
+    figure.update_layout(
+        base_layout(
+            height=16 * len(published) + 90,
+            bargap=0.25,
+            shapes=shapes,
+            annotations=annotations,
+            xaxis={"title": metric.axis or metric.short, "gridcolor": "#e4e7eb", "zeroline": False},
+            yaxis={"autorange": "reversed", "automargin": True, "tickfont": {"size": 11}},
+            margin={"l": 8, "r": 48, "t": 24, "b": 70 if missing else 40},
+            font={"family": FONT},
+        )
+    )
+    return figure

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
-from dash import Dash, Input, Output, State
+from dash import Dash, Input, Output, State, html
 
 from dashboard import cite_panel
 from dashboard import components as ui
@@ -41,19 +41,31 @@ PAGES: tuple[Page, ...] = (
 )
 
 
+EMBED = "/embed"  # /embed/state/IN: the page at /state/IN, framable, minimal chrome
+
+
 class PageNotFound(LookupError):
     """No page at this path."""
 
 
+def split_embed(path: str) -> tuple[bool, str]:
+    """('/embed/state/IN') -> (True, '/state/IN'); ('/state/IN') -> (False, '/state/IN')."""
+    if path == EMBED or path.startswith(EMBED + "/"):
+        return True, path[len(EMBED) :] or "/"
+    return False, path
+
+
 def find(path: object) -> tuple[Page, dict[str, str]]:
-    """The page at `path` and the parameters its path holds; PageNotFound otherwise."""
+    """The page at `path` and the parameters its path holds; PageNotFound otherwise. Under
+    /embed only the embeddable pages are found."""
     if path is None:
         path = "/"
     if not isinstance(path, str):
         raise PageNotFound(repr(path))
+    embedded, path = split_embed(path)
     for page in PAGES:
         parameters = page.match(path)
-        if parameters is not None:
+        if parameters is not None and (page.embeddable or not embedded):
             return page, parameters
     raise PageNotFound(path)
 
@@ -72,8 +84,11 @@ def render(pathname: object, search: object) -> tuple[object, str]:
         data = marts()
         page, view = resolve(pathname, parse_query(search), data)
         title = page.title(view, data)
-        cite = cite_panel.panel(data, str(pathname or "/"), title)
-        return [page.layout(view, data), cite], title
+        layout = page.layout(view, data)
+        embedded, path = split_embed(pathname) if isinstance(pathname, str) else (False, "/")
+        if embedded:  # minimal chrome: the view and a source line linking back
+            return html.Div([layout, ui.embed_source(path, search)]), title
+        return [layout, cite_panel.panel(data, str(pathname or "/"), title)], title
     except PageNotFound:
         title = "Page not found"
         return ui.notice(title, "There is no page at this address."), title

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dash import Input, Output, ctx, dcc, html
 
 from dashboard import components as ui
-from dashboard import present, views
+from dashboard import present, previews, views
 from dashboard.data import Marts, marts, per_marts
 from dashboard.figures.charts import compare_bars, trend_lines
 from dashboard.metrics import METRICS
@@ -162,6 +162,7 @@ def layout(view: CompareView, data: Marts) -> html.Div:
                 role="group",
                 **{"aria-label": "Comparison settings"},
             ),
+            ui.share_panel(),
             html.Div(body(data, view), id="compare-body"),
             dcc.Location(id="compare-url", refresh="callback-nav"),
         ]
@@ -186,6 +187,8 @@ PAGE = Page(
     parse=CompareView.parse,
     layout=layout,
     title=lambda view, data: "Compare " + ", ".join(view.states),
+    preview=previews.compare,
+    embeddable=True,
     callbacks=(
         Callback(
             sync_compare,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dash import Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
-from dashboard import area_data, occupation_controls, present, views
+from dashboard import area_data, occupation_controls, present, previews, views
 from dashboard import components as ui
 from dashboard.data import Marts, marts, per_marts
 from dashboard.metrics import METRICS
@@ -28,6 +28,8 @@ DOWNLOADS = (  # (link text, path under /download/, link id)
 
 
 def download_href(path: str, view: MapView) -> str:
+    if view.tab == "chart":  # the chart shown: its bars, not the map
+        path = path.replace("figure/map.", "figure/map-bars.")
     return f"/download/{path}" + build_query(
         metric=view.metric,
         wave=view.wave,
@@ -62,11 +64,71 @@ def wave_options(data: Marts, metric: str) -> list[dict[str, object]]:
     return ui.wave_options(data.wave_labels, data.metric_waves(metric), METRICS[metric].short)
 
 
+TAB_LABELS = {"map": "Map", "chart": "Chart", "table": "Table"}
+BREAK_MARK = "◆"
+
+
+def slider_waves(data: Marts, view: MapView) -> tuple[str, ...]:
+    """The waves the slider steps through: those with the metric; none for a metric that
+    is the same in every wave (OEWS jobs and national scores)."""
+    waves = data.metric_waves(view.metric)
+    return waves if METRICS[view.metric].by_wave and len(waves) > 1 else ()
+
+
+def slider_marks(data: Marts, waves: tuple[str, ...]) -> dict[int, str]:
+    """Each wave's mark; a wave that starts a new release is marked ◆."""
+    breaks = set(data.release_breaks)
+    return {i: f"{BREAK_MARK} {w}" if w in breaks else w for i, w in enumerate(waves)}
+
+
+def slider_state(data: Marts, view: MapView) -> tuple[int, int, dict[int, str], bool]:
+    """The slider's value, last index, marks, and whether it is hidden."""
+    waves = slider_waves(data, view)
+    if not waves:
+        return 0, 1, {}, True
+    return waves.index(view.wave), len(waves) - 1, slider_marks(data, waves), False
+
+
+def layout_class(view: MapView) -> str:
+    return f"map-layout tab-{view.tab}"
+
+
+FIGURE_LABELS = {
+    "map": "Map of US states coloured by the chosen metric; the same numbers are in the "
+    "ranking table.",
+    "chart": "Bar chart of the states ranked by the chosen metric; the same numbers are in "
+    "the ranking table.",
+    "table": "",
+}
+
+
+def tab_figure(data: Marts, view: MapView) -> object:
+    """The Map tab's choropleth or the Chart tab's ranked bars, in one graph (the Table
+    tab hides it and keeps what it drew)."""
+    if view.tab == "chart":
+        return views.map_bars_json(data, view.shown)
+    if view.tab == "map":
+        return views.map_figure_json(data, view.shown)
+    return no_update
+
+
+def figure_box(data: Marts, view: MapView) -> html.Div:
+    figure = tab_figure(data, view)
+    box = ui.graph(
+        "map",
+        views.map_figure_json(data, view.shown) if figure is no_update else figure,
+        FIGURE_LABELS[view.tab] or FIGURE_LABELS["map"],
+        className="map-graph",
+    )
+    box.id = "map-figure"
+    return box
+
+
 @per_marts(maxsize=512)
 def ranking(data: Marts, view: MapView, sort: str) -> object:
     """The ranking table (as Dash's JSON) with the marts' ranks; tied states by name."""
     metric = views.map_metric(view)
-    rows, _ = views.map_rows(data, view)
+    rows, _ = views.map_rows(data, view.shown)
     key = {
         "rank": lambda r: (r.rank is None, r.rank or 0, r.name),
         "name": lambda r: r.name,
@@ -116,6 +178,7 @@ def layout(view: MapView, data: Marts) -> html.Div:
         id="cluster", value=view.cluster, clearable=False, options=cluster_options(data, view)
     )
     downloads = [(text, download_href(path, view), i) for text, path, i in DOWNLOADS]
+    slider = slider_state(data, view)
     sort_buttons = [
         html.Button(
             label,
@@ -160,19 +223,59 @@ def layout(view: MapView, data: Marts) -> html.Div:
                 role="group",
                 **{"aria-label": "Map settings"},
             ),
+            ui.share_panel(),
+            html.Div(
+                [
+                    html.Div(
+                        [
+                            html.Button(
+                                label,
+                                id={"type": "map-tab", "key": key},
+                                type="button",
+                                className="tab-button",
+                                n_clicks=0,
+                                **{"aria-pressed": "true" if key == view.tab else "false"},
+                            )
+                            for key, label in TAB_LABELS.items()
+                        ],
+                        className="tab-buttons",
+                        role="group",
+                        **{"aria-label": "Show the metric as"},
+                    ),
+                    html.Div(
+                        [
+                            html.Span("Wave", id="wave-slider-label", className="slider-label"),
+                            dcc.Slider(
+                                id="wave-slider",
+                                min=0,
+                                max=slider[1],
+                                step=1,
+                                value=slider[0],
+                                marks=slider[2],
+                                included=False,
+                                allow_direct_input=False,
+                            ),
+                            html.P(
+                                f"{BREAK_MARK} a new release starts: its sample window, platform "
+                                "or taxonomy may differ from the wave before.",
+                                className="source",
+                            ),
+                        ],
+                        id="wave-slider-control",
+                        className="wave-slider",
+                        role="group",
+                        hidden=slider[3],
+                        **{"aria-labelledby": "wave-slider-label"},
+                    ),
+                ],
+                className="view-bar",
+            ),
             html.Div(
                 [
                     html.Section(
                         [
                             html.H2(views.map_title(data, view), id="map-title"),
-                            ui.graph(
-                                "map",
-                                views.map_figure_json(data, view),
-                                "Map of US states coloured by the chosen metric; "
-                                "the same numbers are in the ranking table.",
-                                className="map-graph",
-                            ),
-                            state_list(data),
+                            figure_box(data, view),
                             html.P(
                                 definition(data, view), id="metric-definition", className="source"
                             ),
@@ -197,10 +300,10 @@ def layout(view: MapView, data: Marts) -> html.Div:
                                 role="group",
                                 **{"aria-label": "Sort the ranking"},
                             ),
-                            html.P(views.map_claim(data, view), id="map-claim"),
+                            html.P(views.map_claim(data, view.shown), id="map-claim"),
                             html.P(RANKING_NOTE, className="source"),
                             ui.scroll_box(
-                                ranking(data, view, "rank"),
+                                ranking(data, view.shown, "rank"),
                                 "Ranking table",
                                 "ranking-scroll",
                                 id="ranking",
@@ -209,8 +312,10 @@ def layout(view: MapView, data: Marts) -> html.Div:
                         className="ranking-panel",
                     ),
                 ],
-                className="map-layout",
+                id="map-layout",
+                className=layout_class(view),
             ),
+            dcc.Store(id="map-tab", data=view.tab),
             dcc.Store(id="ranking-sort", data="rank"),
             # This page's own view of the URL: its callbacks fire only while it is shown.
             dcc.Location(id="map-url", refresh="callback-nav"),
@@ -218,13 +323,19 @@ def layout(view: MapView, data: Marts) -> html.Div:
     )
 
 
-def sync_map(search, metric, wave, cluster, occupation, measure, sort):
-    """The URL and the controls in step, both ways (back/forward too), and the view drawn."""
+def sync_map(search, metric, wave, cluster, occupation, measure, sort, tab, step):
+    """The URL and the controls in step, both ways (back/forward too), and the view drawn:
+    only the tab shown is drawn (the other chart when its tab is chosen)."""
     data = marts()
     try:
         sort = choice("sort", sort, list(SORTS), "rank")
     except BadParameter:
         raise PreventUpdate from None
+    if ctx.triggered_id == "wave-slider":
+        waves = slider_waves(data, MapView(metric, wave)) if metric in METRICS else ()
+        if not isinstance(step, int) or not 0 <= step < len(waves):
+            raise PreventUpdate
+        wave = waves[step]
     view, new_search = sync_url(
         MapView,
         data,
@@ -235,9 +346,11 @@ def sync_map(search, metric, wave, cluster, occupation, measure, sort):
             "cluster": cluster,
             "occupation": occupation,
             "measure": measure,
+            "tab": tab,
         },
         from_url=ctx.triggered_id == "map-url",
     )
+    shown = view.shown
     return (
         new_search,
         view.metric,
@@ -251,18 +364,27 @@ def sync_map(search, metric, wave, cluster, occupation, measure, sort):
         view.occupation or no_update,
         view.measure or no_update,
         view.metric != "occupation",
-        views.map_figure_json(data, view),
+        tab_figure(data, view),
+        FIGURE_LABELS[view.tab] or no_update,
         views.map_title(data, view),
         definition(data, view),
-        views.map_claim(data, view),
-        ranking(data, view, sort),
+        views.map_claim(data, shown),
+        ranking(data, shown, sort),
         *[download_href(path, view) for _, path, _ in DOWNLOADS],
+        view.tab,
+        layout_class(view),
+        *["true" if key == view.tab else "false" for key in TAB_LABELS],
+        *slider_state(data, view),
     )
 
 
 def pressed(key: str, sort: str) -> str:
     """A sort button's aria-pressed: screen readers say which order the ranking is in."""
     return "true" if key == sort else "false"
+
+
+def choose_tab(*_clicks):
+    return ctx.triggered_id["key"] if ctx.triggered_id else no_update
 
 
 def choose_sort(*_clicks):
@@ -312,6 +434,8 @@ PAGE = Page(
     parse=MapView.parse,
     layout=layout,
     title=lambda view, data: "Map",
+    preview=previews.map_page,
+    embeddable=True,
     callbacks=(
         Callback(
             sync_map,
@@ -328,11 +452,19 @@ PAGE = Page(
                 Output("measure", "value"),
                 Output("occupation-control", "hidden"),
                 Output("map", "figure"),
+                Output("map-figure", "aria-label"),
                 Output("map-title", "children"),
                 Output("metric-definition", "children"),
                 Output("map-claim", "children"),
                 Output("ranking", "children"),
                 *[Output(link_id, "href") for _, _, link_id in DOWNLOADS],
+                Output("map-tab", "data"),
+                Output("map-layout", "className"),
+                *[Output({"type": "map-tab", "key": key}, "aria-pressed") for key in TAB_LABELS],
+                Output("wave-slider", "value"),
+                Output("wave-slider", "max"),
+                Output("wave-slider", "marks"),
+                Output("wave-slider-control", "hidden"),
             ),
             inputs=(
                 Input("map-url", "search"),
@@ -342,10 +474,29 @@ PAGE = Page(
                 Input("occupation", "value"),
                 Input("measure", "value"),
                 Input("ranking-sort", "data"),
+                Input("map-tab", "data"),
+                Input("wave-slider", "value"),
             ),
             example=lambda data: Example(
-                ("", "aui", data.latest_wave, None, None, None, "rank"), fired=1
+                (
+                    "",
+                    "aui",
+                    data.latest_wave,
+                    None,
+                    None,
+                    None,
+                    "rank",
+                    "map",
+                    len(data.metric_waves("aui")) - 1,
+                ),
+                fired=1,
             ),
+        ),
+        Callback(
+            choose_tab,
+            outputs=(Output("map-tab", "data", allow_duplicate=True),),
+            inputs=tuple(Input({"type": "map-tab", "key": key}, "n_clicks") for key in TAB_LABELS),
+            example=lambda data: Example((0, 1, 0), fired=1),
         ),
         Callback(
             choose_sort,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dash import Input, Output, State, ctx, dcc, html
 
-from dashboard import area_views, occupation_data, occupation_views, present, tables
+from dashboard import area_views, occupation_data, occupation_views, present, previews, tables
 from dashboard import components as ui
 from dashboard.data import Marts, marts, per_marts
 from dashboard.metrics import AREA_MEASURES, OCCUPATION_MEASURES
@@ -438,6 +438,7 @@ def layout(view: OccupationView, data: Marts) -> html.Div:
                 **{"aria-label": "Breadcrumb"},
             ),
             html.H1([row["title"], " ", html.Span(view.soc, className="soc")]),
+            ui.share_panel(),
             _combined(data, row),
             html.Div(_cards(data, row), className="cards"),
             _map(data, view),
@@ -475,6 +476,8 @@ PAGE = Page(
     parse=OccupationView.parse,
     layout=layout,
     title=lambda view, data: title(data, view),
+    preview=previews.occupation,
+    embeddable=True,
     callbacks=(
         Callback(
             sync_occupation,

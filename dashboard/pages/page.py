@@ -14,6 +14,7 @@ from dash import Dash, Input, Output, State
 
 if TYPE_CHECKING:
     from dashboard.data import Marts
+    from dashboard.previews import Preview
 
 _PARAMETER = re.compile(r"<(\w+)>")
 
@@ -55,6 +56,10 @@ class Page:
     layout: Callable[[Any, Marts], object]  # (view, marts) -> component tree
     title: Callable[[Any, Marts], str]  # (view, marts) -> the document title
     callbacks: tuple[Callback, ...] = ()
+    # What the server's HTML shows before any script runs (dashboard/first_view.py);
+    # None: the title and the site's summary.
+    preview: Callable[[Any, Marts], Preview] | None = None
+    embeddable: bool = False  # also served at /embed<path>, with minimal chrome
 
     @cached_property
     def pattern(self) -> re.Pattern[str]:

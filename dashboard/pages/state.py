@@ -5,7 +5,7 @@ from __future__ import annotations
 from dash import Input, Output, State, ctx, dcc, html
 
 from dashboard import components as ui
-from dashboard import present, views
+from dashboard import present, previews, views
 from dashboard.data import Marts, marts, per_marts
 from dashboard.metrics import METRICS
 from dashboard.pages.most_exposed import CALLBACKS as MOST_EXPOSED_CALLBACKS
@@ -393,6 +393,7 @@ def layout(view: StateView, data: Marts) -> html.Div:
                 ],
                 className="page-head",
             ),
+            ui.share_panel(),
             dcc.Store(id="state-code", data=view.state),
             dcc.Location(id="state-url", refresh="callback-nav"),
             html.Div(body(data, view), id="state-body"),
@@ -419,6 +420,8 @@ PAGE = Page(
     parse=StateView.parse,
     layout=layout,
     title=lambda view, data: data.state_names[view.state],
+    preview=previews.state,
+    embeddable=True,
     callbacks=(
         Callback(
             sync_state,
