@@ -20,7 +20,7 @@ from dashboard.data import DataNotBuilt, marts
 from dashboard.figures.card import HEIGHT, WIDTH
 from dashboard.pages import PageNotFound, resolve, split_embed
 from dashboard.previews import Preview, plain
-from dashboard.public_url import absolute
+from dashboard.public_url import absolute, is_configured, public_url
 from dashboard.urls import BadParameter, parse_query
 
 NAVIGATION = (
@@ -83,9 +83,10 @@ def metas(first: FirstView) -> str:
         _meta("property", "og:image:height", str(HEIGHT)),
         _meta("property", "og:image:alt", f"{preview.heading}: {preview.lead or title}"),
         _meta("name", "twitter:card", "summary_large_image"),
-        _meta("name", "aiei-public-url", absolute("/").rstrip("/")),
         f'<link rel="canonical" href="{escape(absolute(first.path))}">',
     ]
+    if is_configured():  # unset, share.js links to the address the page was loaded from
+        tags.append(_meta("name", "aiei-public-url", public_url()))
     return "\n".join(tags)
 
 

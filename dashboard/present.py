@@ -469,16 +469,16 @@ def soc_list_text(codes: str, titles: Mapping[str, str]) -> str:
 def most_exposed_area_line(
     area: Mapping[str, object] | None, state_name: str, state: object
 ) -> str:
-    """The briefing's line: 'Most exposed area: Muncie, IN (12.5% average observed exposure
-    of its jobs; Indiana 11.3%)', a shared metro marked so; '' without areas."""
+    """The briefing's line: 'Most exposed area: Muncie, IN (12.5% average observed exposure;
+    Indiana 11.3%)', a shared metro marked so; '' without areas."""
     if not area or is_missing(area.get("exposure_weighted_employment")):
         return ""
     exposure = METRICS["exposure"]
-    shared = "; the whole metro, shared with other states" if area.get("is_shared") else ""
+    shared = "; a shared metro, counted whole" if area.get("is_shared") else ""
     return (
         f"Most exposed area: {area['area_name']} ("
-        f"{exposure.format(area['exposure_weighted_employment'])} average observed exposure of "
-        f"its jobs; {state_name} {exposure.format(state)}{shared}; OEWS May 2025)."
+        f"{exposure.format(area['exposure_weighted_employment'])} average observed exposure; "
+        f"{state_name} {exposure.format(state)}{shared})."
     )
 
 

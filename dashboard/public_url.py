@@ -11,6 +11,11 @@ VARIABLE = "AIEI_PUBLIC_URL"
 DEFAULT = "http://127.0.0.1:8050"
 
 
+def is_configured() -> bool:
+    """Whether the deployment names its public address (share links then use it)."""
+    return bool(os.environ.get(VARIABLE, "").strip())
+
+
 def public_url() -> str:
     """The configured base URL, without a trailing slash; ValueError naming the setting
     if it is not an http(s) address."""

@@ -176,7 +176,7 @@ def test_occupation_map_ranks_states_as_the_marts_do(app, built, soc):
 
 def test_registered_nurses_are_first_in_west_virginia(app):
     table = rows_of(find(page(app, "/occupation/29-1141"), "occupation-ranking-table"))
-    assert table[0] == ["1", "—", "West Virginia", "1.54"]  # no interval for OEWS values
+    assert table[0] == ["1", "West Virginia", "1.54"]  # no plausible ranks for OEWS values
 
 
 def test_a_combined_code_says_what_it_stands_for(app):
@@ -197,7 +197,7 @@ def test_map_shows_an_occupations_location_quotients(app, data, built):
     response = post(
         app,
         "sync_map",
-        ["", "occupation", data.latest_wave, None, "29-1141", "lq", "rank"],
+        ["", "occupation", data.latest_wave, None, "29-1141", "lq", "rank", "map", None],
         fired=1,
     )
     assert response["map-url"]["search"] == "?metric=occupation&occupation=29-1141"
@@ -219,7 +219,7 @@ def test_map_shows_an_occupations_location_quotients(app, data, built):
         assert rank.capitalize() in hover
     assert "Registered Nurses: location quotient" in response["map-title"]["children"]
     table = rows_of(response["ranking"]["children"])
-    assert table[0] == ["1", "—", "West Virginia", "1.54"]  # no interval for OEWS values
+    assert table[0] == ["1", "West Virginia", "1.54"]  # no plausible ranks for OEWS values
     assert response["map-csv"]["href"].endswith("occupation=29-1141&measure=lq")
 
 

@@ -110,9 +110,8 @@ def briefing(data: Marts, state: str, wave: str, today: date | None = None) -> B
         uses_note=views.top_uses_note(data, view),
         occupations=occupations,
         most_exposed=most_exposed,
-        most_exposed_note=(
-            f"{len(exposed)} at {present.high_exposure_text(row.get('high_exposure_threshold'))}"
-            "; by jobs × exposure"
+        most_exposed_note=(  # "highly exposed": the last tile defines it
+            f"of {len(exposed)} highly exposed; by jobs × exposure"
         ),
         area_line=present.most_exposed_area_line(
             area_data.most_exposed_area(data, state), name, row.get("exposure_weighted_employment")

@@ -45,7 +45,7 @@ window.showBriefing = async function (body, figures, title) {
 """
 
 # Chart sizes inside the page (CSS px): two columns of the printable width.
-FIGURE_SIZES = {"locator": (125, 72), "uses": (350, 215), "groups": (716, 130)}
+FIGURE_SIZES = {"locator": (125, 72), "uses": (350, 205), "groups": (716, 124)}
 
 
 def shell_html() -> str:

@@ -137,13 +137,15 @@ def ranking(data: Marts, view: MapView, sort: str) -> object:
     page = "area" if view.metric == "metro" else "state"
     # The metro map has 436 areas: a page of them keeps the callback small (the CSV has all).
     listed = AREAS_LISTED if page == "area" else len(rows)
+    # Plausible ranks only where the metric has rank intervals (not OEWS or national values).
+    plausible = bool(metric.rank_low)
     return ui.frozen(
         ui.table(
-            ["Rank", "Plausible ranks", page.capitalize(), metric.short],
+            ["Rank", *(["Plausible ranks"] if plausible else []), page.capitalize(), metric.short],
             [
                 [
                     present.rank_short(r.rank, r.tied),
-                    r.rank_range,
+                    *([r.rank_range] if plausible else []),
                     [
                         dcc.Link(r.name, href=f"/{page}/{r.state}"),
                         html.Span(FLAG_MARK, title=FLAG_NOTE) if r.flagged else "",
@@ -160,7 +162,7 @@ def ranking(data: Marts, view: MapView, sort: str) -> object:
                 else ""
             ),
             table_id="ranking-table",
-            numeric=[True, True, False, True],
+            numeric=[True, *([True] if plausible else []), False, True],
             stacking=False,  # four narrow columns fit a phone
         )
     )
