@@ -61,50 +61,52 @@ def capture_payloads(url: str) -> dict[str, bytes]:
         page = browser.new_page()
 
         def keep(name: str, marker: bytes):
-            """Record the first callback request whose body names `marker`."""
+            """Record the first callback request whose body names `marker` and that drew
+            something (200): a control's first request may only move the URL (204)."""
 
             def listener(request):
                 if request.method == "POST" and CALLBACK in request.url and name not in captured:
                     body = request.post_data_buffer or b""
-                    if marker in body:
+                    response = request.response()
+                    if marker in body and response is not None and response.status == 200:
                         captured[name] = body
 
             return listener
 
         page.goto(url + "/")
         page.locator(MAP_SHAPES).nth(50).wait_for(timeout=30_000)
-        page.on("request", keep("map metric switch", b'"map-url'))
+        page.on("requestfinished", keep("map metric switch", b'"map-url'))
         page.click("#metric")
         page.get_by_role("option", name="Automation share").click()
         page.locator("#map-title", has_text="Automation").wait_for(timeout=10_000)
         page.goto(url + "/state/IN")
         page.wait_for_selector("text=AI in Indiana")
-        page.on("request", keep("state profile wave switch", b"state-wave"))
+        page.on("requestfinished", keep("state profile wave switch", b"state-wave"))
         page.click("#state-wave")
         page.get_by_role("option", name="2025-08 (Aug 4–11, 2025)").click()
         page.wait_for_url("**wave=2025-08**", timeout=10_000)
         # a wave with the deeper panels filled: use cases, wage bands, the income fit
-        page.on("request", keep("state profile wave switch, use cases", b"state-wave"))
+        page.on("requestfinished", keep("state profile wave switch, use cases", b"state-wave"))
         page.click("#state-wave")
         page.get_by_role("option", name="2026-04 (April 2026)").click()
         page.wait_for_url("**wave=2026-04**", timeout=10_000)
-        page.on("request", keep("most exposed jobs sort", b"exposed-sort"))
+        page.on("requestfinished", keep("most exposed jobs sort", b"exposed-sort"))
         page.locator("#exposed").get_by_role("button", name="Jobs", exact=True).click()
         page.locator("#exposed th[aria-sort=descending]").wait_for(timeout=10_000)
         page.goto(url + "/occupations")
         page.wait_for_selector("#index tbody tr")
-        page.on("request", keep("occupation index sort", b"index-url"))
+        page.on("requestfinished", keep("occupation index sort", b"index-url"))
         page.locator("#index").get_by_role("button", name="Median annual wage").click()
         page.wait_for_url("**sort=wage**", timeout=10_000)
         page.goto(url + "/occupation/29-1141")
         page.locator("#occupation-map .choroplethlocation").nth(50).wait_for(timeout=30_000)
-        page.on("request", keep("occupation measure switch", b"occupation-url"))
+        page.on("requestfinished", keep("occupation measure switch", b"occupation-url"))
         page.click("#occupation-measure")
         page.get_by_role("option", name="Jobs", exact=True).click()
         page.wait_for_url("**measure=employment**", timeout=10_000)
         page.goto(url + "/?metric=occupation&occupation=29-1141")
         page.locator(MAP_SHAPES).nth(50).wait_for(timeout=30_000)
-        page.on("request", keep("map occupation switch", b'"occupation"'))
+        page.on("requestfinished", keep("map occupation switch", b'"occupation"'))
         page.click("#occupation")
         page.get_by_role("searchbox", name="Search").fill("Software Developers")
         page.get_by_role("option", name="Software Developers (15-1252)").click()
