@@ -10,13 +10,10 @@ clients.
 from __future__ import annotations
 
 import argparse
-import threading
-import time
-from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
-from benchmarks.common import print_table, save, summary_ms
+from benchmarks.common import hammer, print_table, save
 from benchmarks.dashboard import ensure_data
 from dashboard.local import production_server
 
@@ -25,43 +22,13 @@ WARM_UP = 50  # the first requests of each worker load the marts
 
 
 def load(url: str, headers: dict[str, str], expect: int, clients: int, total: int) -> dict:
-    """`clients` threads GET `url` (each on its own kept-alive connection) until `total`
-    requests are done; an answer other than `expect` counts as an error."""
-    latencies: list[float] = []
-    errors = 0
-    lock = threading.Lock()
-    issued = [0]
-
-    def client() -> None:
-        nonlocal errors
-        session = requests.Session()
-        while True:
-            with lock:
-                if issued[0] >= total:
-                    return
-                issued[0] += 1
-            started = time.perf_counter()
-            try:
-                ok = session.get(url, headers=headers, timeout=30).status_code == expect
-            except requests.RequestException:
-                ok = False
-            elapsed = time.perf_counter() - started
-            with lock:
-                latencies.append(elapsed)
-                errors += not ok
-
-    started = time.perf_counter()
-    with ThreadPoolExecutor(clients) as pool:
-        for _ in range(clients):
-            pool.submit(client)
-    wall = time.perf_counter() - started
-    return {
-        "clients": clients,
-        "requests": len(latencies),
-        "errors": errors,
-        "rps": round(len(latencies) / wall, 1),
-        **summary_ms(latencies),
-    }
+    """GET `url` from `clients` threads until `total` requests are done; an answer other than
+    `expect` counts as an error."""
+    return hammer(
+        lambda session: session.get(url, headers=headers, timeout=30).status_code == expect,
+        clients,
+        total,
+    )
 
 
 def run(total: int) -> dict:

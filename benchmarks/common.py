@@ -7,8 +7,13 @@ import os
 import statistics
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+import requests
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
@@ -92,4 +97,49 @@ def machine() -> dict[str, object]:
         "cpus": cpus,
         "memory_gib": memory,
         "platform": sys.platform,
+    }
+
+
+def hammer(
+    send: Callable[[requests.Session], bool], clients: int, total: int, duration: float = 0.0
+) -> dict:
+    """`clients` threads, each on its own kept-alive connection, call `send` until `total`
+    requests (or `duration` s) are done; `send` says whether the answer was the expected one."""
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    issued = [0]
+    deadline = time.perf_counter() + duration if duration else None
+
+    def client() -> None:
+        nonlocal errors
+        session = requests.Session()
+        while True:
+            with lock:
+                if (deadline and time.perf_counter() > deadline) or (
+                    not deadline and issued[0] >= total
+                ):
+                    return
+                issued[0] += 1
+            started = time.perf_counter()
+            try:
+                ok = send(session)
+            except requests.RequestException:
+                ok = False
+            elapsed = time.perf_counter() - started
+            with lock:
+                latencies.append(elapsed)
+                errors += not ok
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        for _ in range(clients):
+            pool.submit(client)
+    wall = time.perf_counter() - started
+    return {
+        "clients": clients,
+        "requests": len(latencies),
+        "errors": errors,
+        "rps": round(len(latencies) / wall, 1),
+        **summary_ms(latencies),
     }

@@ -18,15 +18,12 @@ import argparse
 import os
 import subprocess
 import sys
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import psutil
-import requests
 
-from benchmarks.common import ROOT, mirror, print_table, save, summary_ms
+from benchmarks.common import ROOT, hammer, mirror, print_table, save
 from dashboard.local import CHROMIUM, LAUNCH_ARGS, production_server
 
 CALLBACK = "/_dash-update-component"
@@ -118,46 +115,15 @@ def capture_payloads(url: str) -> dict[str, bytes]:
 
 def load(url: str, body: bytes, clients: int, total: int, duration: float = 0.0) -> dict:
     """`clients` threads POST the callback until `total` requests (or `duration` s) are done."""
-    latencies: list[float] = []
-    errors = 0
-    lock = threading.Lock()
-    issued = [0]
-    deadline = time.perf_counter() + duration if duration else None
     headers = {"Content-Type": "application/json", "Accept-Encoding": "br, gzip"}
-
-    def client() -> None:
-        nonlocal errors
-        session = requests.Session()
-        while True:
-            with lock:
-                if (deadline and time.perf_counter() > deadline) or (
-                    not deadline and issued[0] >= total
-                ):
-                    return
-                issued[0] += 1
-            started = time.perf_counter()
-            try:
-                response = session.post(url + CALLBACK, data=body, headers=headers, timeout=30)
-                ok = response.status_code == 200
-            except requests.RequestException:
-                ok = False
-            elapsed = time.perf_counter() - started
-            with lock:
-                latencies.append(elapsed)
-                errors += not ok
-
-    started = time.perf_counter()
-    with ThreadPoolExecutor(clients) as pool:
-        for _ in range(clients):
-            pool.submit(client)
-    wall = time.perf_counter() - started
-    return {
-        "clients": clients,
-        "requests": len(latencies),
-        "errors": errors,
-        "rps": round(len(latencies) / wall, 1),
-        **summary_ms(latencies),
-    }
+    return hammer(
+        lambda session: (
+            session.post(url + CALLBACK, data=body, headers=headers, timeout=30).status_code == 200
+        ),
+        clients,
+        total,
+        duration,
+    )
 
 
 def first_load(url: str, runs: int = 3) -> dict:
