@@ -52,11 +52,12 @@ def _min_ranks(values: np.ndarray) -> np.ndarray:
 
 def _bounds(ranks: np.ndarray, point: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """2.5th-97.5th percentile ranks over the draws (axis 0), widened to hold the point."""
-    ordered = np.sort(ranks, axis=0)
     draws = ranks.shape[0] - 1
-    low = ordered[int(np.floor(RANK_PERCENTILES[0] / 100 * draws))]
-    high = ordered[int(np.ceil(RANK_PERCENTILES[1] / 100 * draws))]
-    return np.minimum(low, point), np.maximum(high, point)
+    at_low = int(np.floor(RANK_PERCENTILES[0] / 100 * draws))
+    at_high = int(np.ceil(RANK_PERCENTILES[1] / 100 * draws))
+    # Only two order statistics are read: a partition finds them in half a sort's time.
+    ordered = np.partition(ranks, (at_low, at_high), axis=0)
+    return np.minimum(ordered[at_low], point), np.maximum(ordered[at_high], point)
 
 
 def share_rank_interval(
