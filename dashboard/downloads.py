@@ -79,12 +79,19 @@ def only_view_parameters(query: dict[str, str], view_type: type) -> None:
     """A view download reads its view's parameters; any other is refused by name rather
     than ignored (a `?state=IN` that filters nothing would hand over a file it does not
     describe)."""
-    known = sorted(f.name for f in fields(view_type))
+    only_parameters(query, [f.name for f in fields(view_type)])
+
+
+def only_parameters(query: dict[str, str], known: list[str]) -> None:
+    """Refuse, by name, a parameter this download does not read."""
     for name, value in query.items():
         if name not in known:
-            raise BadParameter(
-                name, value, f"one of this download's parameters: {', '.join(known)}"
+            expected = (
+                f"one of this download's parameters: {', '.join(sorted(known))}"
+                if known
+                else "no parameters (this file is the same for every request)"
             )
+            raise BadParameter(name, value, expected)
 
 
 # --- views ------------------------------------------------------------------------------
@@ -377,6 +384,7 @@ def register(server: Flask) -> None:
             raise BadParameter("figure", name, f"one of {', '.join(FIGURES)}", status=404)
         if fmt not in images.FORMATS:
             raise BadParameter("format", fmt, "png or svg", status=404)
+        only_view_parameters(query, FIGURES[name].view)
         view = FIGURES[name].view.parse(query, data)
         payload = figure_image(data, name, fmt, view)
         if isinstance(view, OccupationView):
@@ -395,6 +403,7 @@ def register(server: Flask) -> None:
     def download_briefing(data: Marts, query: dict[str, str], state: str, fmt: str) -> Response:
         if fmt not in ("pdf", "png"):
             raise BadParameter("format", fmt, "pdf or png", status=404)
+        only_parameters(query, ["wave"])  # one briefing per state and wave
         view = StateView.parse({**query, "state": state}, data)
         path = cached_briefing(data, view.state, view.wave, fmt)
         return Response(
@@ -406,11 +415,13 @@ def register(server: Flask) -> None:
     @server.get("/download/data_dictionary.csv")
     @guarded
     def download_dictionary(data: Marts, query: dict[str, str]) -> Response:
+        only_parameters(query, [])
         return csv_response(data.dictionary, "aiei_data_dictionary.csv")
 
     @server.get("/download/bundle.zip")
     @guarded
     def download_bundle(data: Marts, query: dict[str, str]) -> Response:
+        only_parameters(query, [])
         name, payload = bundle(data)
         return Response(
             payload,

@@ -215,6 +215,12 @@ def test_table_downloads_take_the_api_filters(client, built):
         ("/download/mart/state_usage.csv?aui=1", "aui"),
         ("/download/mart/states.csv?wave=2026-05", "wave"),
         ("/download/mart/state_usage.csv?limit=10", "limit"),
+        # figures, briefings and whole files read only their own parameters
+        ("/download/figure/map.png?colour=red", "colour"),
+        ("/download/figure/top-uses.svg?state=IN&metric=aui", "metric"),
+        ("/briefing/IN.pdf?level=minor", "level"),
+        ("/download/data_dictionary.csv?state=IN", "state"),
+        ("/download/bundle.zip?wave=2026-05", "wave"),
     ],
 )
 def test_bad_table_filters_are_refused_by_name(client, url, named):
