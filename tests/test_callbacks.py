@@ -199,7 +199,15 @@ def check_open_state(response: dict, expected: dict) -> None:
 
 
 def check_sync_state(response: dict, expected: dict) -> None:
-    body = shown(response["state-body"]["children"])
+    """The body is a patch over the body on screen (dashboard/pages/state.py): applied to
+    the oldest wave's body, it shows the latest wave's numbers."""
+    from dashboard.pages import state as state_page
+    from dashboard.urls import StateView
+    from tests.test_state_patch import patched
+
+    data = Marts(expected["directory"])
+    oldest = state_page.body(data, StateView("IN", data.waves[0]))
+    body = shown(patched(oldest, response["state-body"]["children"]))
     assert f"{expected['aui']['IN']:.2f}" in body
     assert expected["rank"]("IN") in body
     assert response["state-wave"]["value"] == expected["latest"]

@@ -1,0 +1,64 @@
+"""A wave or level switch on a state page sends only what the view changes: a Patch over
+the body on screen (dashboard/pages/state.py VIEW_PARTS). For every pair of views of a
+state, the old body with the patch applied must be the new view's body, so a part left out
+of the patch really depends on the state alone."""
+
+from __future__ import annotations
+
+import copy
+import itertools
+
+import polars as pl
+import pytest
+
+from tests.dash_tree import texts
+
+pytestmark = pytest.mark.integration
+
+
+def patched(tree: list, patch: dict) -> list:
+    """What Dash's renderer does with a Patch of Assign operations."""
+    tree = copy.deepcopy(tree)
+    for operation in patch["operations"]:
+        assert operation["operation"] == "Assign", operation
+        *path, last = operation["location"]
+        target = tree
+        for step in path:
+            target = target[step]
+        target[last] = operation["params"]["value"]
+    return tree
+
+
+@pytest.mark.parametrize("state", ["IN", "DC", "WY"])
+def test_a_patched_body_is_the_new_views_body(built, state):
+    from dashboard.data import Marts
+    from dashboard.pages import state as state_page
+    from dashboard.urls import LEVELS, StateView
+
+    data = Marts(built.processed_dir)
+    waves = pl.read_parquet(built.processed_dir / "waves.parquet")["wave"].to_list()
+    views = [StateView(state, wave, level) for wave in waves for level in LEVELS]
+    assert len(views) >= 8
+    for old, new in itertools.permutations(views, 2):
+        patch = state_page.view_patch(data, new)
+        assert patched(state_page.body(data, old), patch) == state_page.body(data, new), (
+            old,
+            new,
+        )
+
+
+def test_the_patch_leaves_out_the_states_own_sections(built):
+    """What a switch does not send: the county map and areas table, the largest
+    occupations, the most exposed jobs table, the trend (each depends on the state alone)."""
+    from dashboard.data import Marts
+    from dashboard.pages import state as state_page
+    from dashboard.urls import StateView
+
+    data = Marts(built.processed_dir)
+    latest = pl.read_parquet(built.processed_dir / "waves.parquet")["wave"].max()
+    patch = state_page.view_patch(data, StateView("IN", latest))
+    sent = " ".join(texts([o["params"]["value"] for o in patch["operations"]]))
+    body = " ".join(texts(state_page.body(data, StateView("IN", latest))))
+    for heading in ("Where in Indiana", "Indiana's largest occupations", "Trend across waves"):
+        assert heading in body and heading not in sent
+    assert f"How people in Indiana use Claude.ai — {latest}" in sent
