@@ -29,6 +29,11 @@ def patched(tree: list, patch: dict) -> list:
     return tree
 
 
+def sent(patch: dict) -> list:
+    """The parts a patch assigns."""
+    return [operation["params"]["value"] for operation in patch["operations"]]
+
+
 @pytest.mark.parametrize("state", ["IN", "DC", "WY"])
 def test_a_patched_body_is_the_new_views_body(built, state):
     from dashboard.data import Marts
@@ -57,8 +62,8 @@ def test_the_patch_leaves_out_the_states_own_sections(built):
     data = Marts(built.processed_dir)
     latest = pl.read_parquet(built.processed_dir / "waves.parquet")["wave"].max()
     patch = state_page.view_patch(data, StateView("IN", latest))
-    sent = " ".join(texts([o["params"]["value"] for o in patch["operations"]]))
+    words = " ".join(texts(sent(patch)))
     body = " ".join(texts(state_page.body(data, StateView("IN", latest))))
     for heading in ("Where in Indiana", "Indiana's largest occupations", "Trend across waves"):
-        assert heading in body and heading not in sent
-    assert f"How people in Indiana use Claude.ai — {latest}" in sent
+        assert heading in body and heading not in words
+    assert f"How people in Indiana use Claude.ai — {latest}" in words
