@@ -67,3 +67,38 @@ def test_the_patch_leaves_out_the_states_own_sections(built):
     for heading in ("Where in Indiana", "Indiana's largest occupations", "Trend across waves"):
         assert heading in body and heading not in words
     assert f"How people in Indiana use Claude.ai — {latest}" in words
+
+
+def test_a_page_drawn_with_other_parts_gets_the_whole_body(app, built):
+    """A tab open across a deployment that moved the parts names other parts (or none):
+    its wave switch answers with the whole body, not a patch aimed at the wrong places."""
+    from dashboard.data import Marts
+    from dashboard.pages import state as state_page
+    from dashboard.urls import StateView
+
+    data = Marts(built.processed_dir)
+    ids = (("state-url", "search"), ("state-wave", "value"), ("state-level", "value"))
+    outputs = [{"id": i, "property": p} for i, p in (*ids, ("state-body", "children"))]
+    for parts in ("000000000000", None, state_page.parts_key()):
+        payload = {
+            "output": "..state-url.search...state-wave.value...state-level.value"
+            "...state-body.children..",
+            "outputs": outputs,
+            "inputs": [
+                {"id": i, "property": p, "value": v}
+                for (i, p), v in zip(ids, ("", "2025-08", "major"), strict=True)
+            ],
+            "state": [
+                {"id": "state-code", "property": "data", "value": "IN"},
+                {"id": "state-parts", "property": "data", "value": parts},
+            ],
+            "changedPropIds": ["state-wave.value"],
+        }
+        response = app.server.test_client().post("/_dash-update-component", json=payload)
+        assert response.status_code == 200, response.data[:300]
+        answer = response.json["response"]["state-body"]["children"]
+        view = StateView("IN", "2025-08")
+        if parts == state_page.parts_key():
+            assert answer == state_page.view_patch(data, view)
+        else:
+            assert answer == state_page.body(data, view)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from dash import Input, Output, Patch, State, ctx, dcc, html
 
 from dashboard import components as ui
@@ -383,8 +385,15 @@ def body(data: Marts, view: StateView) -> object:
             html.Div([_automation(data, view), _neighbours(data, view)], className="two-up"),
             _trend(data, view),
             _sources(data, view),
+            dcc.Store(id="state-parts", data=parts_key()),  # last: it moves no part
         ]
     )
+
+
+def parts_key() -> str:
+    """Names VIEW_PARTS: a page drawn by code with other parts (open in a tab across a
+    deployment) gets the whole body instead of a patch aimed at the wrong places."""
+    return hashlib.sha256(repr(VIEW_PARTS).encode()).hexdigest()[:12]
 
 
 def view_patch(data: Marts, view: StateView) -> dict:
@@ -433,7 +442,7 @@ def layout(view: StateView, data: Marts) -> html.Div:
     )
 
 
-def sync_state(search, wave, level, state):
+def sync_state(search, wave, level, state, parts):
     data = marts()
     view, new_search = sync_url(
         StateView,
@@ -443,7 +452,8 @@ def sync_state(search, wave, level, state):
         from_url=ctx.triggered_id == "state-url",
         fixed={"state": state},
     )
-    return new_search, view.wave, view.level, view_patch(data, view)
+    update = view_patch(data, view) if parts == parts_key() else body(data, view)
+    return new_search, view.wave, view.level, update
 
 
 PAGE = Page(
@@ -468,8 +478,10 @@ PAGE = Page(
                 Input("state-wave", "value"),
                 Input("state-level", "value"),
             ),
-            state=(State("state-code", "data"),),
-            example=lambda data: Example(("", data.latest_wave, LEVELS[0], "IN"), fired=1),
+            state=(State("state-code", "data"), State("state-parts", "data")),
+            example=lambda data: Example(
+                ("", data.latest_wave, LEVELS[0], "IN", parts_key()), fired=1
+            ),
         ),
         *MOST_EXPOSED_CALLBACKS,
         *STATE_AREAS_CALLBACKS,
