@@ -1,6 +1,7 @@
 """The area views' callbacks under the production server (gunicorn, 2 threaded workers):
 the state page's "Where in <state>" map switched to another metric and to an occupation's
-location quotient, its areas table sorted, and the map page switched to the metro map;
+location quotient, its areas table sorted, the map page switched to the metro map, and an
+area's page opened from the state page (the router's callback);
 beside them, as a reference timed in the same conditions, the existing sort of a state's
 most exposed jobs. Payloads are captured from Chromium, then replayed by 1 and 4
 concurrent clients (the issue's target: p95 ≤ 25 ms at 4 clients).
@@ -64,6 +65,12 @@ def capture(url: str) -> dict[str, bytes]:
         page.click("#metric")
         page.get_by_role("option", name="Observed exposure of jobs, metro by metro").click()
         page.locator("#map-title", has_text="metro by metro").wait_for(timeout=10_000)
+        # An area's page, opened in the app: the router's callback answers with the page.
+        page.goto(url + "/state/IN")
+        page.locator("#where-map .choroplethlocation").nth(50).wait_for(timeout=30_000)
+        page.on("request", keep("area page (router)", b'"/area/0026900"'))
+        page.get_by_role("link", name="Indianapolis-Carmel-Greenwood, IN").first.click()
+        page.wait_for_url("**/area/0026900", timeout=10_000)
         time.sleep(0.5)
         browser.close()
     return captured

@@ -12,6 +12,7 @@ from dashboard import area_data, occupation_data, present
 from dashboard.data import Marts, per_marts
 from dashboard.figures.area_maps import AreaRow, area_map
 from dashboard.figures.occupations import ExposedRow, exposed_jobs_bars
+from dashboard.figures.style import figure_json
 from dashboard.metrics import AREA_MEASURES, METRICS, OCCUPATION_MEASURES, Metric, is_missing
 
 SHAPES_URL = "/area-shapes.geojson"  # served once per build, cached by the browser
@@ -114,7 +115,7 @@ def where_figure(
 @per_marts(maxsize=1024)
 def where_figure_json(data: Marts, state: str, measure: str, soc: str | None) -> dict:
     url = COUNTY_SHAPES_URL.format(state=state)
-    return where_figure(data, state, measure, soc, url).to_plotly_json()
+    return figure_json(where_figure(data, state, measure, soc, url))
 
 
 # --- the US, metro by metro -------------------------------------------------------------
@@ -201,7 +202,7 @@ def occupation_metro_figure(data: Marts, soc: str, geojson: dict | str) -> go.Fi
 @per_marts(maxsize=2048)
 def occupation_metro_json(data: Marts, soc: str) -> dict:
     """The page's map: the shapes by URL, so the page carries no geometry."""
-    return occupation_metro_figure(data, soc, SHAPES_URL).to_plotly_json()
+    return figure_json(occupation_metro_figure(data, soc, SHAPES_URL))
 
 
 # --- an area's most exposed jobs --------------------------------------------------------

@@ -4,6 +4,7 @@ CITATION.cff at the repository root says the same for software indexes."""
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
@@ -30,6 +31,7 @@ class Citation:
         return self.built[:4]
 
 
+@functools.cache  # the running code's version: reading it parses the package's metadata
 def package_version() -> str:
     try:
         return version(PACKAGE)

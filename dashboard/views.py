@@ -31,6 +31,7 @@ from dashboard.figures.charts import (
     usage_vs_jobs_bars,
 )
 from dashboard.figures.maps import MapRow, choropleth, ranked_bars
+from dashboard.figures.style import figure_json
 from dashboard.metrics import METRICS, OCCUPATION_MEASURES, Metric
 from dashboard.urls import MapView, OccupationView, StateView, View
 
@@ -147,7 +148,7 @@ def map_figure(data: Marts, view: MapView, shapes: dict | str | None = None) -> 
 def map_figure_json(data: Marts, view: MapView) -> dict:
     """The map as the plain JSON tree Dash sends: built once per view. Its height is left
     to the page (app.css: shorter on a phone, where the map is narrow)."""
-    figure = map_figure(data, view, area_views.SHAPES_URL).to_plotly_json()
+    figure = figure_json(map_figure(data, view, area_views.SHAPES_URL))
     figure["layout"].pop("height", None)
     return figure
 
@@ -164,7 +165,7 @@ def map_bars_figure(data: Marts, view: MapView) -> go.Figure:
 
 @per_marts()
 def map_bars_json(data: Marts, view: MapView) -> dict:
-    return map_bars_figure(data, view).to_plotly_json()
+    return figure_json(map_bars_figure(data, view))
 
 
 # --- a state ----------------------------------------------------------------------------

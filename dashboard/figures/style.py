@@ -32,6 +32,21 @@ def base_layout(**overrides: object) -> go.Layout:
     return layout
 
 
+def figure_json(figure: go.Figure | dict) -> dict:
+    """The figure as the JSON a page sends, without the template's defaults for trace types
+    it does not draw. `go.Figure(traces)` takes plotly's default template, whose per-trace
+    defaults (colour scales of heatmaps, contours, ...) are 4 KB of every figure; a trace
+    type's defaults apply to that type's traces alone, so the figure draws the same."""
+    figure = figure.to_plotly_json() if isinstance(figure, go.Figure) else figure
+    layout = figure.get("layout") or {}
+    template = layout.get("template")
+    if not isinstance(template, dict) or "data" not in template:
+        return figure
+    drawn = {trace.get("type", "scatter") for trace in figure.get("data") or ()}
+    defaults = {kind: v for kind, v in template["data"].items() if kind in drawn}
+    return {**figure, "layout": {**layout, "template": {**template, "data": defaults}}}
+
+
 def empty_figure(message: str) -> go.Figure:
     """A figure that says why it is empty (never a blank box)."""
     return go.Figure(

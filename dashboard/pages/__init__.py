@@ -86,9 +86,11 @@ def render(pathname: object, search: object) -> tuple[object, str]:
         title = page.title(view, data)
         layout = page.layout(view, data)
         embedded, path = split_embed(pathname) if isinstance(pathname, str) else (False, "/")
+        # As plain JSON: one component left in would make Dash's serialiser walk the
+        # whole page in Python instead of handing it to orjson.
         if embedded:  # minimal chrome: the view and a source line linking back
-            return html.Div([layout, ui.embed_source(path, search)]), title
-        return [layout, cite_panel.panel(data, str(pathname or "/"), title)], title
+            return ui.frozen(html.Div([layout, ui.embed_source(path, search)])), title
+        return ui.frozen([layout, cite_panel.panel(data, str(pathname or "/"), title)]), title
     except PageNotFound:
         title = "Page not found"
         return ui.notice(title, "There is no page at this address."), title

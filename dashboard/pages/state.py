@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dash import Input, Output, State, ctx, dcc, html
+import hashlib
+
+from dash import Input, Output, Patch, State, ctx, dcc, html
 
 from dashboard import components as ui
 from dashboard import present, previews, views
@@ -18,6 +20,25 @@ from dashboard.urls import LEVELS, StateView, build_query, sync_url
 
 LEVEL_LABELS = dict(zip(LEVELS, ("Broad uses (coarsest level)", "Finer uses"), strict=True))
 NEIGHBOUR_METRICS = ("aui", "usage_share", "automation", "exposure")
+# What a wave or level switch changes, as paths into body()'s list: the sections of the
+# wave's usage and headline numbers whole, and in the two OEWS sections (most exposed jobs,
+# jobs by wage) only the lines that name the wave. The rest depends on the state alone
+# (its jobs, its areas' map and table, the trend, the sources) and stays as drawn, so a
+# switch sends a third of the body (tests/test_state_patch.py: the patched body of any
+# view is the new view's body).
+VIEW_PARTS: tuple[tuple[int | str, ...], ...] = (
+    (0,),  # the banner of the wave's flags
+    (1,),  # the briefing's links
+    (2,),  # the story
+    (3,),  # the cards
+    (4,),  # top uses, occupation groups
+    (6, "props", "children", 1),  # most exposed jobs: the count of the wave's summary
+    (6, "props", "children", 5),  # ... and its links
+    (7,),  # how people use it
+    (8, "props", "children", 5),  # who is exposed: its links
+    (9,),  # usage and income
+    (11,),  # automation, neighbours
+)
 
 
 def _links(view: StateView, section: str, figure: str | None = None, **query: str) -> html.P:
@@ -364,8 +385,28 @@ def body(data: Marts, view: StateView) -> object:
             html.Div([_automation(data, view), _neighbours(data, view)], className="two-up"),
             _trend(data, view),
             _sources(data, view),
+            dcc.Store(id="state-parts", data=parts_key()),  # last: it moves no part
         ]
     )
+
+
+def parts_key() -> str:
+    """Names VIEW_PARTS: a page drawn by code with other parts (open in a tab across a
+    deployment) gets the whole body instead of a patch aimed at the wrong places."""
+    return hashlib.sha256(repr(VIEW_PARTS).encode()).hexdigest()[:12]
+
+
+def view_patch(data: Marts, view: StateView) -> dict:
+    """The body of `view` as changes to the body of any other view of the same state: a
+    Patch as the JSON Dash sends (a Patch object itself would make Dash's serialiser
+    fall back to walking every value of the body in Python)."""
+    full, patch = body(data, view), Patch()
+    for path in VIEW_PARTS:
+        value, target = full, patch
+        for step in path[:-1]:
+            value, target = value[step], target[step]
+        target[path[-1]] = value[path[-1]]
+    return patch.to_plotly_json()
 
 
 def layout(view: StateView, data: Marts) -> html.Div:
@@ -401,7 +442,7 @@ def layout(view: StateView, data: Marts) -> html.Div:
     )
 
 
-def sync_state(search, wave, level, state):
+def sync_state(search, wave, level, state, parts):
     data = marts()
     view, new_search = sync_url(
         StateView,
@@ -411,7 +452,8 @@ def sync_state(search, wave, level, state):
         from_url=ctx.triggered_id == "state-url",
         fixed={"state": state},
     )
-    return new_search, view.wave, view.level, body(data, view)
+    update = view_patch(data, view) if parts == parts_key() else body(data, view)
+    return new_search, view.wave, view.level, update
 
 
 PAGE = Page(
@@ -436,8 +478,10 @@ PAGE = Page(
                 Input("state-wave", "value"),
                 Input("state-level", "value"),
             ),
-            state=(State("state-code", "data"),),
-            example=lambda data: Example(("", data.latest_wave, LEVELS[0], "IN"), fired=1),
+            state=(State("state-code", "data"), State("state-parts", "data")),
+            example=lambda data: Example(
+                ("", data.latest_wave, LEVELS[0], "IN", parts_key()), fired=1
+            ),
         ),
         *MOST_EXPOSED_CALLBACKS,
         *STATE_AREAS_CALLBACKS,
