@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
 
 import numpy as np
 import polars as pl
@@ -58,6 +59,22 @@ def _table(data: Marts, name: str) -> pl.DataFrame:
     return pl.read_parquet(data.directory / f"{name}.parquet")
 
 
+@per_marts(maxsize=32)
+def _json_table(data: Marts, name: str) -> pl.DataFrame:
+    """The table as JSON gives it: a NaN or an infinity is null (JSON has neither), made
+    once per build so that a request only converts its own rows."""
+    frame = _table(data, name)
+    floats = [column for column, dtype in frame.schema.items() if dtype.is_float()]
+    finite = (pl.when(pl.col(c).is_finite()).then(pl.col(c)).alias(c) for c in floats)
+    return frame.with_columns(finite) if floats else frame
+
+
+@per_marts(maxsize=32)
+def _schema(data: Marts, name: str) -> dict[str, pl.DataType]:
+    """Column name -> type, once per build (`DataFrame.schema` builds a new one per call)."""
+    return dict(_table(data, name).schema)
+
+
 def _catalogue() -> dict[str, dict]:
     data = marts()
     return data.manifest.get("tables", {})
@@ -88,19 +105,34 @@ def _positions(data: Marts, table: str, column: str) -> dict[object, np.ndarray]
     return {value: np.array(rows, dtype=np.int64) for value, rows in where.items()}
 
 
-def select(table: str, args: dict[str, str]) -> pl.DataFrame:
-    """The table filtered and projected as the query asks; ApiError names a bad parameter."""
+def _take(frame: pl.DataFrame, rows: np.ndarray) -> pl.DataFrame:
+    """The rows at `rows` (ascending, distinct). Tables are sorted by their key, so a filter
+    on its leading columns keeps one run of consecutive rows: a slice of it is a view, where
+    a gather copies every column on polars' thread pool."""
+    if rows.size and rows[-1] - rows[0] == rows.size - 1:
+        return frame.slice(int(rows[0]), rows.size)
+    return frame[rows]
+
+
+def select(
+    table: str,
+    args: dict[str, str],
+    source: Callable[[Marts, str], pl.DataFrame] = _table,
+) -> pl.DataFrame:
+    """The table (as `source` gives it: by default the build's file) filtered and projected
+    as the query asks; ApiError names a bad parameter."""
     catalogue = _catalogue()
     if table not in catalogue:
         raise ApiError(404, f"no table {table!r}; the tables are {', '.join(catalogue)}")
     data = marts()
-    frame = _table(data, table)
+    frame = source(data, table)
+    schema = _schema(data, table)
     key = catalogue[table]["key"]
     rows: np.ndarray | None = None  # the rows every filter so far keeps, in table order
     for name, raw in args.items():
         if name in RESERVED:
             continue
-        if name not in frame.columns:
+        if name not in schema:
             raise ApiError(400, f"{name!r} is not a column of {table}")
         if name not in key:
             raise ApiError(
@@ -109,9 +141,13 @@ def select(table: str, args: dict[str, str]) -> pl.DataFrame:
         wanted = list(dict.fromkeys(v.strip() for v in raw.split(",") if v.strip()))
         if not wanted:
             raise ApiError(400, f"{name}: give one or more values, comma-separated")
-        dtype = frame.schema[name]
-        try:
-            values = pl.Series(wanted).cast(dtype, strict=True).to_list()
+        dtype = schema[name]
+        try:  # text keys (most of them) need no cast
+            values = (
+                wanted
+                if dtype == pl.String
+                else pl.Series(wanted).cast(dtype, strict=True).to_list()
+            )
         except pl.exceptions.InvalidOperationError:
             raise ApiError(400, f"{name}={raw!r}: not a {dtype}") from None
         positions = _positions(data, table, name)
@@ -121,10 +157,10 @@ def select(table: str, args: dict[str, str]) -> pl.DataFrame:
         kept = np.sort(np.concatenate([positions[typed] for typed in values]))
         rows = kept if rows is None else np.intersect1d(rows, kept, assume_unique=True)
     if rows is not None:
-        frame = frame[rows]
+        frame = _take(frame, rows)
     if "columns" in args:
         chosen = [c.strip() for c in args["columns"].split(",") if c.strip()]
-        unknown = [c for c in chosen if c not in frame.columns]
+        unknown = [c for c in chosen if c not in schema]
         if unknown or not chosen:
             raise ApiError(
                 400, f"columns: unknown column(s) {unknown or args['columns']!r} of {table}"
@@ -144,6 +180,7 @@ def _page(args: dict[str, str]) -> tuple[int, int]:
 
 
 def _json(table: str, frame: pl.DataFrame, args: dict[str, str]) -> Response:
+    """`frame` is from _json_table: its rows go to JSON as they are."""
     limit, offset = _page(args)
     page = frame.slice(offset, limit)
     body = {
@@ -152,7 +189,7 @@ def _json(table: str, frame: pl.DataFrame, args: dict[str, str]) -> Response:
         "total": frame.height,
         "offset": offset,
         "limit": limit,
-        "rows": json.loads(page.write_json()),
+        "rows": page.to_dicts(),
     }
     return Response(json.dumps(body, default=str), mimetype=FORMATS["json"])
 
@@ -344,9 +381,9 @@ def register(server: Flask) -> None:
             table, _, fmt = name.rpartition(".")
             if fmt not in FORMATS or not table:
                 raise ApiError(404, f"{name!r}: ask for <table>.json, .csv or .parquet")
-            frame = select(table, args)
             if fmt == "json":
-                return _json(table, frame, args)
+                return _json(table, select(table, args, _json_table), args)
+            frame = select(table, args)
             if fmt == "csv":  # exact values for machines: no formula-injection prefix here
                 return Response(frame.write_csv(), mimetype=FORMATS["csv"])
             filtered = any(k not in ("limit", "offset") for k in args)

@@ -2,8 +2,8 @@
 
 `aiei build` publishes every build as an immutable folder, `builds/<build id>-<time>-<pid>`,
 and flips the `processed` link to it in one rename (etl/atomic.py); the newest three stay
-on disk. A MartsSource looks where the link points on every request (a realpath and a
-stat: microseconds), and when it points elsewhere loads the new build completely before
+on disk. A MartsSource looks where the link points on every request (one stat of the link's
+target: microseconds), and when it points elsewhere loads the new build completely before
 answering from it, so a worker switches all its marts at once; requests already running
 finish on the build they started with. The builds pages were rendered from stay
 answerable while their folders exist (`of_build`), loaded again if need be (after a worker
@@ -30,7 +30,17 @@ BUILD_ID = re.compile(r"[0-9a-f]{6,64}")  # etl: the build fingerprint's first 1
 KEPT_BUILDS = 3  # as many as etl.atomic.publish_build keeps on disk
 log = logging.getLogger("dashboard")
 
-Target = tuple[str, int]  # the build folder the link points at: (real path, inode)
+# The build folder the link points at: (device, inode). Two folders on disk at once never
+# share one, and the folder answered from stays on disk while the link points at it.
+Target = tuple[int, int]
+
+
+def _identity(folder: Path) -> Target | None:
+    try:
+        found = os.stat(folder)
+    except OSError:
+        return None  # no build yet, or the link is being replaced by hand
+    return found.st_dev, found.st_ino
 
 
 class MartsSource:
@@ -47,11 +57,7 @@ class MartsSource:
         self._loaded: dict[str, Marts] = {}  # by build id, oldest first
 
     def _target(self) -> Target | None:
-        folder = os.path.realpath(self.processed_dir)
-        try:
-            return folder, os.stat(folder).st_ino
-        except OSError:
-            return None  # no build yet, or the link is being replaced by hand
+        return _identity(self.processed_dir)  # through the link: one system call
 
     def _settled(self, target: Target | None) -> bool:
         """The current build answers: the link still points at it (or at nothing, or at
@@ -77,15 +83,19 @@ class MartsSource:
     def _switch(self, target: Target | None) -> None:
         if target is None:
             raise DataNotBuilt(f"{self.processed_dir} does not exist: run `aiei build`")
+        # The folder and its identity, not `target`: the link may have moved since.
+        folder = Path(os.path.realpath(self.processed_dir))
+        target = _identity(folder)
         try:
-            fresh = self._remember(Marts(Path(target[0]), self.cache_dir))
+            fresh = self._remember(Marts(folder, self.cache_dir))
         except Exception:
             if self._current is None:
                 raise
-            log.exception("the build at %s cannot be loaded: still on the previous", target[0])
+            log.exception("the build at %s cannot be loaded: still on the previous", folder)
             self._failed_at = target
             return
-        self._current, self._current_at = fresh, target
+        # A failed folder is forgotten once another loads: its inode may be reused later.
+        self._current, self._current_at, self._failed_at = fresh, target, None
         log.info("answering from build %s (%s)", fresh.build_id, fresh.directory.name)
         self._forget_renders()
 

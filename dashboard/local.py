@@ -51,10 +51,11 @@ def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 30) -> N
 
 @contextmanager
 def production_server(
-    data_dir: Path, workers: int = 2, threads: int = 8
+    data_dir: Path, workers: int = 2, threads: int = 8, app: str = "dashboard.app:create_server()"
 ) -> Iterator[tuple[str, subprocess.Popen]]:
-    """The app under gunicorn with the production settings (dashboard/gunicorn_conf.py) on
-    a free local port: (its URL, the gunicorn master)."""
+    """The app (or another WSGI `app`, for the benchmarks' floor) under gunicorn with the
+    production settings (dashboard/gunicorn_conf.py) on a free local port: (its URL, the
+    gunicorn master)."""
     port = free_port()
     env = {
         **os.environ,
@@ -70,7 +71,7 @@ def production_server(
             "gunicorn",
             "-c",
             "python:dashboard.gunicorn_conf",
-            "dashboard.app:create_server()",
+            app,
         ],
         cwd=PROJECT_ROOT,
         env=env,
