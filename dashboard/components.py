@@ -110,6 +110,11 @@ def card(label: str, value: str, detail: str, note: str = "", evidence: str = ""
     )
 
 
+def link(text: str, href: str) -> dict:
+    """`frozen(dcc.Link(text, href=href))`, for the many links of a table's rows."""
+    return element("Link", text, namespace="dash_core_components", href=href)
+
+
 def table(
     columns: Sequence[str],
     rows: Sequence[Sequence[object]],
@@ -144,12 +149,13 @@ def table(
 
 
 def cell(value: object) -> object:
-    """Numbers the caller did not format get two decimals; missing ones their status."""
+    """Numbers the caller did not format get two decimals; missing ones their status.
+    (A dict is a component as JSON: `element`, `link`.)"""
     if isinstance(value, float | None):
         return present.number_text(value)
     if isinstance(value, list | tuple):  # text and components side by side
         return [cell(v) if isinstance(v, float | None) else v for v in value]
-    return value if isinstance(value, str | int | Component) else str(value)
+    return value if isinstance(value, str | int | dict | Component) else str(value)
 
 
 def scroll_box(content: object, label: str, className: str, **kw: object) -> html.Div:
