@@ -3,11 +3,15 @@
 workers; static files precompressed beforehand).
 
 Callback payloads are captured from a real browser session (a metric switch on the map, a
-wave switch on a state profile and one to a wave whose use cases fill its deeper panels, a
-sort of its most exposed jobs, a sort of the occupation index, a measure switch on an
-occupation's page, another occupation on the map), then
-replayed by 1, 4 and 16 concurrent clients. Also the compressed bytes of the first page
-load and the time to first map paint in Chromium.
+press of its ranking's sort buttons — a callback that reads no data, the floor of the
+others —, a wave switch on a state profile and one to a wave whose use cases fill its
+deeper panels, a sort of its most exposed jobs, a sort of the occupation index, a measure
+switch on an occupation's page, another occupation on the map), then replayed by 1, 4 and
+16 concurrent clients. A replayed request is answered from the worker's caches after its
+first time; a visitor's next occupation mostly is not, so the two occupation callbacks are
+also sent with a different occupation each request (the views nobody asked the worker for
+yet). Also the compressed bytes of the first page load and the time to first map paint in
+Chromium.
 
     python -m benchmarks.dashboard [--requests 300] [--duration 0]
 """
@@ -15,12 +19,16 @@ load and the time to first map paint in Chromium.
 from __future__ import annotations
 
 import argparse
+import itertools
+import json
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
+import polars as pl
 import psutil
 
 from benchmarks.common import ROOT, hammer, mirror, print_table, save
@@ -28,6 +36,14 @@ from dashboard.local import CHROMIUM, LAUNCH_ARGS, production_server
 
 CALLBACK = "/_dash-update-component"
 MAP_SHAPES = "#map .choroplethlocation"  # locator waits: the app's CSP forbids eval
+# Captured callbacks also sent for another occupation each request: (the part of the body,
+# the component whose value is the occupation).
+NEW_OCCUPATIONS = {
+    "occupation measure switch": ("state", "occupation-code"),
+    "map occupation switch": ("inputs", "occupation"),
+}
+CLIENT_LEVELS = (1, 4, 16)
+FLOOR = "map ranking sort buttons (no data: the floor)"
 
 
 def ensure_data() -> Path:
@@ -76,6 +92,12 @@ def capture_payloads(url: str) -> dict[str, bytes]:
         page.click("#metric")
         page.get_by_role("option", name="Automation share").click()
         page.locator("#map-title", has_text="Automation").wait_for(timeout=10_000)
+        # the floor: a callback that reads no data (which sort button is pressed)
+        page.on("requestfinished", keep(FLOOR, b'"output":"..ranking-sort.data'))
+        page.locator(".sort-buttons").get_by_role("button", name="State").click()
+        page.locator(".sort-buttons button[aria-pressed=true]", has_text="State").wait_for(
+            timeout=10_000
+        )
         page.goto(url + "/state/IN")
         page.wait_for_selector("text=AI in Indiana")
         page.on("requestfinished", keep("state profile wave switch", b"state-wave"))
@@ -113,17 +135,46 @@ def capture_payloads(url: str) -> dict[str, bytes]:
     return captured
 
 
-def load(url: str, body: bytes, clients: int, total: int, duration: float = 0.0) -> dict:
-    """`clients` threads POST the callback until `total` requests (or `duration` s) are done."""
+def load(url: str, bodies: list[bytes], clients: int, total: int, duration: float = 0.0) -> dict:
+    """`clients` threads POST the callback bodies in turn until `total` requests (or
+    `duration` s) are done."""
     headers = {"Content-Type": "application/json", "Accept-Encoding": "br, gzip"}
-    return hammer(
-        lambda session: (
+    turn = itertools.cycle(bodies)
+    lock = threading.Lock()
+
+    def send(session) -> bool:
+        with lock:
+            body = next(turn)
+        return (
             session.post(url + CALLBACK, data=body, headers=headers, timeout=30).status_code == 200
-        ),
-        clients,
-        total,
-        duration,
-    )
+        )
+
+    return hammer(send, clients, total, duration)
+
+
+def other_occupations(body: bytes, part: str, component: str, codes: list[str]) -> list[bytes]:
+    """The captured request with the occupation set to each of `codes` in turn."""
+    payload = json.loads(body)
+    item = next(i for i in payload[part] if i["id"] == component)
+    bodies = []
+    for code in codes:
+        item["value"] = code
+        bodies.append(json.dumps(payload).encode())
+    return bodies
+
+
+def new_view_loads(
+    url: str, name: str, body: bytes, data_dir: Path, total: int, duration: float
+) -> list[dict]:
+    """Each level on occupations the levels before it did not ask for (830 codes: the
+    third level wraps round to the first's), so most requests draw a view anew."""
+    codes = pl.read_parquet(data_dir / "processed" / "occupations.parquet")["soc_code"]
+    shuffled = codes.sample(fraction=1.0, shuffle=True, seed=1).to_list()
+    bodies = other_occupations(body, *NEW_OCCUPATIONS[name], shuffled)
+    return [
+        load(url, bodies[level * total :] + bodies[: level * total], clients, total, duration)
+        for level, clients in enumerate(CLIENT_LEVELS)
+    ]
 
 
 def first_load(url: str, runs: int = 3) -> dict:
@@ -173,9 +224,13 @@ def run(total: int, duration: float) -> dict:
         payloads = capture_payloads(url)
         memory_before = rss_mb(process)
         loads = {
-            name: [load(url, body, clients, total, duration) for clients in (1, 4, 16)]
+            name: [load(url, [body], clients, total, duration) for clients in CLIENT_LEVELS]
             for name, body in payloads.items()
         }
+        for name in NEW_OCCUPATIONS:
+            loads[f"{name}, another occupation each request"] = new_view_loads(
+                url, name, payloads[name], data_dir, total, duration
+            )
         memory_after = rss_mb(process)
     return {
         **page,

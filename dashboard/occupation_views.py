@@ -8,8 +8,9 @@ import plotly.graph_objects as go
 
 from dashboard import occupation_data, present
 from dashboard.data import Marts, per_marts
-from dashboard.figures.maps import MapRow, choropleth
+from dashboard.figures.maps import MapRow, choropleth_json
 from dashboard.figures.occupations import ExposedRow, TaskRow, exposed_jobs_bars, task_bars
+from dashboard.figures.style import figure_json
 from dashboard.metrics import OCCUPATION_MEASURES
 from dashboard.urls import OccupationView, StateView
 
@@ -37,9 +38,13 @@ def map_values(data: Marts, soc: str, measure: str) -> tuple[tuple[dict, ...], f
 
 
 def occupation_map_figure(data: Marts, view: OccupationView) -> go.Figure:
+    return go.Figure(_occupation_map(data, view))
+
+
+def _occupation_map(data: Marts, view: OccupationView) -> dict:
     rows, us_value = map_values(data, view.soc, view.measure)
     spec = OCCUPATION_MEASURES[view.measure]
-    return choropleth(
+    return choropleth_json(
         [
             MapRow(
                 r["state"],
@@ -59,7 +64,7 @@ def occupation_map_figure(data: Marts, view: OccupationView) -> go.Figure:
 def occupation_map_json(data: Marts, view: OccupationView) -> dict:
     """The map as the plain JSON tree Dash sends: built once per view. Its height is left
     to the page (app.css: shorter on a phone, where the map is narrow)."""
-    figure = occupation_map_figure(data, view).to_plotly_json()
+    figure = figure_json(_occupation_map(data, view))
     figure["layout"].pop("height", None)
     return figure
 

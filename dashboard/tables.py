@@ -42,18 +42,19 @@ def body(
     rows: Sequence[Sequence[object]],
     hidden: Sequence[str] = (),
     highlighted: Sequence[bool] = (),
-) -> list[html.Tr]:
-    """The rows: one cell per column each (a list is a cell's children), the first the
-    row's header; every cell labelled with its column for the stacked narrow layout. Rows
-    whose `highlighted` is true are marked."""
+) -> list[dict]:
+    """The rows, as Dash's JSON: one cell per column each (a list is a cell's children), the
+    first the row's header; every cell labelled with its column for the stacked narrow
+    layout. Rows whose `highlighted` is true are marked."""
     shown = [(i, c) for i, c in enumerate(columns) if c.key not in hidden]
     marks = list(highlighted) or [False] * len(rows)
     return [
-        html.Tr(
+        ui.element(
+            "Tr",
             [
-                html.Th(_children(row[0]), scope="row")
+                ui.element("Th", _children(row[0]), scope="row")
                 if index == 0
-                else html.Td(_children(row[index]), **_cell_props(column))
+                else ui.element("Td", _children(row[index]), **_cell_props(column))
                 for index, column in shown
             ],
             **({"className": "highlight"} if marked else {}),

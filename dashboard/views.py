@@ -30,7 +30,7 @@ from dashboard.figures.charts import (
     trend_lines,
     usage_vs_jobs_bars,
 )
-from dashboard.figures.maps import MapRow, choropleth, ranked_bars
+from dashboard.figures.maps import MapRow, choropleth_json, ranked_bars
 from dashboard.figures.style import figure_json
 from dashboard.metrics import METRICS, OCCUPATION_MEASURES, Metric
 from dashboard.urls import MapView, OccupationView, StateView, View
@@ -131,13 +131,20 @@ def map_title(data: Marts, view: MapView) -> str:
 
 def map_figure(data: Marts, view: MapView, shapes: dict | str | None = None) -> go.Figure:
     """The map; the metro map draws `shapes` (its URL on a page, itself in an image)."""
-    rows, us_value = map_rows(data, view)
     if view.metric == "metro":
-        metric = map_metric(view)
-        return area_views.metro_figure(
-            data, rows, metric, shapes or area_data.shapes(data), metric.format(us_value)
-        )
-    return choropleth(
+        return _metro_figure(data, view, shapes or area_data.shapes(data))
+    return go.Figure(_state_map_json(data, view))
+
+
+def _metro_figure(data: Marts, view: MapView, shapes: dict | str) -> go.Figure:
+    rows, us_value = map_rows(data, view)
+    metric = map_metric(view)
+    return area_views.metro_figure(data, rows, metric, shapes, metric.format(us_value))
+
+
+def _state_map_json(data: Marts, view: MapView) -> dict:
+    rows, us_value = map_rows(data, view)
+    return choropleth_json(
         [MapRow(r.state, r.name, r.value, r.value_text, r.rank_text, r.notes) for r in rows],
         map_metric(view),
         us_value,
@@ -148,7 +155,10 @@ def map_figure(data: Marts, view: MapView, shapes: dict | str | None = None) -> 
 def map_figure_json(data: Marts, view: MapView) -> dict:
     """The map as the plain JSON tree Dash sends: built once per view. Its height is left
     to the page (app.css: shorter on a phone, where the map is narrow)."""
-    figure = figure_json(map_figure(data, view, area_views.SHAPES_URL))
+    if view.metric == "metro":
+        figure = figure_json(_metro_figure(data, view, area_views.SHAPES_URL))
+    else:
+        figure = figure_json(_state_map_json(data, view))
     figure["layout"].pop("height", None)
     return figure
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import json
 
+import plotly.graph_objects as go
 import polars as pl
 import pytest
 
-from dashboard import pages
+from dashboard import pages, views
 from dashboard.data import Marts
 from dashboard.urls import BadParameter, MapView
 
@@ -100,3 +101,27 @@ def test_the_chart_downloads_as_an_image(app):
     response = app.server.test_client().get("/download/figure/map-bars.svg?metric=automation")
     assert response.status_code == 200 and response.mimetype == "image/svg+xml"
     assert json.dumps("Automation share")[1:-1] in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"metric": "aui"},  # a ratio: the diverging scale on log10
+        {"metric": "automation"},  # a share: the sequential scale
+        {"metric": "occupation", "occupation": "29-1141", "measure": "lq"},  # grey states
+        {"metric": "occupation", "occupation": "15-1252", "measure": "employment"},
+    ],
+)
+def test_the_map_is_built_as_the_json_plotly_would_make_of_it(built, query):
+    """The choropleth is built as plain JSON (plotly's validation cost 25 ms a view): it
+    must be what plotly makes of it, nothing coerced, added or dropped."""
+    data = Marts(built.processed_dir)
+    view = MapView.parse(query, data)
+    figure = views.map_figure_json(data, view)
+    assert go.Figure(figure).to_plotly_json() == figure
+    assert figure["layout"]["template"]["layout"], "plotly's default template, as before"
+    rows, _ = views.map_rows(data, view)
+    drawn = {s for trace in figure["data"] for s in trace["locations"]}
+    assert drawn == {r.state for r in rows} and len(rows) == 51
+    grey = [t for t in figure["data"] if t["name"] == "not published"]
+    assert sum(r.value is None for r in rows) == (len(grey[0]["locations"]) if grey else 0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -47,17 +48,21 @@ def _ratio_ticks(low: float, high: float) -> tuple[list[float], list[str]]:
     return [math.log10(c) for c in chosen], [f"{c:g}" for c in chosen]
 
 
-def choropleth(
+def choropleth_json(
     rows: Sequence[MapRow],
     metric: Metric,
     us_value: float | None,
     title: str = "",
     height: int = 460,
-) -> go.Figure:
+) -> dict:
     """States coloured by the metric; unpublished states grey and labelled, never zero.
 
     Ratios (AUI) use a diverging scale on log10, centred on 1, so 0.5 and 2 are equally far
     from the middle; shares use a sequential scale.
+
+    Built as the plain JSON plotly would make of it (`go.Figure(...).to_plotly_json()`,
+    tests/test_map_views.py checks they agree): plotly's validation took 25 ms of every
+    map callback that drew a new view. Shared parts are shared: treat it as read-only.
     """
     published = [r for r in rows if metric.scaled(r.value) is not None]
     missing = [r for r in rows if metric.scaled(r.value) is None]
@@ -74,7 +79,7 @@ def choropleth(
         reach = max(abs(min(z)), abs(max(z)), 0.05)
         tickvals, ticktext = _ratio_ticks(min(values), max(values))
         colour = {
-            "colorscale": DIVERGING,
+            "colorscale": _colorscale(DIVERGING),
             "zmid": 0,
             "zmin": -reach,
             "zmax": reach,
@@ -82,7 +87,7 @@ def choropleth(
         }
     else:
         z = values
-        colour = {"colorscale": SEQUENTIAL, "colorbar": {"ticksuffix": metric.suffix}}
+        colour = {"colorscale": _colorscale(SEQUENTIAL), "colorbar": {"ticksuffix": metric.suffix}}
     # A horizontal bar under the map: on a phone the map keeps the full width (a vertical
     # bar took a quarter of it, and taps aimed at one state opened its neighbour).
     colour["colorbar"] |= {
@@ -97,37 +102,43 @@ def choropleth(
         "tickfont": {"size": 11},
         "outlinewidth": 0,
     }
-    figure = go.Figure(
-        go.Choropleth(
-            locationmode="USA-states",
-            locations=[r.state for r in published],
-            z=z,
-            customdata=[r.state for r in published],
-            text=hover,
-            hoverinfo="text",
-            marker={"line": {"color": "white", "width": 0.8}},
-            name=metric.short,
+    traces = [
+        {
+            "type": "choropleth",
+            "locationmode": "USA-states",
+            "locations": [r.state for r in published],
+            "z": z,
+            "customdata": [r.state for r in published],
+            "text": hover,
+            "hoverinfo": "text",
+            "marker": {"line": {"color": "white", "width": 0.8}},
+            "name": metric.short,
             **colour,
-        )
-    )
+        }
+    ]
     if missing:
-        figure.add_trace(
-            go.Choropleth(
-                locationmode="USA-states",
-                locations=[r.state for r in missing],
-                z=[0] * len(missing),
-                customdata=[r.state for r in missing],
-                colorscale=[[0, NOT_PUBLISHED], [1, NOT_PUBLISHED]],
-                showscale=False,
-                text=[f"<b>{r.name}</b><br>{metric.short}: {r.value_text}" for r in missing],
-                hoverinfo="text",
-                marker={"line": {"color": "white", "width": 0.8}},
-                name="not published",
-            )
+        traces.append(
+            {
+                "type": "choropleth",
+                "locationmode": "USA-states",
+                "locations": [r.state for r in missing],
+                "z": [0] * len(missing),
+                "customdata": [r.state for r in missing],
+                "colorscale": [[0, NOT_PUBLISHED], [1, NOT_PUBLISHED]],
+                "showscale": False,
+                "text": [f"<b>{r.name}</b><br>{metric.short}: {r.value_text}" for r in missing],
+                "hoverinfo": "text",
+                "marker": {"line": {"color": "white", "width": 0.8}},
+                "name": "not published",
+            }
         )
-    annotations = []
+    layout = {
+        **_map_layout(),
+        "height": height,
+        "margin": {"l": 0, "r": 0, "t": 36 if title else 0, "b": 56},
+    }
     if missing:
-        annotations.append(
+        layout["annotations"] = [
             {
                 "text": f"Grey: no value ({len(missing)}; hover for why)",
                 "x": 0,
@@ -139,18 +150,25 @@ def choropleth(
                 "xanchor": "left",
                 "yanchor": "top",
             }
-        )
-    figure.update_layout(
-        base_layout(
-            geo=GEO,
-            height=height,
-            dragmode=False,
-            annotations=annotations,
-            title={"text": title, "font": {"size": 15}, "x": 0.01} if title else None,
-            margin={"l": 0, "r": 0, "t": 36 if title else 0, "b": 56},
-        )
-    )
-    return figure
+        ]
+    if title:
+        layout["title"] = {"text": title, "font": {"size": 15}, "x": 0.01}
+    return {"data": traces, "layout": layout}
+
+
+@functools.cache
+def _colorscale(name: str) -> list:
+    """A named colour scale as the [[position, colour], ...] plotly expands it to."""
+    return go.Choropleth(colorscale=name).to_plotly_json()["colorscale"]
+
+
+@functools.cache
+def _map_layout() -> dict:
+    """The layout every choropleth shares, as plotly makes it: `base_layout` applied over
+    a new figure (so with plotly's default template, as before)."""
+    figure = go.Figure()
+    figure.update_layout(base_layout(geo=GEO, dragmode=False))
+    return figure.to_plotly_json()["layout"]
 
 
 def locator(state: str, states: Sequence[str], height: int = 170) -> go.Figure:

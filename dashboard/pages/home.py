@@ -147,8 +147,8 @@ def ranking(data: Marts, view: MapView, sort: str) -> object:
                     present.rank_short(r.rank, r.tied),
                     *([r.rank_range] if plausible else []),
                     [
-                        dcc.Link(r.name, href=f"/{page}/{r.state}"),
-                        html.Span(FLAG_MARK, title=FLAG_NOTE) if r.flagged else "",
+                        ui.link(r.name, f"/{page}/{r.state}"),
+                        ui.element("Span", FLAG_MARK, title=FLAG_NOTE) if r.flagged else "",
                     ],
                     r.value_text,
                 ]

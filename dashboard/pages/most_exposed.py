@@ -56,7 +56,7 @@ def _sorted(rows: tuple[dict, ...], sort: str, descending: bool) -> list[dict]:
 
 def _cells(row: dict) -> list[object]:
     return [
-        [dcc.Link(row["title"], href=f"/occupation/{row['soc_code']}")],
+        [ui.link(row["title"], f"/occupation/{row['soc_code']}")],
         present.rank_short(
             row["rank_by_exposure_weighted_jobs"], row["rank_by_exposure_weighted_jobs_tied"]
         ),

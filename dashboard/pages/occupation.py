@@ -122,7 +122,7 @@ def ranking(data: Marts, view: OccupationView) -> object:
     rows = [
         [
             present.rank_short(r[metric.rank], r[metric.tied]),
-            dcc.Link(r["state_name"], href=f"/state/{r['state']}"),
+            ui.link(r["state_name"], f"/state/{r['state']}"),
             metric.format(r[metric.column]),
         ]
         for r in occupation_data.state_ranking(data, view.soc, view.measure)

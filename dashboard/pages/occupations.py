@@ -53,8 +53,8 @@ def caption(data: Marts, view: OccupationIndexView) -> str:
 
 def _row(row: dict) -> list[object]:
     title = [
-        dcc.Link(row["title"], href=f"/occupation/{row['soc_code']}"),
-        html.Span(row["soc_code"], className="soc"),
+        ui.link(row["title"], f"/occupation/{row['soc_code']}"),
+        ui.element("Span", row["soc_code"], className="soc"),
     ]
     return [
         title,
