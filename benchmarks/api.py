@@ -23,7 +23,7 @@ from pathlib import Path
 import requests
 from werkzeug.test import EnvironBuilder
 
-from benchmarks.common import hammer, print_table, save
+from benchmarks.common import ab_load, print_table, save
 from benchmarks.dashboard import ensure_data
 from dashboard.local import production_server
 
@@ -41,13 +41,9 @@ def noop(environ: dict, start_response) -> list[bytes]:
 
 
 def load(url: str, headers: dict[str, str], expect: int, clients: int, total: int) -> dict:
-    """GET `url` from `clients` threads until `total` requests are done; an answer other than
-    `expect` counts as an error."""
-    return hammer(
-        lambda session: session.get(url, headers=headers, timeout=30).status_code == expect,
-        clients,
-        total,
-    )
+    """GET `url` from `clients` connections until `total` requests are done; an answer other
+    than `expect` counts as an error."""
+    return ab_load(url, clients, total, headers, expect=expect)
 
 
 def in_process(data_dir: Path, total: int, headers: dict[str, str]) -> dict:

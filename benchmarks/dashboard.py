@@ -31,10 +31,11 @@ from pathlib import Path
 import polars as pl
 import psutil
 
-from benchmarks.common import ROOT, hammer, mirror, print_table, save
+from benchmarks.common import ROOT, ab_load, hammer, mirror, print_table, save
 from dashboard.local import CHROMIUM, LAUNCH_ARGS, production_server
 
 CALLBACK = "/_dash-update-component"
+HEADERS = {"Content-Type": "application/json", "Accept-Encoding": "br, gzip"}
 MAP_SHAPES = "#map .choroplethlocation"  # locator waits: the app's CSP forbids eval
 # Captured callbacks also sent for another occupation each request: (the part of the body,
 # the component whose value is the occupation).
@@ -135,10 +136,17 @@ def capture_payloads(url: str) -> dict[str, bytes]:
     return captured
 
 
-def load(url: str, bodies: list[bytes], clients: int, total: int, duration: float = 0.0) -> dict:
+def load(url: str, body: bytes, clients: int, total: int, duration: float = 0.0) -> dict:
+    """`clients` connections POST the callback until `total` requests (or `duration` s)
+    are done (ab: the least client overhead; common.ab_load)."""
+    return ab_load(url + CALLBACK, clients, total, HEADERS, body=body, duration=duration)
+
+
+def load_in_turn(
+    url: str, bodies: list[bytes], clients: int, total: int, duration: float = 0.0
+) -> dict:
     """`clients` threads POST the callback bodies in turn until `total` requests (or
-    `duration` s) are done."""
-    headers = {"Content-Type": "application/json", "Accept-Encoding": "br, gzip"}
+    `duration` s) are done (a Python client: ab sends one body)."""
     turn = itertools.cycle(bodies)
     lock = threading.Lock()
 
@@ -146,7 +154,7 @@ def load(url: str, bodies: list[bytes], clients: int, total: int, duration: floa
         with lock:
             body = next(turn)
         return (
-            session.post(url + CALLBACK, data=body, headers=headers, timeout=30).status_code == 200
+            session.post(url + CALLBACK, data=body, headers=HEADERS, timeout=30).status_code == 200
         )
 
     return hammer(send, clients, total, duration)
@@ -172,7 +180,9 @@ def new_view_loads(
     shuffled = codes.sample(fraction=1.0, shuffle=True, seed=1).to_list()
     bodies = other_occupations(body, *NEW_OCCUPATIONS[name], shuffled)
     return [
-        load(url, bodies[level * total :] + bodies[: level * total], clients, total, duration)
+        load_in_turn(
+            url, bodies[level * total :] + bodies[: level * total], clients, total, duration
+        )
         for level, clients in enumerate(CLIENT_LEVELS)
     ]
 
@@ -224,7 +234,7 @@ def run(total: int, duration: float) -> dict:
         payloads = capture_payloads(url)
         memory_before = rss_mb(process)
         loads = {
-            name: [load(url, [body], clients, total, duration) for clients in CLIENT_LEVELS]
+            name: [load(url, body, clients, total, duration) for clients in CLIENT_LEVELS]
             for name, body in payloads.items()
         }
         for name in NEW_OCCUPATIONS:
