@@ -79,6 +79,7 @@ def usage_profile_figure(data: Marts, view: StateView) -> go.Figure:
         [_share_row(r) for r in shares],
         data.state_names[view.state],
         empty=f"The {view.wave} release does not publish use cases per state.",
+        width=24,  # as the top uses: labels over more lines fit beside the bars on a phone
     )
 
 

@@ -59,19 +59,19 @@ def wage_band_bars(rows: Sequence[BandRow], state_name: str) -> go.Figure:
         f"{present.percent_text(r.exposed_pct)} · US {present.percent_text(r.us_exposed_pct)}"
         for r in rows
     ]
-    labels = [r.label for r in rows]
+    # The shares under each band's name, not past its bar: on a phone a note past the
+    # longest bar ran off the chart.
+    labels = [f"{r.label}<br>{note}" for r, note in zip(rows, notes, strict=True)]
     figure = go.Figure(
         go.Bar(
             y=labels,
             x=[r.jobs_high_exposure for r in rows],
             orientation="h",
             marker_color=ACCENT,
-            text=notes,
-            textposition="outside",
-            cliponaxis=False,
-            hovertemplate="%{y}<br>%{x:,.0f} highly exposed jobs in "
+            customdata=[[r.label, note] for r, note in zip(rows, notes, strict=True)],
+            hovertemplate="%{customdata[0]}<br>%{x:,.0f} highly exposed jobs in "
             + state_name
-            + "<br>share of the band's jobs: %{text}<extra></extra>",
+            + "<br>share of the band's jobs: %{customdata[1]}<extra></extra>",
         )
     )
     figure.update_layout(
@@ -79,7 +79,7 @@ def wage_band_bars(rows: Sequence[BandRow], state_name: str) -> go.Figure:
             height=50 + len(rows) * row_height(labels, 30),
             xaxis=_axis(title="jobs in highly exposed occupations", tickformat=","),
             yaxis=_axis(),
-            margin={"l": 8, "r": 110, "t": 8, "b": 8},
+            margin={"l": 8, "r": 24, "t": 8, "b": 8},
         )
     )
     return figure

@@ -113,7 +113,7 @@ def _exposed(data: Marts, view: StateView) -> html.Section:
                 "Wage bands: fifths of US jobs by their occupation's median annual wage "
                 "(national cut points, OEWS May 2025; top-coded wages at their lower bound). "
                 f"Highly exposed: {threshold}, this product's cut-off; observed exposure is "
-                "one national score per occupation. Beside each bar: the share of the band's "
+                "one national score per occupation. Under each band: the share of the band's "
                 "jobs that are highly exposed, in the state and in the US. Right: each "
                 "occupation with a wage and a score, its area proportional to its jobs; "
                 "orange = highly exposed, dotted line = the cut-off."
