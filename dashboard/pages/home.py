@@ -336,7 +336,8 @@ def sync_map(search, metric, wave, cluster, occupation, measure, sort, tab, step
     except BadParameter:
         raise PreventUpdate from None
     if ctx.triggered_id == "wave-slider":
-        waves = slider_waves(data, MapView(metric, wave)) if metric in METRICS else ()
+        known = isinstance(metric, str) and metric in METRICS  # a posted list is no metric
+        waves = slider_waves(data, MapView(metric, wave)) if known else ()
         if not isinstance(step, int) or not 0 <= step < len(waves):
             raise PreventUpdate
         wave = waves[step]
