@@ -23,6 +23,15 @@ def occupation_options(data: Marts) -> list[dict[str, str]]:
     ]
 
 
+def listed_options(data: Marts, soc: str, shown: bool) -> list[dict[str, str]]:
+    """The map's occupation choices: every occupation while the control is shown; while
+    it is hidden, only the chosen one. Half the map page's first response was the ~800
+    hidden options, and the dropdown indexes them for search before the map is drawn."""
+    if shown:
+        return occupation_options(data)
+    return [option for option in occupation_options(data) if option["value"] == soc]
+
+
 def measure_dropdown(control_id: str, measure: str) -> dcc.Dropdown:
     return dcc.Dropdown(
         id=control_id,
@@ -45,7 +54,7 @@ def map_controls(data: Marts, view: MapView) -> html.Div:
                     id="occupation",
                     value=occupation,
                     clearable=False,
-                    options=occupation_options(data),
+                    options=listed_options(data, occupation, view.metric == "occupation"),
                 ),
             ),
             ui.labelled(

@@ -164,6 +164,22 @@ def test_a_metric_the_wave_lacks_is_disabled_not_switched(chromium_page, served_
     assert "metric=" not in page.url
 
 
+def test_the_occupation_control_offers_every_occupation_once_shown(chromium_page, served_app):
+    """Hidden behind another metric, the control holds only its chosen occupation (the
+    map's first paint does not wait for ~800 options); chosen, it searches them all."""
+    page = chromium_page
+    page.goto(served_app + "/")
+    wait_for_map(page, "Usage Index")
+    expect(page.locator("#occupation-control")).to_be_hidden()
+    choose(page, "metric", "Where an occupation's jobs are")
+    wait_for_map(page, "location quotient")
+    page.click("#occupation")
+    page.get_by_role("searchbox", name="Search").fill("Software Developers")
+    page.get_by_role("option", name="Software Developers (15-1252)").click()
+    wait_for_map(page, "Software Developers")
+    assert "occupation=15-1252" in page.url
+
+
 def test_shared_url_restores_the_view(chromium_page, served_app):
     page = chromium_page
     page.goto(served_app + "/?metric=usage_share&wave=2025-11")

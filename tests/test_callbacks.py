@@ -178,6 +178,9 @@ def check_sync_map(response: dict, expected: dict) -> None:
     assert slider["marks"] == expected["slider_marks"]
     assert slider["value"] == slider["max"] == len(expected["slider_marks"]) - 1
     assert response["wave-slider-control"]["hidden"] is False
+    # The occupation control stays hidden: its ~800 options are not sent.
+    assert response["occupation-control"]["hidden"] is True
+    assert "options" not in response.get("occupation", {})
 
 
 def check_choose_tab(response: dict, expected: dict) -> None:

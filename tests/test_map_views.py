@@ -17,8 +17,9 @@ pytestmark = pytest.mark.integration
 CALLBACK = "/_dash-update-component"
 
 
-def sync_map(app, values: list, fired: str) -> dict:
-    """POST the map page's callback with these input values, `fired` naming the input."""
+def sync_map(app, values: list, fired: str, occupation_hidden: bool = True) -> dict:
+    """POST the map page's callback with these input values, `fired` naming the input
+    (its state: whether the occupation control was hidden)."""
     spec = next(c for c in pages.callbacks() if c.function.__name__ == "sync_map")
     output = next(
         o for o, e in app.callback_map.items() if e.get("callback").__wrapped__ is spec.function
@@ -32,7 +33,7 @@ def sync_map(app, values: list, fired: str) -> dict:
         "output": output,
         "outputs": [{"id": o.component_id, "property": o.component_property} for o in spec.outputs],
         "inputs": inputs,
-        "state": [],
+        "state": [{"id": "occupation-control", "property": "hidden", "value": occupation_hidden}],
         "changedPropIds": [f"{fired}.{fired_input['property']}"],
     }
     response = app.server.test_client().post(CALLBACK, json=payload)

@@ -197,11 +197,16 @@ def test_map_shows_an_occupations_location_quotients(app, data, built):
     response = post(
         app,
         "sync_map",
-        ["", "occupation", data.latest_wave, None, "29-1141", "lq", "rank", "map", None],
+        ["", "occupation", data.latest_wave, None, "29-1141", "lq", "rank", "map", None, True],
         fired=1,
     )
     assert response["map-url"]["search"] == "?metric=occupation&occupation=29-1141"
     assert response["occupation-control"]["hidden"] is False
+    # The control was hidden: it gets every occupation of the index, by title.
+    index = mart(built, "occupations").sort("title", maintain_order=True)
+    options = response["occupation"]["options"]
+    assert [o["value"] for o in options] == index["soc_code"].to_list()
+    assert {"label": "Registered Nurses (29-1141)", "value": "29-1141"} in options
     nurses = {
         r["state"]: r
         for r in mart(built, "state_occupations")
@@ -221,6 +226,26 @@ def test_map_shows_an_occupations_location_quotients(app, data, built):
     table = rows_of(response["ranking"]["children"])
     assert table[0] == ["1", "West Virginia", "1.54"]  # no plausible ranks for OEWS values
     assert response["map-csv"]["href"].endswith("occupation=29-1141&measure=lq")
+
+
+def test_the_maps_occupation_choices_are_sent_once_the_control_is_shown(app, data):
+    """Hidden (another metric), the control holds only its chosen occupation; shown, its
+    options are already there and are not sent again with each change."""
+    tree = page(app, "/")
+    options = find(tree, "occupation")["props"]["options"]
+    largest = occupation_data.largest_occupation(data)
+    assert [o["value"] for o in options] == [largest]
+    assert options[0]["label"] == f"{occupation_data.titles(data)[largest]} ({largest})"
+    shown = find(page(app, "/", "?metric=occupation&occupation=29-1141"), "occupation")
+    assert len(shown["props"]["options"]) == data.occupations.height
+    response = post(
+        app,
+        "sync_map",
+        ["", "occupation", data.latest_wave, None, "15-1252", "lq", "rank", "map", None, False],
+        fired=4,
+    )
+    assert "Software Developers" in response["map-title"]["children"]
+    assert "options" not in response.get("occupation", {})
 
 
 # --- a state's most exposed jobs --------------------------------------------------------

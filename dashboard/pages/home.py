@@ -325,16 +325,19 @@ def layout(view: MapView, data: Marts) -> html.Div:
     )
 
 
-def sync_map(search, metric, wave, cluster, occupation, measure, sort, tab, step):
+def sync_map(search, metric, wave, cluster, occupation, measure, sort, tab, step, was_hidden):
     """The URL and the controls in step, both ways (back/forward too), and the view drawn:
-    only the tab shown is drawn (the other chart when its tab is chosen)."""
+    only the tab shown is drawn (the other chart when its tab is chosen). The occupation
+    control, hidden until the occupation metric is chosen, gets its ~800 options when it
+    is first shown (occupation_controls.listed_options)."""
     data = marts()
     try:
         sort = choice("sort", sort, list(SORTS), "rank")
     except BadParameter:
         raise PreventUpdate from None
     if ctx.triggered_id == "wave-slider":
-        waves = slider_waves(data, MapView(metric, wave)) if metric in METRICS else ()
+        known = isinstance(metric, str) and metric in METRICS  # a posted list is no metric
+        waves = slider_waves(data, MapView(metric, wave)) if known else ()
         if not isinstance(step, int) or not 0 <= step < len(waves):
             raise PreventUpdate
         wave = waves[step]
@@ -362,6 +365,9 @@ def sync_map(search, metric, wave, cluster, occupation, measure, sort, tab, step
         metric_options(data, view.wave),
         wave_options(data, view.metric),
         view.metric != "cluster",
+        occupation_controls.occupation_options(data)
+        if view.metric == "occupation" and was_hidden is not False
+        else no_update,
         # another metric leaves the occupation controls as they are
         view.occupation or no_update,
         view.measure or no_update,
@@ -450,6 +456,7 @@ PAGE = Page(
                 Output("metric", "options"),
                 Output("wave", "options"),
                 Output("cluster-control", "hidden"),
+                Output("occupation", "options"),
                 Output("occupation", "value"),
                 Output("measure", "value"),
                 Output("occupation-control", "hidden"),
@@ -479,6 +486,7 @@ PAGE = Page(
                 Input("map-tab", "data"),
                 Input("wave-slider", "value"),
             ),
+            state=(State("occupation-control", "hidden"),),
             example=lambda data: Example(
                 (
                     "",
@@ -490,6 +498,7 @@ PAGE = Page(
                     "rank",
                     "map",
                     len(data.metric_waves("aui")) - 1,
+                    True,
                 ),
                 fired=1,
             ),
