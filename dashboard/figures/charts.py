@@ -116,8 +116,9 @@ def state_vs_us_bars(
                 "yanchor": "bottom",
                 "traceorder": "reversed",
             },
-            height=60 + len(labels) * row_height(labels, 34),
-            xaxis=_axis(title=unit, ticksuffix="%"),
+            # the legend (two lines on a phone) and the axis sit outside the rows' bands
+            height=90 + len(labels) * row_height(labels, 34),
+            xaxis=_axis(title=unit, ticksuffix="%", nticks=4),  # upright on a phone
             yaxis=_axis(),
             margin={"l": 8, "r": 72, "t": 28, "b": 8},  # room for "1.06× US" past the bars
         )

@@ -77,7 +77,7 @@ def wage_band_bars(rows: Sequence[BandRow], state_name: str) -> go.Figure:
     figure.update_layout(
         base_layout(
             height=50 + len(rows) * row_height(labels, 30),
-            xaxis=_axis(title="jobs in highly exposed occupations", tickformat=","),
+            xaxis=_axis(title="highly exposed jobs", tickformat=","),
             yaxis=_axis(),
             margin={"l": 8, "r": 24, "t": 8, "b": 8},
         )
