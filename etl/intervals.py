@@ -16,6 +16,7 @@ import polars as pl
 
 Z_95 = 1.959963984540054  # the normal quantile of a 95 % two-sided interval
 DRAWS = 2000
+DRAW_BATCH = 200
 RANK_PERCENTILES = (2.5, 97.5)
 
 
@@ -85,13 +86,19 @@ def proportion_rank_interval(
     ok = ~np.isnan(k)
     k0, n0 = np.where(ok, k, 0.0), np.where(ok, n, 1.0)
     spread = np.sqrt(k0 * (1 - k0 / n0)).astype(np.float32)
-    noise = rng.standard_normal((DRAWS, *k.shape), dtype=np.float32)
-    shares = np.clip(k0.astype(np.float32) + spread * noise, 0, None) / n0.astype(np.float32)
-    shares = np.where(ok, shares, np.float32(-1))  # a state without the cell ranks last
-    # Continuous draws never tie, so the one rule's rank is the position in the order.
-    order = np.argsort(-shares, axis=-1)
-    ranks = np.empty(order.shape, dtype=np.int16)
-    np.put_along_axis(ranks, order, np.arange(1, k.shape[-1] + 1, dtype=np.int16), axis=-1)
+    k0, n0 = k0.astype(np.float32), n0.astype(np.float32)
+    positions = np.arange(1, k.shape[-1] + 1, dtype=np.int16)
+    ranks = np.empty((DRAWS, *k.shape), dtype=np.int16)
+    # A batch of draws at a time: the float and index temporaries (16 bytes a cell) stay
+    # small where a release has many clusters. The generator fills draws outermost, so the
+    # batches draw exactly the numbers one call would.
+    for start in range(0, DRAWS, DRAW_BATCH):
+        noise = rng.standard_normal((min(DRAW_BATCH, DRAWS - start), *k.shape), np.float32)
+        shares = np.clip(k0 + spread * noise, 0, None) / n0
+        shares = np.where(ok, shares, np.float32(-1))  # a state without the cell ranks last
+        # Continuous draws never tie, so the one rule's rank is the position in the order.
+        order = np.argsort(-shares, axis=-1)
+        np.put_along_axis(ranks[start : start + len(noise)], order, positions, axis=-1)
     low, high = _bounds(ranks, point)
     return np.where(ok, low, np.nan), np.where(ok, high, np.nan)
 
