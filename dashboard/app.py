@@ -123,5 +123,14 @@ def create_app(processed_dir: Path | None = None) -> Dash:
 
 
 def create_server() -> Flask:
-    """The WSGI application, for gunicorn: `gunicorn 'dashboard.app:create_server()'`."""
-    return create_app().server
+    """The WSGI application, for gunicorn: `gunicorn 'dashboard.app:create_server()'`,
+    made in each worker before it takes a request and drawn once there. Dash registers the
+    scripts it serves on a worker's first request, after marking the setup done: on a
+    threaded worker the browser's parallel script requests raced it, and a fresh worker
+    answered some with 404 (3 of 8 first visits never drew the page). The first visitor
+    also no longer waits for the marts to load and the home page to be built."""
+    server = create_app().server
+    server.test_client().get("/")  # Dash's setup; the marts; the home page's HTML
+    with server.test_request_context("/"):
+        pages.render("/", "")  # the body with the map, as the router sends it
+    return server
