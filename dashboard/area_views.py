@@ -206,7 +206,7 @@ def occupation_metro_json(data: Marts, soc: str) -> dict:
 
 
 # --- an area's most exposed jobs --------------------------------------------------------
-def area_exposed_figure(data: Marts, code: str) -> go.Figure:
+def area_exposed_figure(data: Marts, code: str) -> dict:
     return exposed_jobs_bars(
         [
             ExposedRow(
