@@ -132,11 +132,11 @@ def map_title(data: Marts, view: MapView) -> str:
 def map_figure(data: Marts, view: MapView, shapes: dict | str | None = None) -> go.Figure:
     """The map; the metro map draws `shapes` (its URL on a page, itself in an image)."""
     if view.metric == "metro":
-        return _metro_figure(data, view, shapes or area_data.shapes(data))
+        return go.Figure(_metro_figure(data, view, shapes or area_data.shapes(data)))
     return go.Figure(_state_map_json(data, view))
 
 
-def _metro_figure(data: Marts, view: MapView, shapes: dict | str) -> go.Figure:
+def _metro_figure(data: Marts, view: MapView, shapes: dict | str) -> dict:
     rows, us_value = map_rows(data, view)
     metric = map_metric(view)
     return area_views.metro_figure(data, rows, metric, shapes, metric.format(us_value))

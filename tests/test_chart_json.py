@@ -7,7 +7,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import pytest
 
-from dashboard import views
+from dashboard import area_views, views
 from dashboard.data import Marts
 from dashboard.figures.charts import SplitRow, automation_bars, compare_bars
 from dashboard.urls import OccupationView, StateView
@@ -37,7 +37,7 @@ def test_a_states_charts_are_the_json_plotly_would_make_of_them(built, wave):
     assert trend["data"][0]["x"] == [p.wave for p in data.trend("IN", "aui")]
 
 
-def test_empty_charts_and_the_other_pages_charts_are_plotlys_json_too(built):
+def test_empty_charts_the_county_map_and_other_pages_charts_are_plotlys_json_too(built):
     data = Marts(built.processed_dir)
     tasks = views.FIGURES["occupation-tasks"].figure(data, OccupationView("15-1252"))
     assert tasks["data"][0]["x"], "software developers' tasks are seen in AI use"
@@ -45,5 +45,7 @@ def test_empty_charts_and_the_other_pages_charts_are_plotlys_json_too(built):
     assert empty["data"] == [] and "not published" in empty["layout"]["annotations"][0]["text"]
     compared = compare_bars({"Indiana": (1.5, "1.50"), "Ohio": (None, "n/a")}, "AUI", "index")
     assert compared["data"][0]["y"] == [1.5, 0]
-    for figure in (tasks, empty, compared):
+    where = area_views.where_figure(data, "IN", "exposure", None, "/counties/IN.geojson")
+    assert len(where["data"][0]["locations"]) > 50, "Indiana's counties, coloured"
+    for figure in (tasks, empty, compared, where):
         assert go.Figure(figure).to_plotly_json() == figure

@@ -83,6 +83,12 @@ def chart(traces: list[dict], **layout: object) -> dict:
     return {"data": traces, "layout": _merged(_plotted_base(), given)}
 
 
+@functools.cache
+def colorscale(name: str) -> list:
+    """A named colour scale as the [[position, colour], ...] plotly expands it to."""
+    return go.Choropleth(colorscale=name).to_plotly_json()["colorscale"]
+
+
 def title(text: str) -> dict:
     """An axis or figure title as plotly writes it."""
     return {"text": text}
