@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import plotly.graph_objects as go
-
 from dashboard import area_data, occupation_data, present
 from dashboard.data import Marts, per_marts
 from dashboard.figures.area_maps import AreaRow, area_map
@@ -98,7 +96,7 @@ def where_rows(
 
 def where_figure(
     data: Marts, state: str, measure: str, soc: str | None, shapes: dict | str | None = None
-) -> go.Figure:
+) -> dict:
     """The state's counties by their area; `shapes` their URL on a page (fetched once per
     state, cached), the shapes themselves in an image."""
     rows, dots, remainder = where_rows(data, state, measure, soc)
@@ -142,7 +140,7 @@ def metro_values(data: Marts) -> tuple[tuple[dict, ...], float | None]:
 
 def metro_figure(
     data: Marts, rows: tuple, metric: Metric, geojson: dict | str, us_text: str
-) -> go.Figure:
+) -> dict:
     """The US map of areas from the map page's ranked rows."""
     return area_map(
         [
@@ -177,7 +175,7 @@ def occupation_metros(data: Marts, soc: str) -> tuple[dict, ...]:
     return tuple(sorted(rows, key=lambda r: (-r[spec.column], r["area_name"])))
 
 
-def occupation_metro_figure(data: Marts, soc: str, geojson: dict | str) -> go.Figure:
+def occupation_metro_figure(data: Marts, soc: str, geojson: dict | str) -> dict:
     by_area = area_data.occupation_by_area(data, soc)
     rows = []
     for row in area_data.areas(data).values():
@@ -206,7 +204,7 @@ def occupation_metro_json(data: Marts, soc: str) -> dict:
 
 
 # --- an area's most exposed jobs --------------------------------------------------------
-def area_exposed_figure(data: Marts, code: str) -> go.Figure:
+def area_exposed_figure(data: Marts, code: str) -> dict:
     return exposed_jobs_bars(
         [
             ExposedRow(

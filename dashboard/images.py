@@ -29,7 +29,7 @@ def _ensure_server() -> None:
 
 
 def render(
-    figure: go.Figure,
+    figure: go.Figure | dict,
     fmt: str,
     *,
     title: str = "",

@@ -70,7 +70,7 @@ def occupation_map_json(data: Marts, view: OccupationView) -> dict:
 
 
 # --- its tasks --------------------------------------------------------------------------
-def tasks_figure(data: Marts, view: OccupationView) -> go.Figure:
+def tasks_figure(data: Marts, view: OccupationView) -> dict:
     """The tasks with the highest penetration (ties by task id), at most TASKS_CHARTED."""
     seen = [r for r in occupation_data.tasks(data, view.soc) if r["penetration"]]
     seen.sort(key=lambda r: (-r["penetration"], r["task_id"]))
@@ -83,7 +83,7 @@ def tasks_figure(data: Marts, view: OccupationView) -> go.Figure:
 
 
 # --- a state's most exposed jobs --------------------------------------------------------
-def most_exposed_figure(data: Marts, view: StateView) -> go.Figure:
+def most_exposed_figure(data: Marts, view: StateView) -> dict:
     return exposed_jobs_bars(
         [
             ExposedRow(

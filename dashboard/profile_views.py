@@ -5,7 +5,6 @@ CSVs and the briefing call these, so each shows what the page shows."""
 
 from __future__ import annotations
 
-import plotly.graph_objects as go
 import polars as pl
 
 from dashboard.data import Marts, per_marts
@@ -72,7 +71,7 @@ def _share_row(row: dict) -> ShareRow:
     return ShareRow(row["label"], value, us, ratio)
 
 
-def usage_profile_figure(data: Marts, view: StateView) -> go.Figure:
+def usage_profile_figure(data: Marts, view: StateView) -> dict:
     """Use cases and the top outputs (shares of conversations) beside the US."""
     shares = [r for r in profile_rows(data, view) if r["unit"].startswith("%")]
     return state_vs_us_bars(
@@ -99,7 +98,7 @@ def exposed_pct(row: dict) -> float | None:
     return None if not scored else row["jobs_high_exposure"] / scored * 100
 
 
-def wage_band_figure(data: Marts, view: StateView) -> go.Figure:
+def wage_band_figure(data: Marts, view: StateView) -> dict:
     us = {r["wage_band"]: r for r in wage_bands(data, "US")}
     return wage_band_bars(
         [
@@ -137,7 +136,7 @@ def occupation_points(data: Marts, state: str) -> tuple[OccupationPoint, ...]:
     )
 
 
-def exposure_wage_figure(data: Marts, view: StateView) -> go.Figure:
+def exposure_wage_figure(data: Marts, view: StateView) -> dict:
     return exposure_wage_scatter(occupation_points(data, view.state), data.high_exposure_threshold)
 
 
@@ -153,7 +152,7 @@ def income_row(data: Marts, view: StateView) -> dict | None:
     return next((r for r in income_fit(data, view.wave) if r["state"] == view.state), None)
 
 
-def income_figure(data: Marts, view: StateView) -> go.Figure:
+def income_figure(data: Marts, view: StateView) -> dict:
     rows = income_fit(data, view.wave)
     return income_scatter(
         [

@@ -132,11 +132,11 @@ def map_title(data: Marts, view: MapView) -> str:
 def map_figure(data: Marts, view: MapView, shapes: dict | str | None = None) -> go.Figure:
     """The map; the metro map draws `shapes` (its URL on a page, itself in an image)."""
     if view.metric == "metro":
-        return _metro_figure(data, view, shapes or area_data.shapes(data))
+        return go.Figure(_metro_figure(data, view, shapes or area_data.shapes(data)))
     return go.Figure(_state_map_json(data, view))
 
 
-def _metro_figure(data: Marts, view: MapView, shapes: dict | str) -> go.Figure:
+def _metro_figure(data: Marts, view: MapView, shapes: dict | str) -> dict:
     rows, us_value = map_rows(data, view)
     metric = map_metric(view)
     return area_views.metro_figure(data, rows, metric, shapes, metric.format(us_value))
@@ -231,7 +231,7 @@ def state_story(data: Marts, view: StateView) -> str:
     )
 
 
-def top_uses_figure(data: Marts, view: StateView) -> go.Figure:
+def top_uses_figure(data: Marts, view: StateView) -> dict:
     _, rows = top_uses(data, view)
     return state_vs_us_bars(
         rows,
@@ -246,7 +246,7 @@ def groups(data: Marts, view: StateView) -> tuple[str | None, tuple[GroupRow, ..
     return data.occupation_groups(view.state, view.wave)
 
 
-def groups_figure(data: Marts, view: StateView) -> go.Figure:
+def groups_figure(data: Marts, view: StateView) -> dict:
     measure, rows = groups(data, view)
     return usage_vs_jobs_bars(
         rows[:12],
@@ -256,7 +256,7 @@ def groups_figure(data: Marts, view: StateView) -> go.Figure:
     )
 
 
-def occupations_figure(data: Marts, view: StateView) -> go.Figure:
+def occupations_figure(data: Marts, view: StateView) -> dict:
     # labels over more lines: on a phone they fit beside the bars, unclipped
     return occupations_bars(
         data.largest_occupations(view.state), data.high_exposure_threshold, width=22
@@ -279,7 +279,7 @@ def automation_rows(data: Marts, view: StateView) -> list[SplitRow]:
     return rows
 
 
-def automation_figure(data: Marts, view: StateView) -> go.Figure:
+def automation_figure(data: Marts, view: StateView) -> dict:
     return automation_bars(automation_rows(data, view))
 
 
@@ -287,7 +287,7 @@ def release_breaks(data: Marts) -> list[tuple[str, str]]:
     return [(wave, RELEASE_BREAK) for wave in data.release_breaks]
 
 
-def trend_aui_figure(data: Marts, view: StateView) -> go.Figure:
+def trend_aui_figure(data: Marts, view: StateView) -> dict:
     return trend_lines(
         {data.state_names[view.state]: data.trend(view.state, "aui")},
         "AUI across waves",
@@ -297,7 +297,7 @@ def trend_aui_figure(data: Marts, view: StateView) -> go.Figure:
     )
 
 
-def trend_share_figure(data: Marts, view: StateView) -> go.Figure:
+def trend_share_figure(data: Marts, view: StateView) -> dict:
     return trend_lines(
         {data.state_names[view.state]: data.trend(view.state, "usage_share_pct")},
         "Share of US conversations",
@@ -311,7 +311,7 @@ class Chart:
     """A chart that can be exported: the view its URL describes, and its figure."""
 
     view: type[View]
-    figure: Callable[[Marts, View], go.Figure]
+    figure: Callable[[Marts, View], go.Figure | dict]
 
 
 FIGURES: dict[str, Chart] = {

@@ -40,7 +40,7 @@ class Briefing:
     caveats: list[str]
     sources: list[str]
     citation: str
-    figures: dict[str, go.Figure] = field(default_factory=dict)
+    figures: dict[str, go.Figure | dict] = field(default_factory=dict)
     # Each figure in words: its alt text in the tagged PDF, for screen readers.
     alt: dict[str, str] = field(default_factory=dict)
 

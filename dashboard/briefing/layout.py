@@ -56,7 +56,7 @@ def shell_html() -> str:
     )
 
 
-def _sized(name: str, figure: go.Figure) -> dict:
+def _sized(name: str, figure: go.Figure | dict) -> dict:
     width, height = FIGURE_SIZES[name]
     figure = go.Figure(figure)
     figure.update_layout(

@@ -1,6 +1,7 @@
 """Maps of the areas inside the states: a state's counties coloured by their area's value,
 and the US's metros and nonmetro remainders. Offline: Plotly's choropleth on GeoJSON
-(the build's area shapes or the vendored county shapes), no tiles."""
+(the build's area shapes or the vendored county shapes), no tiles. Each map is the plain
+JSON plotly would make of it (`style.chart`)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,15 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import plotly.graph_objects as go
-
 from dashboard.figures.maps import GEO
-from dashboard.figures.style import DIVERGING, MUTED, NOT_PUBLISHED, SEQUENTIAL, base_layout
+from dashboard.figures.style import (
+    DIVERGING,
+    MUTED,
+    NOT_PUBLISHED,
+    SEQUENTIAL,
+    chart,
+    colorscale,
+)
 from dashboard.metrics import Metric
 
 # A state's map: its counties alone, fitted to the frame (no base map is drawn).
@@ -43,7 +49,7 @@ def _colour(values: list[float], metric: Metric) -> tuple[list[float], dict]:
         reach = max(abs(min(z)), abs(max(z)), 0.05)
         chosen = [c for c in (0.25, 0.5, 1, 2, 4) if min(values) * 0.9 <= c <= max(values) * 1.1]
         return z, {
-            "colorscale": DIVERGING,
+            "colorscale": colorscale(DIVERGING),
             "zmid": 0,
             "zmin": -reach,
             "zmax": reach,
@@ -53,7 +59,7 @@ def _colour(values: list[float], metric: Metric) -> tuple[list[float], dict]:
             },
         }
     return values, {
-        "colorscale": SEQUENTIAL,
+        "colorscale": colorscale(SEQUENTIAL),
         "zmin": min(values) if values else 0,
         "zmax": max(values) if values else 1,
         "colorbar": {"ticksuffix": metric.suffix},
@@ -69,7 +75,7 @@ def area_map(
     dots: Sequence[tuple[float, float]] = (),
     note: str = "",
     height: int = 420,
-) -> go.Figure:
+) -> dict:
     """Areas (or counties) coloured by the metric; missing values grey with their reason.
     `geojson` is the shapes or their URL (a page fetches the US's once, cached); `dots`
     mark the counties of a nonmetro remainder, drawn distinctly."""
@@ -89,71 +95,71 @@ def area_map(
             f"<br>{n}" for n in r.notes
         )
 
-    traces: list[go.BaseTraceType] = [
-        go.Choropleth(
-            geojson=geojson,
-            locations=[r.location for r in published],
-            z=z,
-            customdata=[r.area_code for r in published],
-            text=[hover(r) for r in published],
-            hoverinfo="text",
-            marker={"line": line},
-            name=metric.short,
+    traces = [
+        {
+            "type": "choropleth",
+            "geojson": geojson,
+            "locations": [r.location for r in published],
+            "z": z,
+            "customdata": [r.area_code for r in published],
+            "text": [hover(r) for r in published],
+            "hoverinfo": "text",
+            "marker": {"line": line},
+            "name": metric.short,
             **colour,
-        )
+        }
     ]
     if missing:
         traces.append(
-            go.Choropleth(
-                geojson=geojson,
-                locations=[r.location for r in missing],
-                z=[0] * len(missing),
-                customdata=[r.area_code for r in missing],
-                colorscale=[[0, NOT_PUBLISHED], [1, NOT_PUBLISHED]],
-                showscale=False,
-                text=[hover(r) for r in missing],
-                hoverinfo="text",
-                marker={"line": line},
-                name="no value",
-            )
+            {
+                "type": "choropleth",
+                "geojson": geojson,
+                "locations": [r.location for r in missing],
+                "z": [0] * len(missing),
+                "customdata": [r.area_code for r in missing],
+                "colorscale": [[0, NOT_PUBLISHED], [1, NOT_PUBLISHED]],
+                "showscale": False,
+                "text": [hover(r) for r in missing],
+                "hoverinfo": "text",
+                "marker": {"line": line},
+                "name": "no value",
+            }
         )
     if dots:
         traces.append(
-            go.Scattergeo(
-                lon=[d[0] for d in dots],
-                lat=[d[1] for d in dots],
-                mode="markers",
-                marker={"size": 3, "color": DOT_COLOUR},
-                hoverinfo="skip",
-                name="nonmetro remainder",
-            )
+            {
+                "type": "scattergeo",
+                "lon": [d[0] for d in dots],
+                "lat": [d[1] for d in dots],
+                "mode": "markers",
+                "marker": {"size": 3, "color": DOT_COLOUR},
+                "hoverinfo": "skip",
+                "name": "nonmetro remainder",
+            }
         )
     notes = [note] if note else []
     if missing:
         notes.append(f"Grey: no value ({len(missing)}; hover for why)")
-    figure = go.Figure(traces)
-    figure.update_layout(
-        base_layout(
-            geo=GEO if whole_us else STATE_GEO,
-            height=height,
-            dragmode=False,
-            margin={"l": 0, "r": 0, "t": 0, "b": 22 if notes else 0},
-            annotations=[
-                {
-                    "text": " · ".join(notes),
-                    "x": 0,
-                    "y": 0,
-                    "yshift": -20,
-                    "xref": "paper",
-                    "yref": "paper",
-                    "showarrow": False,
-                    "font": {"size": 11, "color": MUTED},
-                    "xanchor": "left",
-                    "yanchor": "bottom",
-                }
-            ]
-            if notes
-            else [],
-        )
+    return chart(
+        traces,
+        geo=GEO if whole_us else STATE_GEO,
+        height=height,
+        dragmode=False,
+        margin={"l": 0, "r": 0, "t": 0, "b": 22 if notes else 0},
+        annotations=[
+            {
+                "text": " · ".join(notes),
+                "x": 0,
+                "y": 0,
+                "yshift": -20,
+                "xref": "paper",
+                "yref": "paper",
+                "showarrow": False,
+                "font": {"size": 11, "color": MUTED},
+                "xanchor": "left",
+                "yanchor": "bottom",
+            }
+        ]
+        if notes
+        else [],
     )
-    return figure

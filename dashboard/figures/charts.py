@@ -1,11 +1,10 @@
-"""Bar and line charts of a state against the US. Inputs are plain rows (dataclasses)."""
+"""Bar and line charts of a state against the US. Inputs are plain rows (dataclasses);
+each chart is the plain JSON plotly would make of it (`style.chart`)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-import plotly.graph_objects as go
 
 from dashboard import present
 from dashboard.figures.style import (
@@ -14,8 +13,9 @@ from dashboard.figures.style import (
     MUTED,
     STATE_COLOUR,
     US_COLOUR,
-    base_layout,
+    chart,
     empty_figure,
+    title,
     wrap,
 )
 
@@ -52,8 +52,9 @@ def row_height(labels: Sequence[str], minimum: int) -> int:
     return max(minimum, 15 * max((label.count("<br>") for label in labels), default=0) + 24)
 
 
-def _axis(**kw: object) -> dict:
-    return {"gridcolor": GRID, "zeroline": False, "automargin": True, **kw}
+def _axis(title_text: str | None = None, **kw: object) -> dict:
+    axis = {"gridcolor": GRID, "zeroline": False, "automargin": True, **kw}
+    return axis if title_text is None else {**axis, "title": title(title_text)}
 
 
 def state_vs_us_bars(
@@ -62,7 +63,7 @@ def state_vs_us_bars(
     unit: str = "% of conversations",
     empty: str = "Not published for this wave.",
     width: int = 40,
-) -> go.Figure:
+) -> dict:
     """Horizontal bars, largest first: the state's share beside the US share, with the
     specialization (state ÷ US) written past the longer bar and its interval."""
     if not rows:
@@ -70,60 +71,61 @@ def state_vs_us_bars(
     rows = list(rows)[::-1]  # plotly draws the first category at the bottom
     labels = [wrap(r.label, width) for r in rows]
     notes = [f"{r.specialization:.2f}× US" if r.specialization is not None else "" for r in rows]
-    figure = go.Figure(
+    state = {
+        "type": "bar",
+        "y": labels,
+        "x": [r.state_pct for r in rows],
+        "orientation": "h",
+        "name": state_name,
+        "marker": {"color": STATE_COLOUR},
+        "customdata": notes,
+        "hovertemplate": "%{y}<br>" + state_name + ": %{x:.2f}" + f" {unit}"
+        "<br>%{customdata}<extra></extra>",
+    }
+    interval = _interval(rows)
+    if interval is not None:
+        state["error_x"] = interval
+    return chart(
         [
-            go.Bar(
-                y=labels,
-                x=[r.us_pct for r in rows],
-                orientation="h",
-                name="United States",
-                marker_color=US_COLOUR,
-                hovertemplate="%{y}<br>US: %{x:.2f}" + f" {unit}<extra></extra>",
-            ),
-            go.Bar(
-                y=labels,
-                x=[r.state_pct for r in rows],
-                orientation="h",
-                name=state_name,
-                marker_color=STATE_COLOUR,
-                error_x=_interval(rows),
-                customdata=notes,
-                hovertemplate="%{y}<br>" + state_name + ": %{x:.2f}" + f" {unit}"
-                "<br>%{customdata}<extra></extra>",
-            ),
-            go.Scatter(
-                y=labels,
-                x=[max(r.us_pct or 0, r.high or 0, r.state_pct or 0) for r in rows],
-                mode="text",
-                text=notes,
-                textposition="middle right",
-                cliponaxis=False,
-                showlegend=False,
-                hoverinfo="skip",
-            ),
-        ]
-    )
-    figure.update_layout(
-        base_layout(
-            barmode="group",
-            bargap=0.25,
-            bargroupgap=0.05,
-            showlegend=True,
-            legend={
+            {
+                "type": "bar",
+                "y": labels,
+                "x": [r.us_pct for r in rows],
                 "orientation": "h",
-                "y": 1.02,
-                "x": 0,
-                "yanchor": "bottom",
-                "traceorder": "reversed",
+                "name": "United States",
+                "marker": {"color": US_COLOUR},
+                "hovertemplate": "%{y}<br>US: %{x:.2f}" + f" {unit}<extra></extra>",
             },
-            # the legend (two lines on a phone) and the axis sit outside the rows' bands
-            height=90 + len(labels) * row_height(labels, 34),
-            xaxis=_axis(title=unit, ticksuffix="%", nticks=4),  # upright on a phone
-            yaxis=_axis(),
-            margin={"l": 8, "r": 72, "t": 28, "b": 8},  # room for "1.06× US" past the bars
-        )
+            state,
+            {
+                "type": "scatter",
+                "y": labels,
+                "x": [max(r.us_pct or 0, r.high or 0, r.state_pct or 0) for r in rows],
+                "mode": "text",
+                "text": notes,
+                "textposition": "middle right",
+                "cliponaxis": False,
+                "showlegend": False,
+                "hoverinfo": "skip",
+            },
+        ],
+        barmode="group",
+        bargap=0.25,
+        bargroupgap=0.05,
+        showlegend=True,
+        legend={
+            "orientation": "h",
+            "y": 1.02,
+            "x": 0,
+            "yanchor": "bottom",
+            "traceorder": "reversed",
+        },
+        # the legend (two lines on a phone) and the axis sit outside the rows' bands
+        height=90 + len(labels) * row_height(labels, 34),
+        xaxis=_axis(unit, ticksuffix="%", nticks=4),  # upright on a phone
+        yaxis=_axis(),
+        margin={"l": 8, "r": 72, "t": 28, "b": 8},  # room for "1.06× US" past the bars
     )
-    return figure
 
 
 @dataclass(frozen=True)
@@ -136,7 +138,7 @@ class OccupationRow:
 
 def occupations_bars(
     rows: Sequence[OccupationRow], threshold: float | None, width: int = 36
-) -> go.Figure:
+) -> dict:
     """Largest occupations by jobs; bar colour = observed AI exposure: accent at or above
     `threshold` (highly exposed), grey = no score."""
     if not rows:
@@ -155,27 +157,25 @@ def occupations_bars(
         "no score" if r.exposure is None else f"exposure {present.exposure_text(r.exposure)}"
         for r in rows
     ]
-    figure = go.Figure(
-        go.Bar(
-            y=labels,
-            x=[r.employment for r in rows],
-            orientation="h",
-            marker_color=colours,
-            text=notes,
-            textposition="outside",
-            cliponaxis=False,
-            hovertemplate="%{y}<br>%{x:,.0f} jobs<br>AI %{text}<extra></extra>",
-        )
+    return chart(
+        [
+            {
+                "type": "bar",
+                "y": labels,
+                "x": [r.employment for r in rows],
+                "orientation": "h",
+                "marker": {"color": colours},
+                "text": notes,
+                "textposition": "outside",
+                "cliponaxis": False,
+                "hovertemplate": "%{y}<br>%{x:,.0f} jobs<br>AI %{text}<extra></extra>",
+            }
+        ],
+        height=50 + len(rows) * row_height(labels, 26),
+        xaxis=_axis("jobs (OEWS May 2025)", tickformat=","),
+        yaxis=_axis(),
+        margin={"l": 8, "r": 90, "t": 8, "b": 8},
     )
-    figure.update_layout(
-        base_layout(
-            height=50 + len(rows) * row_height(labels, 26),
-            xaxis=_axis(title="jobs (OEWS May 2025)", tickformat=","),
-            yaxis=_axis(),
-            margin={"l": 8, "r": 90, "t": 8, "b": 8},
-        )
-    )
-    return figure
 
 
 @dataclass(frozen=True)
@@ -203,7 +203,7 @@ def usage_vs_jobs_bars(
     measure: str = "share of AI usage",
     empty: str = "AI usage by occupation group is not published for this wave.",
     width: int = 34,
-) -> go.Figure:
+) -> dict:
     """By occupation group: share of the state's Claude.ai usage (in `measure`, which the
     legend names) beside share of its jobs. A group under the support rule's flag is
     hatched and labelled "low support"; withheld groups are not drawn."""
@@ -218,52 +218,51 @@ def usage_vs_jobs_bars(
         )
         for r in rows
     ]
-    figure = go.Figure(
+    return chart(
         [
-            go.Bar(
-                y=labels,
-                x=[r.employment_share_pct for r in rows],
-                orientation="h",
-                name=f"share of {state_name} jobs",
-                marker_color=US_COLOUR,
-                hovertemplate="%{y}<br>%{x:.1f}% of jobs<extra></extra>",
-            ),
-            go.Bar(
-                y=labels,
-                x=[r.usage_share_pct for r in rows],
-                orientation="h",
-                name=measure,
-                marker={
+            {
+                "type": "bar",
+                "y": labels,
+                "x": [r.employment_share_pct for r in rows],
+                "orientation": "h",
+                "name": f"share of {state_name} jobs",
+                "marker": {"color": US_COLOUR},
+                "hovertemplate": "%{y}<br>%{x:.1f}% of jobs<extra></extra>",
+            },
+            {
+                "type": "bar",
+                "y": labels,
+                "x": [r.usage_share_pct for r in rows],
+                "orientation": "h",
+                "name": measure,
+                "marker": {
                     "color": STATE_COLOUR,
                     "pattern": {
                         "shape": ["/" if r.low_support else "" for r in rows],
                         "fgcolor": "white",
                     },
                 },
-                customdata=[r.flag for r in rows],
-                hovertemplate="%{y}<br>%{x:.1f}% " + measure + "<br>%{customdata}<extra></extra>",
-            ),
-        ]
-    )
-    figure.update_layout(
-        base_layout(
-            barmode="group",
-            showlegend=True,
-            bargap=0.25,
-            legend={
-                "orientation": "h",
-                "y": 1.02,
-                "x": 0,
-                "yanchor": "bottom",
-                "traceorder": "reversed",
+                "customdata": [r.flag for r in rows],
+                "hovertemplate": "%{y}<br>%{x:.1f}% "
+                + measure
+                + "<br>%{customdata}<extra></extra>",
             },
-            height=max(170, 60 + len(labels) * row_height(labels, 30)),
-            xaxis=_axis(ticksuffix="%"),
-            yaxis=_axis(),
-            margin={"l": 8, "r": 16, "t": 28, "b": 8},
-        )
+        ],
+        barmode="group",
+        showlegend=True,
+        bargap=0.25,
+        legend={
+            "orientation": "h",
+            "y": 1.02,
+            "x": 0,
+            "yanchor": "bottom",
+            "traceorder": "reversed",
+        },
+        height=max(170, 60 + len(labels) * row_height(labels, 30)),
+        xaxis=_axis(ticksuffix="%"),
+        yaxis=_axis(),
+        margin={"l": 8, "r": 16, "t": 28, "b": 8},
     )
-    return figure
 
 
 @dataclass(frozen=True)
@@ -275,32 +274,33 @@ class TrendPoint:
 
 def trend_lines(
     series: dict[str, Sequence[TrendPoint]],
-    title: str,
+    heading: str,
     unit: str,
     breaks: Sequence[tuple[str, str]] = (),
     reference: float | None = None,
-) -> go.Figure:
+) -> dict:
     """One line per geography across waves; dotted verticals mark release breaks
     (new platform, new taxonomy, weekly -> monthly windows)."""
     if not any(p.value is not None for points in series.values() for p in points):
         return empty_figure("No values across waves.")
-    figure = go.Figure()
+    traces = []
     for index, (name, points) in enumerate(series.items()):
         colour = (
             COMPARE_COLOURS[index % len(COMPARE_COLOURS)] if name != "United States" else US_COLOUR
         )
-        figure.add_trace(
-            go.Scatter(
-                x=[p.wave for p in points],
-                y=[p.value for p in points],
-                name=name,
-                mode="lines+markers",
-                line={"color": colour, "width": 2.5},
-                customdata=[p.note for p in points],
-                connectgaps=False,
-                hovertemplate=f"{name}<br>%{{x}}: %{{y:.2f}} {unit}<br>%{{customdata}}"
+        traces.append(
+            {
+                "type": "scatter",
+                "x": [p.wave for p in points],
+                "y": [p.value for p in points],
+                "name": name,
+                "mode": "lines+markers",
+                "line": {"color": colour, "width": 2.5},
+                "customdata": [p.note for p in points],
+                "connectgaps": False,
+                "hovertemplate": f"{name}<br>%{{x}}: %{{y:.2f}} {unit}<br>%{{customdata}}"
                 "<extra></extra>",
-            )
+            }
         )
     shapes, annotations = [], []
     for wave, label in breaks:
@@ -340,20 +340,18 @@ def trend_lines(
                 "line": {"color": US_COLOUR, "width": 1},
             }
         )
-    figure.update_layout(
-        base_layout(
-            height=280,
-            showlegend=True,
-            shapes=shapes,
-            annotations=annotations,
-            legend={"orientation": "h", "y": -0.2, "x": 0},
-            xaxis=_axis(type="category", title=None),
-            yaxis=_axis(title=unit),
-            title={"text": title, "font": {"size": 14}, "x": 0.01},
-            margin={"l": 8, "r": 8, "t": 36, "b": 8},
-        )
+    return chart(
+        traces,
+        height=280,
+        showlegend=True,
+        shapes=shapes,
+        annotations=annotations,
+        legend={"orientation": "h", "y": -0.2, "x": 0},
+        xaxis=_axis(type="category"),
+        yaxis=_axis(unit),
+        title={"text": heading, "font": {"size": 14}, "x": 0.01},
+        margin={"l": 8, "r": 8, "t": 36, "b": 8},
     )
-    return figure
 
 
 @dataclass(frozen=True)
@@ -363,7 +361,7 @@ class SplitRow:
     status: str = ""  # why automation is missing, where it is
 
 
-def automation_bars(rows: Sequence[SplitRow]) -> go.Figure:
+def automation_bars(rows: Sequence[SplitRow]) -> dict:
     """Automation vs augmentation, stacked to 100 %, one bar per geography; a geography
     without a value keeps its row, labelled with the reason."""
     if all(r.automation is None for r in rows):
@@ -373,69 +371,67 @@ def automation_bars(rows: Sequence[SplitRow]) -> go.Figure:
         r.label if r.automation is not None else f"{r.label} ({r.status or 'not published'})"
         for r in rows
     ]
-    figure = go.Figure(
+    return chart(
         [
-            go.Bar(
-                y=labels,
-                x=[r.automation for r in rows],
-                orientation="h",
-                name="automation",
-                marker_color=ACCENT,
-                texttemplate="%{x:.1f}%",
-                textposition="inside",
-                hovertemplate="%{y}: %{x:.1f}% automation<extra></extra>",
-            ),
-            go.Bar(
-                y=labels,
-                x=[None if r.automation is None else 100 - r.automation for r in rows],
-                orientation="h",
-                name="augmentation",
-                marker_color=STATE_COLOUR,
-                texttemplate="%{x:.1f}%",
-                textposition="inside",
-                hovertemplate="%{y}: %{x:.1f}% augmentation<extra></extra>",
-            ),
-        ]
+            {
+                "type": "bar",
+                "y": labels,
+                "x": [r.automation for r in rows],
+                "orientation": "h",
+                "name": "automation",
+                "marker": {"color": ACCENT},
+                "texttemplate": "%{x:.1f}%",
+                "textposition": "inside",
+                "hovertemplate": "%{y}: %{x:.1f}% automation<extra></extra>",
+            },
+            {
+                "type": "bar",
+                "y": labels,
+                "x": [None if r.automation is None else 100 - r.automation for r in rows],
+                "orientation": "h",
+                "name": "augmentation",
+                "marker": {"color": STATE_COLOUR},
+                "texttemplate": "%{x:.1f}%",
+                "textposition": "inside",
+                "hovertemplate": "%{y}: %{x:.1f}% augmentation<extra></extra>",
+            },
+        ],
+        barmode="stack",
+        showlegend=True,
+        height=80 + 40 * len(rows),
+        legend={"orientation": "h", "y": 1.02, "x": 0, "yanchor": "bottom"},
+        xaxis=_axis(range=[0, 100], ticksuffix="%"),
+        yaxis=_axis(),
+        margin={"l": 8, "r": 8, "t": 28, "b": 8},
     )
-    figure.update_layout(
-        base_layout(
-            barmode="stack",
-            showlegend=True,
-            height=80 + 40 * len(rows),
-            legend={"orientation": "h", "y": 1.02, "x": 0, "yanchor": "bottom"},
-            xaxis=_axis(range=[0, 100], ticksuffix="%"),
-            yaxis=_axis(),
-            margin={"l": 8, "r": 8, "t": 28, "b": 8},
-        )
-    )
-    return figure
 
 
 def compare_bars(
     values: dict[str, tuple[float | None, str]],
-    title: str,
+    heading: str,
     unit: str,
     reference: float | None = None,
-) -> go.Figure:
+) -> dict:
     """One bar per geography for one metric: {name: (value in display units, its text)};
     an unpublished value gets a bar of no height labelled with its text ("not published")."""
     names = list(values)
     shown = [values[n][0] if values[n][0] is not None else 0 for n in names]
     text = [values[n][1] for n in names]
-    figure = go.Figure(
-        go.Bar(
-            x=names,
-            y=shown,
-            text=text,
-            textposition="outside",
-            cliponaxis=False,
-            marker_color=[
+    bars = {
+        "type": "bar",
+        "x": names,
+        "y": shown,
+        "text": text,
+        "textposition": "outside",
+        "cliponaxis": False,
+        "marker": {
+            "color": [
                 COMPARE_COLOURS[i % 4] if n != "United States" else US_COLOUR
                 for i, n in enumerate(names)
-            ],
-            hovertemplate="%{x}: %{text}" + f" {unit}<extra></extra>",
-        )
-    )
+            ]
+        },
+        "hovertemplate": "%{x}: %{text}" + f" {unit}<extra></extra>",
+    }
     shapes = (
         []
         if reference is None
@@ -451,14 +447,12 @@ def compare_bars(
             }
         ]
     )
-    figure.update_layout(
-        base_layout(
-            height=260,
-            shapes=shapes,
-            title={"text": title, "font": {"size": 14}, "x": 0.01},
-            xaxis=_axis(),
-            yaxis=_axis(title=unit),
-            margin={"l": 8, "r": 8, "t": 40, "b": 8},
-        )
+    return chart(
+        [bars],
+        height=260,
+        shapes=shapes,
+        title={"text": heading, "font": {"size": 14}, "x": 0.01},
+        xaxis=_axis(),
+        yaxis=_axis(unit),
+        margin={"l": 8, "r": 8, "t": 40, "b": 8},
     )
-    return figure

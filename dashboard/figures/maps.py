@@ -17,6 +17,7 @@ from dashboard.figures.style import (
     SEQUENTIAL,
     STATE_COLOUR,
     base_layout,
+    colorscale,
 )
 from dashboard.metrics import Metric
 
@@ -79,7 +80,7 @@ def choropleth_json(
         reach = max(abs(min(z)), abs(max(z)), 0.05)
         tickvals, ticktext = _ratio_ticks(min(values), max(values))
         colour = {
-            "colorscale": _colorscale(DIVERGING),
+            "colorscale": colorscale(DIVERGING),
             "zmid": 0,
             "zmin": -reach,
             "zmax": reach,
@@ -87,7 +88,7 @@ def choropleth_json(
         }
     else:
         z = values
-        colour = {"colorscale": _colorscale(SEQUENTIAL), "colorbar": {"ticksuffix": metric.suffix}}
+        colour = {"colorscale": colorscale(SEQUENTIAL), "colorbar": {"ticksuffix": metric.suffix}}
     # A horizontal bar under the map: on a phone the map keeps the full width (a vertical
     # bar took a quarter of it, and taps aimed at one state opened its neighbour).
     colour["colorbar"] |= {
@@ -154,12 +155,6 @@ def choropleth_json(
     if title:
         layout["title"] = {"text": title, "font": {"size": 15}, "x": 0.01}
     return {"data": traces, "layout": layout}
-
-
-@functools.cache
-def _colorscale(name: str) -> list:
-    """A named colour scale as the [[position, colour], ...] plotly expands it to."""
-    return go.Choropleth(colorscale=name).to_plotly_json()["colorscale"]
 
 
 @functools.cache

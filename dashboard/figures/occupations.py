@@ -9,8 +9,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import plotly.graph_objects as go
-
 from dashboard import present
 from dashboard.figures.style import (
     ACCENT,
@@ -18,8 +16,9 @@ from dashboard.figures.style import (
     MUTED,
     STATE_COLOUR,
     US_COLOUR,
-    base_layout,
+    chart,
     empty_figure,
+    title,
     wrap,
 )
 
@@ -27,7 +26,7 @@ LABEL_WIDTH = 44  # characters a label line holds (about 300 px at 12 px)
 LINE_PX, BAR_PX, GAP_PX = 15, 14, 12
 
 
-def _labelled_layout(labels: Sequence[str], **overrides: object) -> go.Layout:
+def _labelled_chart(traces: list[dict], labels: Sequence[str], **overrides: object) -> dict:
     """Horizontal bars, one category per label, each label written above its bar: every
     category's band holds the label's lines, the bar and a gap."""
     wrapped = [wrap(label, LABEL_WIDTH) for label in labels]
@@ -49,7 +48,8 @@ def _labelled_layout(labels: Sequence[str], **overrides: object) -> go.Layout:
         }
         for index, text in enumerate(wrapped)
     ]
-    return base_layout(
+    return chart(
+        traces,
         height=60 + band * len(labels),
         bargap=1 - BAR_PX / band if band else 0.3,
         annotations=annotations,
@@ -58,8 +58,14 @@ def _labelled_layout(labels: Sequence[str], **overrides: object) -> go.Layout:
     )
 
 
-def _axis(**kw: object) -> dict:
-    return {"gridcolor": GRID, "zeroline": False, "automargin": True, **kw}
+def _axis(title_text: str, **kw: object) -> dict:
+    return {
+        "gridcolor": GRID,
+        "zeroline": False,
+        "automargin": True,
+        **kw,
+        "title": title(title_text),
+    }
 
 
 @dataclass(frozen=True)
@@ -69,39 +75,34 @@ class TaskRow:
     usage_share_pct: float | None  # % of US conversations, where published
 
 
-def task_bars(rows: Sequence[TaskRow]) -> go.Figure:
+def task_bars(rows: Sequence[TaskRow]) -> dict:
     """The tasks AI use reaches: penetration per task, highest first; orange where a release
     publishes the task's share of US conversations."""
     rows = [r for r in rows if r.penetration]
     if not rows:
         return empty_figure("None of this occupation's O*NET tasks is seen in AI use.")
     rows = rows[::-1]  # plotly draws the first category at the bottom
-    figure = go.Figure(
-        go.Bar(
-            y=list(range(len(rows))),
-            x=[r.penetration * 100 for r in rows],
-            orientation="h",
-            marker_color=[STATE_COLOUR if r.usage_share_pct is None else ACCENT for r in rows],
-            customdata=[
-                [wrap(r.task, LABEL_WIDTH), present.share_text(r.usage_share_pct)] for r in rows
-            ],
-            text=[present.penetration_text(r.penetration) for r in rows],
-            textposition="outside",
-            cliponaxis=False,
-            hovertemplate="%{customdata[0]}<br>penetration %{text}<br>US usage share "
-            "%{customdata[1]}<extra></extra>",
-        )
+    bars = {
+        "type": "bar",
+        "y": list(range(len(rows))),
+        "x": [r.penetration * 100 for r in rows],
+        "orientation": "h",
+        "marker": {"color": [STATE_COLOUR if r.usage_share_pct is None else ACCENT for r in rows]},
+        "customdata": [
+            [wrap(r.task, LABEL_WIDTH), present.share_text(r.usage_share_pct)] for r in rows
+        ],
+        "text": [present.penetration_text(r.penetration) for r in rows],
+        "textposition": "outside",
+        "cliponaxis": False,
+        "hovertemplate": "%{customdata[0]}<br>penetration %{text}<br>US usage share "
+        "%{customdata[1]}<extra></extra>",
+    }
+    return _labelled_chart(
+        [bars],
+        [r.task for r in rows],
+        xaxis=_axis("AEI penetration of the task", ticksuffix="%", range=[0, 100], fixedrange=True),
+        margin={"l": 8, "r": 48, "t": 8, "b": 8},
     )
-    figure.update_layout(
-        _labelled_layout(
-            [r.task for r in rows],
-            xaxis=_axis(
-                title="AEI penetration of the task", ticksuffix="%", range=[0, 100], fixedrange=True
-            ),
-            margin={"l": 8, "r": 48, "t": 8, "b": 8},
-        )
-    )
-    return figure
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,7 @@ class ExposedRow:
     exposure_weighted_jobs: float
 
 
-def exposed_jobs_bars(rows: Sequence[ExposedRow]) -> go.Figure:
+def exposed_jobs_bars(rows: Sequence[ExposedRow]) -> dict:
     """A state's most exposed jobs: each occupation's jobs (grey) and, over them, its
     exposure-weighted jobs (jobs × observed exposure, orange), largest weighted first."""
     if not rows:
@@ -121,41 +122,38 @@ def exposed_jobs_bars(rows: Sequence[ExposedRow]) -> go.Figure:
     positions = list(range(len(rows)))
     exposure = [present.exposure_text(r.exposure) for r in rows]
     titles = [wrap(r.title, LABEL_WIDTH) for r in rows]
-    figure = go.Figure(
+    return _labelled_chart(
         [
-            go.Bar(
-                y=positions,
-                x=[r.employment for r in rows],
-                orientation="h",
-                name="jobs",
-                marker_color=US_COLOUR,
-                text=[f"exposure {e}" for e in exposure],
-                textposition="outside",
-                textfont={"color": MUTED},
-                cliponaxis=False,
-                customdata=titles,
-                hovertemplate="%{customdata}<br>%{x:,.0f} jobs<extra></extra>",
-            ),
-            go.Bar(
-                y=positions,
-                x=[r.exposure_weighted_jobs for r in rows],
-                orientation="h",
-                name="exposure-weighted jobs (jobs × exposure)",
-                marker_color=ACCENT,
-                customdata=list(zip(titles, exposure, strict=True)),
-                hovertemplate="%{customdata[0]}<br>%{x:,.0f} exposure-weighted jobs<br>"
+            {
+                "type": "bar",
+                "y": positions,
+                "x": [r.employment for r in rows],
+                "orientation": "h",
+                "name": "jobs",
+                "marker": {"color": US_COLOUR},
+                "text": [f"exposure {e}" for e in exposure],
+                "textposition": "outside",
+                "textfont": {"color": MUTED},
+                "cliponaxis": False,
+                "customdata": titles,
+                "hovertemplate": "%{customdata}<br>%{x:,.0f} jobs<extra></extra>",
+            },
+            {
+                "type": "bar",
+                "y": positions,
+                "x": [r.exposure_weighted_jobs for r in rows],
+                "orientation": "h",
+                "name": "exposure-weighted jobs (jobs × exposure)",
+                "marker": {"color": ACCENT},
+                "customdata": [list(pair) for pair in zip(titles, exposure, strict=True)],
+                "hovertemplate": "%{customdata[0]}<br>%{x:,.0f} exposure-weighted jobs<br>"
                 "observed exposure %{customdata[1]}<extra></extra>",
-            ),
-        ]
+            },
+        ],
+        [r.title for r in rows],
+        barmode="overlay",
+        showlegend=True,
+        legend={"orientation": "h", "y": 1.0, "x": 0, "yanchor": "bottom"},
+        xaxis=_axis("jobs (OEWS May 2025)", tickformat=",", fixedrange=True),
+        margin={"l": 8, "r": 96, "t": 36, "b": 8},
     )
-    figure.update_layout(
-        _labelled_layout(
-            [r.title for r in rows],
-            barmode="overlay",
-            showlegend=True,
-            legend={"orientation": "h", "y": 1.0, "x": 0, "yanchor": "bottom"},
-            xaxis=_axis(title="jobs (OEWS May 2025)", tickformat=",", fixedrange=True),
-            margin={"l": 8, "r": 96, "t": 36, "b": 8},
-        )
-    )
-    return figure
