@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from dashboard import present
 from dashboard.figures.style import (
     ACCENT,
-    GRID,
     MUTED,
     STATE_COLOUR,
     US_COLOUR,
+    axis,
     chart,
     empty_figure,
-    title,
+    hbar,
     wrap,
 )
 
@@ -52,11 +52,6 @@ def row_height(labels: Sequence[str], minimum: int) -> int:
     return max(minimum, 15 * max((label.count("<br>") for label in labels), default=0) + 24)
 
 
-def _axis(title_text: str | None = None, **kw: object) -> dict:
-    axis = {"gridcolor": GRID, "zeroline": False, "automargin": True, **kw}
-    return axis if title_text is None else {**axis, "title": title(title_text)}
-
-
 def state_vs_us_bars(
     rows: Sequence[ShareRow],
     state_name: str,
@@ -71,31 +66,27 @@ def state_vs_us_bars(
     rows = list(rows)[::-1]  # plotly draws the first category at the bottom
     labels = [wrap(r.label, width) for r in rows]
     notes = [f"{r.specialization:.2f}× US" if r.specialization is not None else "" for r in rows]
-    state = {
-        "type": "bar",
-        "y": labels,
-        "x": [r.state_pct for r in rows],
-        "orientation": "h",
-        "name": state_name,
-        "marker": {"color": STATE_COLOUR},
-        "customdata": notes,
-        "hovertemplate": "%{y}<br>" + state_name + ": %{x:.2f}" + f" {unit}"
+    state = hbar(
+        labels,
+        [r.state_pct for r in rows],
+        STATE_COLOUR,
+        name=state_name,
+        customdata=notes,
+        hovertemplate="%{y}<br>" + state_name + ": %{x:.2f}" + f" {unit}"
         "<br>%{customdata}<extra></extra>",
-    }
+    )
     interval = _interval(rows)
     if interval is not None:
         state["error_x"] = interval
     return chart(
         [
-            {
-                "type": "bar",
-                "y": labels,
-                "x": [r.us_pct for r in rows],
-                "orientation": "h",
-                "name": "United States",
-                "marker": {"color": US_COLOUR},
-                "hovertemplate": "%{y}<br>US: %{x:.2f}" + f" {unit}<extra></extra>",
-            },
+            hbar(
+                labels,
+                [r.us_pct for r in rows],
+                US_COLOUR,
+                name="United States",
+                hovertemplate="%{y}<br>US: %{x:.2f}" + f" {unit}<extra></extra>",
+            ),
             state,
             {
                 "type": "scatter",
@@ -122,8 +113,8 @@ def state_vs_us_bars(
         },
         # the legend (two lines on a phone) and the axis sit outside the rows' bands
         height=90 + len(labels) * row_height(labels, 34),
-        xaxis=_axis(unit, ticksuffix="%", nticks=4),  # upright on a phone
-        yaxis=_axis(),
+        xaxis=axis(unit, ticksuffix="%", nticks=4),  # upright on a phone
+        yaxis=axis(),
         margin={"l": 8, "r": 72, "t": 28, "b": 8},  # room for "1.06× US" past the bars
     )
 
@@ -159,21 +150,19 @@ def occupations_bars(
     ]
     return chart(
         [
-            {
-                "type": "bar",
-                "y": labels,
-                "x": [r.employment for r in rows],
-                "orientation": "h",
-                "marker": {"color": colours},
-                "text": notes,
-                "textposition": "outside",
-                "cliponaxis": False,
-                "hovertemplate": "%{y}<br>%{x:,.0f} jobs<br>AI %{text}<extra></extra>",
-            }
+            hbar(
+                labels,
+                [r.employment for r in rows],
+                colours,
+                text=notes,
+                textposition="outside",
+                cliponaxis=False,
+                hovertemplate="%{y}<br>%{x:,.0f} jobs<br>AI %{text}<extra></extra>",
+            )
         ],
         height=50 + len(rows) * row_height(labels, 26),
-        xaxis=_axis("jobs (OEWS May 2025)", tickformat=","),
-        yaxis=_axis(),
+        xaxis=axis("jobs (OEWS May 2025)", tickformat=","),
+        yaxis=axis(),
         margin={"l": 8, "r": 90, "t": 8, "b": 8},
     )
 
@@ -220,15 +209,13 @@ def usage_vs_jobs_bars(
     ]
     return chart(
         [
-            {
-                "type": "bar",
-                "y": labels,
-                "x": [r.employment_share_pct for r in rows],
-                "orientation": "h",
-                "name": f"share of {state_name} jobs",
-                "marker": {"color": US_COLOUR},
-                "hovertemplate": "%{y}<br>%{x:.1f}% of jobs<extra></extra>",
-            },
+            hbar(
+                labels,
+                [r.employment_share_pct for r in rows],
+                US_COLOUR,
+                name=f"share of {state_name} jobs",
+                hovertemplate="%{y}<br>%{x:.1f}% of jobs<extra></extra>",
+            ),
             {
                 "type": "bar",
                 "y": labels,
@@ -259,8 +246,8 @@ def usage_vs_jobs_bars(
             "traceorder": "reversed",
         },
         height=max(170, 60 + len(labels) * row_height(labels, 30)),
-        xaxis=_axis(ticksuffix="%"),
-        yaxis=_axis(),
+        xaxis=axis(ticksuffix="%"),
+        yaxis=axis(),
         margin={"l": 8, "r": 16, "t": 28, "b": 8},
     )
 
@@ -347,8 +334,8 @@ def trend_lines(
         shapes=shapes,
         annotations=annotations,
         legend={"orientation": "h", "y": -0.2, "x": 0},
-        xaxis=_axis(type="category"),
-        yaxis=_axis(unit),
+        xaxis=axis(type="category"),
+        yaxis=axis(unit),
         title={"text": heading, "font": {"size": 14}, "x": 0.01},
         margin={"l": 8, "r": 8, "t": 36, "b": 8},
     )
@@ -373,35 +360,31 @@ def automation_bars(rows: Sequence[SplitRow]) -> dict:
     ]
     return chart(
         [
-            {
-                "type": "bar",
-                "y": labels,
-                "x": [r.automation for r in rows],
-                "orientation": "h",
-                "name": "automation",
-                "marker": {"color": ACCENT},
-                "texttemplate": "%{x:.1f}%",
-                "textposition": "inside",
-                "hovertemplate": "%{y}: %{x:.1f}% automation<extra></extra>",
-            },
-            {
-                "type": "bar",
-                "y": labels,
-                "x": [None if r.automation is None else 100 - r.automation for r in rows],
-                "orientation": "h",
-                "name": "augmentation",
-                "marker": {"color": STATE_COLOUR},
-                "texttemplate": "%{x:.1f}%",
-                "textposition": "inside",
-                "hovertemplate": "%{y}: %{x:.1f}% augmentation<extra></extra>",
-            },
+            hbar(
+                labels,
+                [r.automation for r in rows],
+                ACCENT,
+                name="automation",
+                texttemplate="%{x:.1f}%",
+                textposition="inside",
+                hovertemplate="%{y}: %{x:.1f}% automation<extra></extra>",
+            ),
+            hbar(
+                labels,
+                [None if r.automation is None else 100 - r.automation for r in rows],
+                STATE_COLOUR,
+                name="augmentation",
+                texttemplate="%{x:.1f}%",
+                textposition="inside",
+                hovertemplate="%{y}: %{x:.1f}% augmentation<extra></extra>",
+            ),
         ],
         barmode="stack",
         showlegend=True,
         height=80 + 40 * len(rows),
         legend={"orientation": "h", "y": 1.02, "x": 0, "yanchor": "bottom"},
-        xaxis=_axis(range=[0, 100], ticksuffix="%"),
-        yaxis=_axis(),
+        xaxis=axis(range=[0, 100], ticksuffix="%"),
+        yaxis=axis(),
         margin={"l": 8, "r": 8, "t": 28, "b": 8},
     )
 
@@ -452,7 +435,7 @@ def compare_bars(
         height=260,
         shapes=shapes,
         title={"text": heading, "font": {"size": 14}, "x": 0.01},
-        xaxis=_axis(),
-        yaxis=_axis(unit),
+        xaxis=axis(),
+        yaxis=axis(unit),
         margin={"l": 8, "r": 8, "t": 40, "b": 8},
     )

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from dashboard import present
 from dashboard.figures.style import (
     ACCENT,
-    GRID,
     MUTED,
     STATE_COLOUR,
     US_COLOUR,
+    axis,
     chart,
     empty_figure,
-    title,
+    hbar,
     wrap,
 )
 
@@ -58,16 +58,6 @@ def _labelled_chart(traces: list[dict], labels: Sequence[str], **overrides: obje
     )
 
 
-def _axis(title_text: str, **kw: object) -> dict:
-    return {
-        "gridcolor": GRID,
-        "zeroline": False,
-        "automargin": True,
-        **kw,
-        "title": title(title_text),
-    }
-
-
 @dataclass(frozen=True)
 class TaskRow:
     task: str
@@ -82,25 +72,24 @@ def task_bars(rows: Sequence[TaskRow]) -> dict:
     if not rows:
         return empty_figure("None of this occupation's O*NET tasks is seen in AI use.")
     rows = rows[::-1]  # plotly draws the first category at the bottom
-    bars = {
-        "type": "bar",
-        "y": list(range(len(rows))),
-        "x": [r.penetration * 100 for r in rows],
-        "orientation": "h",
-        "marker": {"color": [STATE_COLOUR if r.usage_share_pct is None else ACCENT for r in rows]},
-        "customdata": [
+    bars = hbar(
+        list(range(len(rows))),
+        [r.penetration * 100 for r in rows],
+        [STATE_COLOUR if r.usage_share_pct is None else ACCENT for r in rows],
+        customdata=[
             [wrap(r.task, LABEL_WIDTH), present.share_text(r.usage_share_pct)] for r in rows
         ],
-        "text": [present.penetration_text(r.penetration) for r in rows],
-        "textposition": "outside",
-        "cliponaxis": False,
-        "hovertemplate": "%{customdata[0]}<br>penetration %{text}<br>US usage share "
+        text=[present.penetration_text(r.penetration) for r in rows],
+        textposition="outside",
+        cliponaxis=False,
+        hovertemplate="%{customdata[0]}<br>penetration %{text}<br>US usage share "
         "%{customdata[1]}<extra></extra>",
-    }
+    )
+
     return _labelled_chart(
         [bars],
         [r.task for r in rows],
-        xaxis=_axis("AEI penetration of the task", ticksuffix="%", range=[0, 100], fixedrange=True),
+        xaxis=axis("AEI penetration of the task", ticksuffix="%", range=[0, 100], fixedrange=True),
         margin={"l": 8, "r": 48, "t": 8, "b": 8},
     )
 
@@ -124,36 +113,32 @@ def exposed_jobs_bars(rows: Sequence[ExposedRow]) -> dict:
     titles = [wrap(r.title, LABEL_WIDTH) for r in rows]
     return _labelled_chart(
         [
-            {
-                "type": "bar",
-                "y": positions,
-                "x": [r.employment for r in rows],
-                "orientation": "h",
-                "name": "jobs",
-                "marker": {"color": US_COLOUR},
-                "text": [f"exposure {e}" for e in exposure],
-                "textposition": "outside",
-                "textfont": {"color": MUTED},
-                "cliponaxis": False,
-                "customdata": titles,
-                "hovertemplate": "%{customdata}<br>%{x:,.0f} jobs<extra></extra>",
-            },
-            {
-                "type": "bar",
-                "y": positions,
-                "x": [r.exposure_weighted_jobs for r in rows],
-                "orientation": "h",
-                "name": "exposure-weighted jobs (jobs × exposure)",
-                "marker": {"color": ACCENT},
-                "customdata": [list(pair) for pair in zip(titles, exposure, strict=True)],
-                "hovertemplate": "%{customdata[0]}<br>%{x:,.0f} exposure-weighted jobs<br>"
+            hbar(
+                positions,
+                [r.employment for r in rows],
+                US_COLOUR,
+                name="jobs",
+                text=[f"exposure {e}" for e in exposure],
+                textposition="outside",
+                textfont={"color": MUTED},
+                cliponaxis=False,
+                customdata=titles,
+                hovertemplate="%{customdata}<br>%{x:,.0f} jobs<extra></extra>",
+            ),
+            hbar(
+                positions,
+                [r.exposure_weighted_jobs for r in rows],
+                ACCENT,
+                name="exposure-weighted jobs (jobs × exposure)",
+                customdata=[list(pair) for pair in zip(titles, exposure, strict=True)],
+                hovertemplate="%{customdata[0]}<br>%{x:,.0f} exposure-weighted jobs<br>"
                 "observed exposure %{customdata[1]}<extra></extra>",
-            },
+            ),
         ],
         [r.title for r in rows],
         barmode="overlay",
         showlegend=True,
         legend={"orientation": "h", "y": 1.0, "x": 0, "yanchor": "bottom"},
-        xaxis=_axis("jobs (OEWS May 2025)", tickformat=",", fixedrange=True),
+        xaxis=axis("jobs (OEWS May 2025)", tickformat=",", fixedrange=True),
         margin={"l": 8, "r": 96, "t": 36, "b": 8},
     )

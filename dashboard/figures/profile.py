@@ -11,28 +11,18 @@ from dashboard import present
 from dashboard.figures.charts import row_height
 from dashboard.figures.style import (
     ACCENT,
-    GRID,
     MUTED,
     STATE_COLOUR,
     US_COLOUR,
+    axis,
     chart,
     empty_figure,
-    title,
+    hbar,
 )
 
 # Log axes labelled at round values only (plotly labels 2, 3, … between decades).
 DOLLAR_TICKS = (20_000, 30_000, 50_000, 75_000, 100_000, 150_000, 200_000, 300_000, 400_000)
 AUI_TICKS = (0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4, 6)
-
-
-def _axis(title_text: str, **kw: object) -> dict:
-    return {
-        "gridcolor": GRID,
-        "zeroline": False,
-        "automargin": True,
-        **kw,
-        "title": title(title_text),
-    }
 
 
 def _dollars(value: float) -> str:
@@ -69,21 +59,19 @@ def wage_band_bars(rows: Sequence[BandRow], state_name: str) -> dict:
     labels = [f"{r.label}<br>{note}" for r, note in zip(rows, notes, strict=True)]
     return chart(
         [
-            {
-                "type": "bar",
-                "y": labels,
-                "x": [r.jobs_high_exposure for r in rows],
-                "orientation": "h",
-                "marker": {"color": ACCENT},
-                "customdata": [[r.label, note] for r, note in zip(rows, notes, strict=True)],
-                "hovertemplate": "%{customdata[0]}<br>%{x:,.0f} highly exposed jobs in "
+            hbar(
+                labels,
+                [r.jobs_high_exposure for r in rows],
+                ACCENT,
+                customdata=[[r.label, note] for r, note in zip(rows, notes, strict=True)],
+                hovertemplate="%{customdata[0]}<br>%{x:,.0f} highly exposed jobs in "
                 + state_name
                 + "<br>share of the band's jobs: %{customdata[1]}<extra></extra>",
-            }
+            )
         ],
         height=50 + len(rows) * row_height(labels, 30),
-        xaxis=_axis("highly exposed jobs", tickformat=","),
-        yaxis={"gridcolor": GRID, "zeroline": False, "automargin": True},
+        xaxis=axis("highly exposed jobs", tickformat=","),
+        yaxis=axis(),
         margin={"l": 8, "r": 24, "t": 8, "b": 8},
     )
 
@@ -148,8 +136,8 @@ def exposure_wage_scatter(points: Sequence[OccupationPoint], threshold: float | 
         ],
         shapes=cut_off if threshold is not None else [],
         height=340,
-        xaxis=_axis("median annual wage (log scale)", type="log", **_dollar_ticks(points)),
-        yaxis=_axis("observed exposure", ticksuffix="%", rangemode="tozero"),
+        xaxis=axis("median annual wage (log scale)", type="log", **_dollar_ticks(points)),
+        yaxis=axis("observed exposure", ticksuffix="%", rangemode="tozero"),
         margin={"l": 8, "r": 16, "t": 8, "b": 8},
     )
 
@@ -209,12 +197,12 @@ def income_scatter(
         height=340,
         showlegend=True,
         legend={"orientation": "h", "y": 1.02, "x": 0, "yanchor": "bottom"},
-        xaxis=_axis(
+        xaxis=axis(
             "GDP per working-age person, 2024 (log scale)",
             type="log",
             tickvals=[v for v in DOLLAR_TICKS if low / 1.2 <= v <= high * 1.2],
             ticktext=[_dollars(v) for v in DOLLAR_TICKS if low / 1.2 <= v <= high * 1.2],
         ),
-        yaxis=_axis("AUI (log scale)", type="log", tickvals=list(AUI_TICKS)),
+        yaxis=axis("AUI (log scale)", type="log", tickvals=list(AUI_TICKS)),
         margin={"l": 8, "r": 16, "t": 28, "b": 8},
     )

@@ -72,6 +72,17 @@ def _merged(base: dict, overrides: dict) -> dict:
     return merged
 
 
+def axis(title_text: str | None = None, **kw: object) -> dict:
+    """A chart axis in the house style: light grid, no zero line, room for its labels."""
+    found = {"gridcolor": GRID, "zeroline": False, "automargin": True, **kw}
+    return found if title_text is None else {**found, "title": title(title_text)}
+
+
+def hbar(y: list, x: list, colour: object, **trace: object) -> dict:
+    """A horizontal bar trace as plotly's JSON: categories `y`, lengths `x`."""
+    return {"type": "bar", "y": y, "x": x, "orientation": "h", "marker": {"color": colour}, **trace}
+
+
 def chart(traces: list[dict], **layout: object) -> dict:
     """`go.Figure(traces)` with `base_layout(**layout)` applied, as the plain JSON plotly
     would make of it (`to_plotly_json()`), built without plotly's validation: it was ~60 %
