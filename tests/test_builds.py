@@ -20,6 +20,7 @@ import pytest
 from dashboard.app import create_app
 from dashboard.builds import BUILD_HEADER
 from etl.atomic import publish_build
+from tests.dash_requests import router_request
 
 pytestmark = pytest.mark.integration
 CALLBACK = "/_dash-update-component"
@@ -46,21 +47,6 @@ def publish(data_dir: Path, source: Path, build_id: str, aui_in: float | None = 
         os.utime(folder)  # copytree gave it the source's time; builds are pruned by age
 
     return publish_build(data_dir / "builds", build_id, data_dir / "processed", fill)
-
-
-def router(build: str | None = None) -> dict:
-    """The router's callback for /state/IN, as the renderer sends it from a page of `build`."""
-    payload = {
-        "output": "..page.children...page-title.data..",
-        "outputs": [
-            {"id": "page", "property": "children"},
-            {"id": "page-title", "property": "data"},
-        ],
-        "inputs": [{"id": "url", "property": "pathname", "value": "/state/IN"}],
-        "state": [{"id": "url", "property": "search", "value": ""}],
-        "changedPropIds": ["url.pathname"],
-    }
-    return payload | ({"build": build} if build else {})
 
 
 def page_build(response) -> str:
@@ -101,7 +87,7 @@ def test_every_response_names_the_build_it_answers_from(data_dir):
         "/api/v1/states.json",
     ):
         assert client.get(url).headers[BUILD_HEADER] == "aaaaaaaaaaaa", url
-    assert client.post(CALLBACK, json=router()).headers[BUILD_HEADER] == "aaaaaaaaaaaa"
+    assert client.post(CALLBACK, json=router_request()).headers[BUILD_HEADER] == "aaaaaaaaaaaa"
     assert page_build(client.get("/state/IN")) == "aaaaaaaaaaaa"
     bundle = zipfile.ZipFile(io.BytesIO(client.get("/download/bundle.zip").data))
     assert json.loads(bundle.read("manifest.json"))["build_id"] == "aaaaaaaaaaaa"
@@ -110,11 +96,11 @@ def test_every_response_names_the_build_it_answers_from(data_dir):
 
 def test_a_published_build_is_answered_from_at_the_next_request(data_dir, indiana_aui):
     client = create_app(data_dir / "processed").server.test_client()
-    assert shows(client.post(CALLBACK, json=router()), indiana_aui)
+    assert shows(client.post(CALLBACK, json=router_request()), indiana_aui)
     new = publish(data_dir, data_dir / "processed", "bbbbbbbbbbbb", aui_in=CHANGED_AUI)
     page = client.get("/state/IN")
     assert page.headers[BUILD_HEADER] == page_build(page) == "bbbbbbbbbbbb"
-    answer = client.post(CALLBACK, json=router("bbbbbbbbbbbb"))
+    answer = client.post(CALLBACK, json=router_request(build="bbbbbbbbbbbb"))
     assert answer.headers[BUILD_HEADER] == "bbbbbbbbbbbb" and shows(answer, CHANGED_AUI)
     csv = client.get("/download/map.csv").data.decode()
     assert f"IN,Indiana,{CHANGED_AUI}" in csv
@@ -129,11 +115,11 @@ def test_a_page_s_callbacks_stay_on_the_page_s_build(data_dir, indiana_aui):
     old = page_build(client.get("/state/IN"))
     publish(data_dir, data_dir / "processed", "bbbbbbbbbbbb", aui_in=CHANGED_AUI)
     assert client.get("/").headers[BUILD_HEADER] == "bbbbbbbbbbbb"
-    answer = client.post(CALLBACK, json=router(old))
+    answer = client.post(CALLBACK, json=router_request(build=old))
     assert answer.headers[BUILD_HEADER] == old and shows(answer, indiana_aui)
     # a worker started after the switch loads the page's build from its folder
     restarted = create_app(data_dir / "processed").server.test_client()
-    answer = restarted.post(CALLBACK, json=router(old))
+    answer = restarted.post(CALLBACK, json=router_request(build=old))
     assert answer.headers[BUILD_HEADER] == old and shows(answer, indiana_aui)
 
 
@@ -143,7 +129,7 @@ def test_a_page_whose_build_is_gone_is_told_to_reload(data_dir):
     publish(data_dir, data_dir / "processed", "bbbbbbbbbbbb", aui_in=CHANGED_AUI)
     for folder in (data_dir / "builds").glob(f"{old}-*"):
         shutil.rmtree(folder)
-    answer = client.post(CALLBACK, json=router(old))
+    answer = client.post(CALLBACK, json=router_request(build=old))
     assert answer.status_code == 200 and answer.headers[BUILD_HEADER] == "bbbbbbbbbbbb"
     # no output changes (no number of another build), the notice shows
     assert answer.json == {
@@ -161,7 +147,7 @@ def test_a_page_whose_build_will_not_load_is_told_to_reload(data_dir):
     for folder in (data_dir / "builds").glob("aaaaaaaaaaaa-*"):
         (folder / "state_summary.parquet").write_bytes(b"not parquet")
     client = create_app(data_dir / "processed").server.test_client()
-    answer = client.post(CALLBACK, json=router("aaaaaaaaaaaa"))
+    answer = client.post(CALLBACK, json=router_request(build="aaaaaaaaaaaa"))
     assert answer.status_code == 200 and answer.json["sideUpdate"] == {
         "data-updated": {"hidden": False}
     }
@@ -172,7 +158,7 @@ def test_a_build_that_will_not_load_leaves_the_previous_one_answering(data_dir, 
     assert client.get("/").headers[BUILD_HEADER] == "aaaaaaaaaaaa"
     broken = publish(data_dir, data_dir / "processed", "cccccccccccc")
     (broken / "state_summary.parquet").write_bytes(b"not parquet")
-    answer = client.post(CALLBACK, json=router())
+    answer = client.post(CALLBACK, json=router_request())
     assert answer.headers[BUILD_HEADER] == "aaaaaaaaaaaa" and shows(answer, indiana_aui)
 
 

@@ -15,6 +15,7 @@ import requests
 
 from dashboard.app import create_app
 from dashboard.http_cache import DATA, IMMUTABLE
+from tests.dash_requests import router_request
 from tests.test_builds import publish
 
 pytestmark = pytest.mark.integration
@@ -83,16 +84,7 @@ def test_static_files_fingerprinted_ones_immutable(client):
 
 
 def test_callbacks_and_errors_are_not_cached(client):
-    payload = {
-        "output": "..page.children...page-title.data..",
-        "outputs": [
-            {"id": "page", "property": "children"},
-            {"id": "page-title", "property": "data"},
-        ],
-        "inputs": [{"id": "url", "property": "pathname", "value": "/state/IN"}],
-        "state": [{"id": "url", "property": "search", "value": ""}],
-        "changedPropIds": ["url.pathname"],
-    }
+    payload = router_request("/state/IN")
     callback = client.post("/_dash-update-component", json=payload)
     assert callback.status_code == 200 and "ETag" not in callback.headers
     missing = client.get("/state/ZZ")

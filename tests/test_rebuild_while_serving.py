@@ -28,6 +28,7 @@ from dashboard.builds import BUILD_HEADER
 from dashboard.local import production_server
 from etl.sources.fetch import cache_path
 from etl.sources.registry import sources_by_id
+from tests.dash_requests import router_request
 
 pytestmark = pytest.mark.integration
 SOURCE = "aei_2026_06_26"
@@ -98,19 +99,9 @@ def page_build(response: requests.Response) -> str:
 
 def indiana_page(url: str, build: str | None) -> requests.Response:
     """The router's callback rendering /state/IN, sent by a page of `build`."""
-    payload = {
-        "output": "..page.children...page-title.data..",
-        "outputs": [
-            {"id": "page", "property": "children"},
-            {"id": "page-title", "property": "data"},
-        ],
-        "inputs": [{"id": "url", "property": "pathname", "value": "/state/IN"}],
-        "state": [{"id": "url", "property": "search", "value": ""}],
-        "changedPropIds": ["url.pathname"],
-    }
     response = requests.post(
         url + CALLBACK,
-        json=payload | ({"build": build} if build else {}),
+        json=router_request("/state/IN", build),
         timeout=30,
         headers={"Connection": "close"},
     )
