@@ -9,12 +9,12 @@ from flask import Flask, Response, request
 from dashboard import images, previews, render_cache, views
 from dashboard.components import SITE_NAME
 from dashboard.data import DataNotBuilt, Marts, marts
+from dashboard.downloads import error_response
 from dashboard.figures.card import HEIGHT, WIDTH, card
 from dashboard.render_cache import RendererBusy, RenderQueue
 from dashboard.urls import BadParameter, MapView, StateView, parse_query, wave_id
 
 CARD_QUEUE = RenderQueue(2)
-RETRY_AFTER_SECONDS = 5
 
 
 def figure(data: Marts, place: str, wave: str):
@@ -45,15 +45,6 @@ def register(server: Flask) -> None:
                 place = StateView.parse({"state": place}, data).state
             wave = wave_id(query.get("wave"), data.waves)
             payload = card_png(data, place, wave)
-        except BadParameter as exc:
-            return Response(f"{exc}\n", status=exc.status, mimetype="text/plain")
-        except DataNotBuilt:
-            return Response("No data built yet: run `aiei build`.\n", status=503)
-        except RendererBusy:
-            return Response(
-                "Busy rendering other images: try again in a few seconds.\n",
-                status=503,
-                mimetype="text/plain",
-                headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
-            )
+        except (BadParameter, DataNotBuilt, RendererBusy) as exc:
+            return error_response(exc)
         return Response(payload, mimetype="image/png")

@@ -300,6 +300,21 @@ def bundle(data: Marts) -> tuple[str, bytes]:
     return f"aiei_bundle_{built}.zip", buffer.getvalue()
 
 
+def error_response(exc: BadParameter | api.ApiError | DataNotBuilt | RendererBusy) -> Response:
+    """The one-line plain-text answer to a file request that cannot be served (the
+    download, briefing and card routes)."""
+    if isinstance(exc, DataNotBuilt):
+        return Response("No data built yet: run `aiei build`.\n", status=503, mimetype="text/plain")
+    if isinstance(exc, RendererBusy):
+        return Response(
+            "Busy rendering other images: try again in a few seconds.\n",
+            status=503,
+            mimetype="text/plain",
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
+    return Response(f"{exc}\n", status=exc.status, mimetype="text/plain")
+
+
 # --- routes -----------------------------------------------------------------------------
 def register(server: Flask) -> None:
     """/download/... routes. Parameters are validated like page URLs."""
@@ -309,21 +324,8 @@ def register(server: Flask) -> None:
             try:
                 query = parse_query(request.query_string.decode("utf-8", "replace"))
                 return handler(marts(), query, *args, **kwargs)
-            except BadParameter as exc:
-                return Response(f"{exc}\n", status=exc.status, mimetype="text/plain")
-            except api.ApiError as exc:
-                return Response(f"{exc}\n", status=exc.status, mimetype="text/plain")
-            except DataNotBuilt:
-                return Response(
-                    "No data built yet: run `aiei build`.\n", status=503, mimetype="text/plain"
-                )
-            except RendererBusy:
-                return Response(
-                    "Busy rendering other images: try again in a few seconds.\n",
-                    status=503,
-                    mimetype="text/plain",
-                    headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
-                )
+            except (BadParameter, api.ApiError, DataNotBuilt, RendererBusy) as exc:
+                return error_response(exc)
 
         wrapped.__name__ = handler.__name__
         return wrapped
