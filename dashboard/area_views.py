@@ -150,13 +150,14 @@ def metro_figure(
                 r.name,
                 r.value,
                 r.value_text,
-                (r.rank_text.capitalize() + " among metros", f"US: {us_text}"),
+                (r.rank_text.capitalize() + " among metros",),
             )
             for r in rows
         ],
         metric,
         geojson,
         whole_us=True,
+        shared_notes=(f"US: {us_text}",),
         height=460,
     )
 

@@ -8,10 +8,19 @@ import csv
 import io
 import re
 
+import polars as pl
 import pytest
 from playwright.sync_api import expect
 
-from tests.test_metro import INDIANAPOLIS, OE, raw_counties, raw_exposure, raw_oews, tab_rows
+from tests.test_metro import (
+    INDIANAPOLIS,
+    OE,
+    mart,
+    raw_counties,
+    raw_exposure,
+    raw_oews,
+    tab_rows,
+)
 
 pytestmark = pytest.mark.integration
 SHOWN = 5
@@ -162,3 +171,26 @@ def test_every_state_section_and_area_page_is_clean(built):
             assert_clean(f"/state/{state} {measure}", figure)
     for code in area_data.areas(data):
         assert_clean(f"/area/{code}", area_page.layout_json(data, code))
+
+
+def test_the_us_metro_map_hover_gives_indianapolis_value_and_the_us(built, mirror):
+    """The map page's metro map: Indianapolis' hover has its exposure from the raw files
+    and its rank among metros; the US value, the same for every area, is in the hover
+    template once; a click opens the area from the shape's own code (no customdata)."""
+    from dashboard import views
+    from dashboard.data import Marts
+    from dashboard.urls import MapView
+    from tests.test_metro import exposure_by_hand
+
+    data = Marts(built.processed_dir)
+    figure = views.map_figure_json(data, MapView("metro", data.latest_wave))
+    published = figure["data"][0]
+    at = published["locations"].index(INDIANAPOLIS)
+    assert published["text"][at] == "Indianapolis-Carmel-Greenwood, IN"
+    value, rank = published["hovertext"][at].split("<br>")
+    assert value == f"{exposure_by_hand(mirror, [INDIANAPOLIS])[0] * 100:.1f}%"
+    ranks = mart(built, "area_summary").filter(pl.col("area_code") == INDIANAPOLIS)
+    assert rank == f"Rank {ranks['rank_among_metros'].item()} of 387 among metros"
+    us = data.summary(data.latest_wave, "US")["exposure_weighted_employment"]
+    assert published["hovertemplate"].endswith(f"<br>US: {us * 100:.1f}%<extra></extra>")
+    assert "customdata" not in published
