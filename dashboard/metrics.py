@@ -376,6 +376,7 @@ METRICS["metro"] = replace(
     rank="rank_among_metros",
     tied="rank_among_metros_tied",
     ranked="metros_ranked",
+    by_wave=False,
     definition="Observed exposure (one national score per occupation; Anthropic, Massenkoff "
     "& McCrory 2026) averaged over the jobs of each of the 387 metropolitan areas of the 50 "
     "states and DC and of each state's nonmetro remainder (its OEWS nonmetropolitan areas "

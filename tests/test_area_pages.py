@@ -194,3 +194,7 @@ def test_the_us_metro_map_hover_gives_indianapolis_value_and_the_us(built, mirro
     us = data.summary(data.latest_wave, "US")["exposure_weighted_employment"]
     assert published["hovertemplate"].endswith(f"<br>US: {us * 100:.1f}%<extra></extra>")
     assert "customdata" not in published
+    # OEWS May 2025 in every wave: no wave slider to step through identical maps
+    from dashboard.pages import home
+
+    assert home.slider_state(data, MapView("metro", data.latest_wave))[3] is True
