@@ -113,6 +113,14 @@ def test_tabs_and_the_wave_slider_change_the_view_and_the_url(chromium_page, ser
     wait_for_location(page, r"\?tab=chart$")
     page.locator("#map .bars .point").nth(50).wait_for(timeout=10_000)
     expect(chart).to_have_attribute("aria-pressed", "true")
+    # A bar opens its state, as a shape on the map does; back returns to the chart.
+    first = with_aui.filter(pl.col("wave") == latest).sort("aui", descending=True)["state"][0]
+    bar = page.locator("#map .bars .point").first.bounding_box()  # under plotly's drag layer
+    page.mouse.click(bar["x"] + bar["width"] / 2, bar["y"] + bar["height"] / 2)
+    wait_for_location(page, rf"/state/{first}$")
+    page.go_back()
+    wait_for_location(page, r"\?tab=chart$")
+    page.locator("#map .bars .point").nth(50).wait_for(timeout=10_000)
     page.get_by_role("button", name="Table").click()
     wait_for_location(page, r"\?tab=table$")
     expect(page.locator(".map-panel")).to_be_hidden()

@@ -231,6 +231,7 @@ def ranked_bars(rows: Sequence[MapRow], metric: Metric, us_value: float | None) 
             textposition="outside",
             cliponaxis=False,
             marker_color=STATE_COLOUR,
+            customdata=[r.state for r in published],  # what a click opens
             hovertext=[
                 f"<b>{r.name}</b><br>{r.value_text}<br>{r.rank.capitalize()}" for r in published
             ],

@@ -421,9 +421,11 @@ def state_list(data: Marts) -> html.Details:
 
 
 def open_state(click, wave):
-    """A click on a state opens its profile (keeping the wave); on an area, its page."""
+    """A click on a state opens its profile (keeping the wave); on an area, its page. A
+    map's shape names it by `location`, a Chart-tab bar by `customdata`."""
     try:
-        location = click["points"][0]["location"]
+        point = click["points"][0]
+        location = point["location"] if "location" in point else point["customdata"]
     except (TypeError, KeyError, IndexError):
         raise PreventUpdate from None  # the graph reporting "no click yet" on mount
     data = marts()
