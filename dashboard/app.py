@@ -19,6 +19,7 @@ from dashboard import (
     area_downloads,
     builds,
     cards,
+    compressed_cache,
     downloads,
     first_view,
     http_cache,
@@ -105,9 +106,12 @@ def create_app(processed_dir: Path | None = None) -> Dash:
         COMPRESS_ALGORITHM=["br", "gzip"],
         COMPRESS_BR_LEVEL=5,
         COMPRESS_MIN_SIZE=500,
+        COMPRESS_CACHE_BACKEND=compressed_cache.CompressedAnswers,
+        COMPRESS_CACHE_KEY=compressed_cache.content_key,
     )
     http_cache.install(server)  # before Compress: its after-request hook runs after it
     Compress(server)
+    compressed_cache.install(server)  # registered after Compress, so it runs before it
     static_files.install(server)  # registered after Compress, so it runs first
     builds.install(server, processed_dir or settings().processed_dir)
     downloads.register(server)
