@@ -116,3 +116,19 @@ def test_renders_are_one_at_a_time_and_the_queue_is_bounded(app_on_copy, monkeyp
     # the places are given back: the next chart renders
     again = app.server.test_client().get("/download/figure/top-uses.png?state=WY")
     assert again.status_code == 200 and renderer.calls == 3
+
+
+def test_the_chart_browser_renders_as_idle_work():
+    """After a real render, every thread of kaleido's browser is scheduled SCHED_IDLE (it
+    yields the CPU to pages and callbacks); this process's own threads are not."""
+    import os
+
+    import plotly.graph_objects as go
+
+    png = images.render(go.Figure(go.Bar(x=[1, 2], y=[3, 4])), "png", title="t", source="s")
+    assert png.startswith(b"\x89PNG")
+    browser = images.browser_processes()
+    assert any("chrom" in p.name() for p in browser)
+    policies = {os.sched_getscheduler(t.id) for p in browser for t in p.threads()}
+    assert policies == {os.SCHED_IDLE}
+    assert os.sched_getscheduler(0) == os.SCHED_OTHER
