@@ -178,11 +178,10 @@ def compare_view(data: Marts, view: CompareView) -> pl.DataFrame:
     )
 
 
-def figure_title(data: Marts, name: str, view: View) -> tuple[str, str]:
-    """(title, data window) for an exported chart."""
+def figure_title(data: Marts, name: str, view: View) -> tuple[str, str | None]:
+    """(title, AEI wave) for an exported chart; no wave for a chart of OEWS jobs alone."""
     if isinstance(view, MapView):
-        when = data.wave_label(view.wave)
-        return f"{views.map_subject(data, view)}, by state — {when}", when
+        return views.map_title(data, view), views.map_wave(data, view)
     state = data.state_names[view.state]
     titles = {
         "top-uses": f"What people in {state} use AI for",
@@ -215,10 +214,12 @@ def figure_image(data: Marts, name: str, fmt: str, view: View) -> bytes:
         title, when, _ = occupation_views.figure_labels(data, name, view)
     else:
         title, when = figure_title(data, name, view)
-    source = (
-        f"Source: Anthropic Economic Index ({when}); BLS OEWS May 2025; O*NET 29.3. "
-        "State AI Economic Index."
+    usage = (
+        f"Anthropic Economic Index ({when})"
+        if when
+        else "observed exposure from the Anthropic Economic Index"
     )
+    source = f"Source: {usage}; BLS OEWS May 2025; O*NET 29.3. State AI Economic Index."
     path = render_cache.cache_path(data, "figures", f"{name}.{fmt}", repr(view))
     return render_cache.cached(
         path,

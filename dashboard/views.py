@@ -123,10 +123,14 @@ def map_subject(data: Marts, view: MapView) -> str:
     return METRICS[view.metric].label
 
 
+def map_wave(data: Marts, view: MapView) -> str | None:
+    """The AEI wave the map shows; None for a map of OEWS jobs alone (an occupation, the
+    metros), the same in every wave."""
+    return None if view.metric in ("occupation", "metro") else data.wave_label(view.wave)
+
+
 def map_title(data: Marts, view: MapView) -> str:
-    oews = view.metric in ("occupation", "metro")
-    when = occupation_views.OEWS if oews else data.wave_label(view.wave)
-    return f"{map_subject(data, view)} — {when}"
+    return f"{map_subject(data, view)} — {map_wave(data, view) or occupation_views.OEWS}"
 
 
 def map_figure(data: Marts, view: MapView, shapes: dict | str | None = None) -> go.Figure:

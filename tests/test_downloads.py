@@ -243,3 +243,21 @@ def test_charts_export_offline_as_png_and_svg(client, browser, url, signature):
     assert response.status_code == 200
     assert signature in response.data[:400]
     assert "attachment" in response.headers["Content-Disposition"]
+
+
+def test_an_exported_map_carries_the_pages_title_and_its_own_sources(client, browser, built):
+    """The metro map is OEWS May 2025 in every wave: its image says so, as the page does,
+    and names no AEI wave; the AUI map names its wave."""
+    import html
+
+    from dashboard import views
+    from dashboard.data import Marts
+    from dashboard.urls import MapView
+
+    data = Marts(built.processed_dir)
+    metro = html.unescape(client.get("/download/figure/map.svg?metric=metro").data.decode())
+    assert "Observed exposure of jobs, metro by metro — OEWS May 2025" in metro
+    assert "Anthropic Economic Index (" not in metro and "by state" not in metro
+    aui = html.unescape(client.get("/download/figure/map.svg?metric=aui").data.decode())
+    assert views.map_title(data, MapView("aui", data.latest_wave)) in aui
+    assert f"Anthropic Economic Index ({data.wave_label(data.latest_wave)})" in aui
