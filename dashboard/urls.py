@@ -21,7 +21,14 @@ from dash import no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard import area_data, occupation_data
-from dashboard.metrics import DEFAULT_MEASURE, DEFAULT_METRIC, METRICS, OCCUPATION_MEASURES
+from dashboard.metrics import (
+    AREA_MEASURES,
+    DEFAULT_AREA_MEASURE,
+    DEFAULT_MEASURE,
+    DEFAULT_METRIC,
+    METRICS,
+    OCCUPATION_MEASURES,
+)
 from etl.geo import US_51
 
 if TYPE_CHECKING:
@@ -206,18 +213,26 @@ class MapView:
 
 @dataclass(frozen=True)
 class StateView:
-    """`/state/IN?wave=2026-05&level=minor` (the state from the path, or `?state=IN`)."""
+    """`/state/IN?wave=2026-05&level=minor` (the state from the path, or `?state=IN`);
+    `&where=lq&occupation=15-1252` colours its "Where in" map by an occupation's location
+    quotient (`where`: a key of AREA_MEASURES; `occupation` only with `lq`)."""
 
     state: str
     wave: str
     level: str = LEVELS[0]
+    where: str = DEFAULT_AREA_MEASURE
+    occupation: str | None = None
 
     @classmethod
     def parse(cls, query: Mapping[str, object], data: Marts) -> StateView:
+        where = choice("where", text(query, "where"), list(AREA_MEASURES), DEFAULT_AREA_MEASURE)
+        code = text(query, "occupation") if where == "lq" else None
         return cls(
             state_code(text(query, "state")),
             wave_id(text(query, "wave"), data.waves),
             choice("level", text(query, "level"), LEVELS, LEVELS[0]),
+            where,
+            soc_code(code, data) if code else None,
         )
 
     @classmethod
@@ -228,6 +243,8 @@ class StateView:
         return build_query(
             wave=None if self.wave == data.latest_wave else self.wave,
             level=None if self.level == LEVELS[0] else self.level,
+            where=None if self.where == DEFAULT_AREA_MEASURE else self.where,
+            occupation=self.occupation,
         )
 
 

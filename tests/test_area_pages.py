@@ -106,6 +106,32 @@ def test_indiana_shows_a_county_map_and_lists_indianapolis(chromium_page, served
     expect(page.locator("h1")).to_contain_text("Indianapolis-Carmel-Greenwood", timeout=10_000)
 
 
+def test_the_where_map_is_in_the_address_and_back_restores_it(chromium_page, served_app):
+    """`/state/IN?where=per_1000` opens the map by jobs per 1,000; choosing an occupation's
+    quotient writes it (and the occupation) into the address; back returns to per 1,000."""
+    from tests.test_browser import choose
+    from tests.test_browser_share import wait_for_location
+
+    page = chromium_page
+    page.goto(served_app + "/state/IN?where=per_1000")
+    definition = page.locator("#where-definition")
+    expect(definition).to_contain_text("per 1,000", timeout=20_000)
+    expect(page.locator("#where-occupation-control")).to_be_hidden()
+    page.locator("#where-map .choroplethlocation").nth(50).wait_for(timeout=20_000)
+    choose(page, "where-measure", "An occupation's location quotient")
+    expect(definition).to_contain_text("share of US jobs", timeout=10_000)
+    href = wait_for_location(page, r"\?where=lq&occupation=\d{2}-\d{4}$")
+    expect(page.locator("#where-occupation-control")).to_be_visible()
+    page.go_back()
+    wait_for_location(page, r"\?where=per_1000$")
+    expect(definition).to_contain_text("per 1,000", timeout=10_000)
+    expect(page.locator("#where-occupation-control")).to_be_hidden()
+    page.goto(href)  # the shared address opens the same map
+    expect(definition).to_contain_text("share of US jobs", timeout=20_000)
+    code = href.rsplit("=", 1)[1]
+    expect(page.locator("#where-occupation")).to_contain_text(code)
+
+
 def test_indianapolis_shows_its_most_exposed_occupations(chromium_page, served_app, mirror):
     page = chromium_page
     page.goto(served_app + f"/area/{INDIANAPOLIS}")

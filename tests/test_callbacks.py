@@ -219,6 +219,8 @@ def check_sync_state(response: dict, expected: dict) -> None:
     for share in expected["indiana_use_cases"]:
         assert f"{share:.2f}%" in body
     assert "Who is exposed in Indiana" in body and "Indiana uses AI" in body
+    # a wave switch leaves the "Where in" map's controls as they are
+    assert "where-measure" not in response and "where-occupation" not in response
 
 
 def check_sync_compare(response: dict, expected: dict) -> None:
@@ -308,6 +310,8 @@ def check_draw_where(response: dict, expected: dict) -> None:
     assert "no quotient of its own" in grey["hovertext"][0]
     assert response["where-occupation-control"]["hidden"] is False
     assert response["where-occupation"]["value"] == "15-1252"
+    # the address keeps the profile's level and names the map: it can be shared
+    assert response["state-url"]["search"] == "?level=minor&where=lq&occupation=15-1252"
 
 
 def check_sort_areas(response: dict, expected: dict) -> None:

@@ -77,24 +77,28 @@ def test_a_page_drawn_with_other_parts_gets_the_whole_body(app, built):
     from dashboard.urls import StateView
 
     data = Marts(built.processed_dir)
+    client = app.server.test_client()
+    dependency = next(  # the callback as the app declares it to the renderer
+        d for d in client.get("/_dash-dependencies").json if "state-body.children" in d["output"]
+    )
     ids = (("state-url", "search"), ("state-wave", "value"), ("state-level", "value"))
-    outputs = [{"id": i, "property": p} for i, p in (*ids, ("state-body", "children"))]
+    assert [(i["id"], i["property"]) for i in dependency["inputs"]] == list(ids)
     for parts in ("000000000000", None, state_page.parts_key()):
+        held = {"state-code": "IN", "state-parts": parts, "where-measure": "exposure"}
         payload = {
-            "output": "..state-url.search...state-wave.value...state-level.value"
-            "...state-body.children..",
-            "outputs": outputs,
+            "output": dependency["output"],
+            "outputs": [
+                dict(zip(("id", "property"), o.rsplit(".", 1), strict=True))
+                for o in dependency["output"].strip(".").split("...")
+            ],
             "inputs": [
                 {"id": i, "property": p, "value": v}
                 for (i, p), v in zip(ids, ("", "2025-08", "major"), strict=True)
             ],
-            "state": [
-                {"id": "state-code", "property": "data", "value": "IN"},
-                {"id": "state-parts", "property": "data", "value": parts},
-            ],
+            "state": [{**s, "value": held.get(s["id"])} for s in dependency["state"]],
             "changedPropIds": ["state-wave.value"],
         }
-        response = app.server.test_client().post("/_dash-update-component", json=payload)
+        response = client.post("/_dash-update-component", json=payload)
         assert response.status_code == 200, response.data[:300]
         answer = response.json["response"]["state-body"]["children"]
         view = StateView("IN", "2025-08")

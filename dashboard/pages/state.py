@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from dash import Input, Output, Patch, State, ctx, dcc, html
+from dash import Input, Output, Patch, State, ctx, dcc, html, no_update
 
 from dashboard import components as ui
 from dashboard import present, previews, views
@@ -442,18 +442,23 @@ def layout(view: StateView, data: Marts) -> html.Div:
     )
 
 
-def sync_state(search, wave, level, state, parts):
+def sync_state(search, wave, level, state, parts, where, occupation):
+    """The URL and the controls in step, both ways. The "Where in" map's own callback
+    draws it and writes its part of the URL; a URL that changes it (back, forward) sets
+    its controls, which redraw it."""
     data = marts()
+    from_url = ctx.triggered_id == "state-url"
     view, new_search = sync_url(
         StateView,
         data,
         search,
-        {"wave": wave, "level": level},
-        from_url=ctx.triggered_id == "state-url",
+        {"wave": wave, "level": level, "where": where, "occupation": occupation},
+        from_url=from_url,
         fixed={"state": state},
     )
     update = view_patch(data, view) if parts == parts_key() else body(data, view)
-    return new_search, view.wave, view.level, update
+    where_controls = (view.where, view.occupation) if from_url else (no_update, no_update)
+    return new_search, view.wave, view.level, update, *where_controls
 
 
 PAGE = Page(
@@ -472,15 +477,22 @@ PAGE = Page(
                 Output("state-wave", "value"),
                 Output("state-level", "value"),
                 Output("state-body", "children"),
+                Output("where-measure", "value"),
+                Output("where-occupation", "value", allow_duplicate=True),
             ),
             inputs=(
                 Input("state-url", "search"),
                 Input("state-wave", "value"),
                 Input("state-level", "value"),
             ),
-            state=(State("state-code", "data"), State("state-parts", "data")),
+            state=(
+                State("state-code", "data"),
+                State("state-parts", "data"),
+                State("where-measure", "value"),
+                State("where-occupation", "value"),
+            ),
             example=lambda data: Example(
-                ("", data.latest_wave, LEVELS[0], "IN", parts_key()), fired=1
+                ("", data.latest_wave, LEVELS[0], "IN", parts_key(), "exposure", None), fired=1
             ),
         ),
         *MOST_EXPOSED_CALLBACKS,

@@ -7,8 +7,9 @@ callbacks."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
-from dash import Input, Output, State, dcc, html
+from dash import Input, Output, State, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard import area_data, area_views, present, tables
@@ -17,7 +18,7 @@ from dashboard.data import Marts, marts, per_marts
 from dashboard.metrics import AREA_MEASURES, DEFAULT_AREA_MEASURE
 from dashboard.occupation_controls import occupation_options
 from dashboard.pages.page import Callback, Example
-from dashboard.urls import BadParameter, StateView, choice, soc_code, state_code
+from dashboard.urls import BadParameter, StateView, choice, parse_query, soc_code, state_code
 
 TABLE = "areas"
 COLUMNS = (
@@ -111,7 +112,7 @@ def section(data: Marts, view: StateView) -> html.Section:
             [html.H2(f"Where in {name}"), ui.source_line("No OEWS areas for this state.")],
             className="panel",
         )
-    measure, soc = DEFAULT_AREA_MEASURE, None
+    measure, soc = view.where, _occupation(data, view.state, view.where, view.occupation)
     shared = [r for r in listed if r["is_shared"]]
     sort, descending = DEFAULT_SORT
     return html.Section(
@@ -145,13 +146,13 @@ def section(data: Marts, view: StateView) -> html.Section:
                             "where-occupation",
                             dcc.Dropdown(
                                 id="where-occupation",
-                                value=None,
+                                value=soc,
                                 placeholder="Choose an occupation",
                                 options=occupation_options(data),
                             ),
                         ),
                         id="where-occupation-control",
-                        hidden=True,
+                        hidden=measure != "lq",
                     ),
                 ],
                 className="controls",
@@ -189,22 +190,33 @@ def section(data: Marts, view: StateView) -> html.Section:
     )
 
 
-def draw_where(measure, occupation, state):
-    """The metric (and occupation) chosen: the map redrawn and its definition."""
+def _occupation(data: Marts, state: str, measure: str, soc: str | None) -> str | None:
+    """The occupation whose location quotient colours the map: the one chosen, else the
+    state's largest; none for the other measures."""
+    if measure != "lq":
+        return None
+    return soc or next((r["soc_code"] for r in data.occupation_rows(state, 1)), None)
+
+
+def draw_where(measure, occupation, state, search):
+    """The metric (and occupation) chosen: the map redrawn, its definition, and the page's
+    address (`?where=...&occupation=...`, so the map can be shared and reopened)."""
     data = marts()
     try:
         state = state_code(state)
         measure = choice("measure", measure, list(AREA_MEASURES), DEFAULT_AREA_MEASURE)
         soc = soc_code(occupation, data) if measure == "lq" and occupation else None
+        shown = StateView.parse({**parse_query(search), "state": state}, data)
     except BadParameter:
         raise PreventUpdate from None
-    if measure == "lq" and soc is None:  # no occupation chosen yet: the state's largest
-        soc = next((r["soc_code"] for r in data.occupation_rows(state, 1)), None)
+    soc = _occupation(data, state, measure, soc)
+    new_search = replace(shown, where=measure, occupation=soc).search(data)
     return (
         area_views.where_figure_json(data, state, measure, soc),
         definition(data, measure),
         measure != "lq",
-        soc if measure == "lq" else None,
+        soc,
+        new_search if new_search != (search or "") else no_update,
     )
 
 
@@ -249,10 +261,11 @@ CALLBACKS = (
             Output("where-definition", "children"),
             Output("where-occupation-control", "hidden"),
             Output("where-occupation", "value"),
+            Output("state-url", "search", allow_duplicate=True),
         ),
         inputs=(Input("where-measure", "value"), Input("where-occupation", "value")),
-        state=(State("state-code", "data"),),
-        example=lambda data: Example(("lq", "15-1252", "IN")),
+        state=(State("state-code", "data"), State("state-url", "search")),
+        example=lambda data: Example(("lq", "15-1252", "IN", "?level=minor")),
     ),
     Callback(
         sort_areas,
