@@ -5,6 +5,7 @@ Pages, the image export and the map CSV call these, so each shows what the page 
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from dashboard import area_data, occupation_data, present
 from dashboard.data import Marts, per_marts
@@ -12,6 +13,9 @@ from dashboard.figures.area_maps import AreaRow, area_map
 from dashboard.figures.occupations import ExposedRow, exposed_jobs_bars
 from dashboard.figures.style import figure_json
 from dashboard.metrics import AREA_MEASURES, METRICS, OCCUPATION_MEASURES, Metric, is_missing
+
+if TYPE_CHECKING:
+    from dashboard.urls import StateView
 
 SHAPES_URL = "/area-shapes.geojson"  # served once per build, cached by the browser
 COUNTY_SHAPES_URL = "/county-shapes/{state}.geojson"  # a state's counties, likewise
@@ -108,6 +112,20 @@ def where_figure(
         dots=dots,
         note=note,
     )
+
+
+def where_occupation(data: Marts, state: str, measure: str, soc: str | None) -> str | None:
+    """The occupation whose location quotient colours the map: the one chosen, else the
+    state's largest; none for the other measures."""
+    if measure != "lq":
+        return None
+    return soc or next((r["soc_code"] for r in data.occupation_rows(state, 1)), None)
+
+
+def where_view_figure(data: Marts, view: StateView) -> dict:
+    """The "Where in" map of a state page's view, with its shapes: the chart image."""
+    soc = where_occupation(data, view.state, view.where, view.occupation)
+    return where_figure(data, view.state, view.where, soc)
 
 
 @per_marts(maxsize=1024)

@@ -20,7 +20,16 @@ from pathlib import Path
 import polars as pl
 from flask import Flask, Response, request
 
-from dashboard import api, citation, images, occupation_views, profile_views, render_cache, views
+from dashboard import (
+    api,
+    area_views,
+    citation,
+    images,
+    occupation_views,
+    profile_views,
+    render_cache,
+    views,
+)
 from dashboard.data import DataNotBuilt, Marts, marts, per_marts
 from dashboard.public_url import absolute
 from dashboard.render_cache import RendererBusy, RenderQueue
@@ -196,6 +205,9 @@ def figure_title(data: Marts, name: str, view: View) -> tuple[str, str | None]:
         "exposure-wage": f"Observed exposure against median wage, {state}'s occupations",
         "income-fit": f"AI use against income, the 51 states ({state} highlighted)",
     }
+    if name == "where-map":  # OEWS jobs and national scores: the same in every wave
+        soc = area_views.where_occupation(data, view.state, view.where, view.occupation)
+        return f"Where in {state}: {area_views.where_metric(view.where, soc, data).label}", None
     # top uses come from the latest wave with request clusters, which the page names
     wave = (views.top_uses(data, view)[0] or view.wave) if name == "top-uses" else view.wave
     when = "all waves" if name.startswith("trend") else data.wave_label(wave)
@@ -392,6 +404,8 @@ def register(server: Flask) -> None:
         payload = figure_image(data, name, fmt, view)
         if isinstance(view, OccupationView):
             where = occupation_views.figure_labels(data, name, view)[2]
+        elif name == "where-map":  # OEWS May 2025 in every wave: no wave in the name
+            where = "_".join(part for part in (view.state, view.where, view.occupation) if part)
         else:
             where = f"{view.metric if isinstance(view, MapView) else view.state}_{view.wave}"
         filename = f"aiei_{name}_{where}.{fmt}"

@@ -332,6 +332,7 @@ FIGURES: dict[str, Chart] = {
     "wage-bands": Chart(StateView, profile_views.wage_band_figure),
     "exposure-wage": Chart(StateView, profile_views.exposure_wage_figure),
     "income-fit": Chart(StateView, profile_views.income_figure),
+    "where-map": Chart(StateView, area_views.where_view_figure),
     "occupation-map": Chart(OccupationView, occupation_views.occupation_map_figure),
     "occupation-tasks": Chart(OccupationView, occupation_views.tasks_figure),
 }

@@ -122,6 +122,8 @@ def test_the_where_map_is_in_the_address_and_back_restores_it(chromium_page, ser
     expect(definition).to_contain_text("share of US jobs", timeout=10_000)
     href = wait_for_location(page, r"\?where=lq&occupation=\d{2}-\d{4}$")
     expect(page.locator("#where-occupation-control")).to_be_visible()
+    image = f"/download/figure/where-map.png?state=IN&{href.split('?', 1)[1]}"
+    expect(page.locator("#where-png")).to_have_attribute("href", image)
     page.go_back()
     wait_for_location(page, r"\?where=per_1000$")
     expect(definition).to_contain_text("per 1,000", timeout=10_000)

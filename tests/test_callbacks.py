@@ -312,6 +312,10 @@ def check_draw_where(response: dict, expected: dict) -> None:
     assert response["where-occupation"]["value"] == "15-1252"
     # the address keeps the profile's level and names the map: it can be shared
     assert response["state-url"]["search"] == "?level=minor&where=lq&occupation=15-1252"
+    for fmt in ("png", "svg"):  # the image links follow the map shown
+        assert response[f"where-{fmt}"]["href"] == (
+            f"/download/figure/where-map.{fmt}?state=IN&where=lq&occupation=15-1252"
+        )
 
 
 def check_sort_areas(response: dict, expected: dict) -> None:

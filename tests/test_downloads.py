@@ -261,3 +261,21 @@ def test_an_exported_map_carries_the_pages_title_and_its_own_sources(client, bro
     aui = html.unescape(client.get("/download/figure/map.svg?metric=aui").data.decode())
     assert views.map_title(data, MapView("aui", data.latest_wave)) in aui
     assert f"Anthropic Economic Index ({data.wave_label(data.latest_wave)})" in aui
+
+
+def test_the_where_map_exports_as_shown(client, browser):
+    """Indiana's county map by software developers' location quotient, as an image: its
+    title names the measure, its file name the view, and no AEI wave."""
+    import html
+
+    response = client.get("/download/figure/where-map.svg?state=IN&where=lq&occupation=15-1252")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == (
+        'attachment; filename="aiei_where-map_IN_lq_15-1252.svg"'
+    )
+    svg = html.unescape(response.data.decode())
+    assert "Where in Indiana: Software Developers: location quotient" in svg
+    assert "Anthropic Economic Index (" not in svg
+    assert svg.count("choroplethlocation") == 92  # Indiana's counties, each drawn
+    bad = client.get("/download/figure/where-map.png?state=IN&where=bogus")
+    assert bad.status_code == 400 and bad.text.startswith("where = 'bogus'")

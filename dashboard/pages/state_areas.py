@@ -18,7 +18,15 @@ from dashboard.data import Marts, marts, per_marts
 from dashboard.metrics import AREA_MEASURES, DEFAULT_AREA_MEASURE
 from dashboard.occupation_controls import occupation_options
 from dashboard.pages.page import Callback, Example
-from dashboard.urls import BadParameter, StateView, choice, parse_query, soc_code, state_code
+from dashboard.urls import (
+    BadParameter,
+    StateView,
+    build_query,
+    choice,
+    parse_query,
+    soc_code,
+    state_code,
+)
 
 TABLE = "areas"
 COLUMNS = (
@@ -103,6 +111,15 @@ def measure_options() -> list[dict[str, str]]:
     return [{"label": m.label, "value": m.id} for m in AREA_MEASURES.values()]
 
 
+def image_links(data: Marts, view: StateView) -> list[tuple[str, str, str]]:
+    """The map as shown, as PNG and SVG (the view's `where` and `occupation` in the link)."""
+    query = build_query(state=view.state, where=view.where, occupation=view.occupation)
+    return [
+        (fmt.upper(), f"/download/figure/where-map.{fmt}{query}", f"where-{fmt}")
+        for fmt in ("png", "svg")
+    ]
+
+
 def section(data: Marts, view: StateView) -> html.Section:
     """The section, for the state page's body."""
     name = data.state_names[view.state]
@@ -112,7 +129,10 @@ def section(data: Marts, view: StateView) -> html.Section:
             [html.H2(f"Where in {name}"), ui.source_line("No OEWS areas for this state.")],
             className="panel",
         )
-    measure, soc = view.where, _occupation(data, view.state, view.where, view.occupation)
+    measure, soc = (
+        view.where,
+        area_views.where_occupation(data, view.state, view.where, view.occupation),
+    )
     shared = [r for r in listed if r["is_shared"]]
     sort, descending = DEFAULT_SORT
     return html.Section(
@@ -181,21 +201,18 @@ def section(data: Marts, view: StateView) -> html.Section:
             html.P(
                 [
                     "Download: ",
-                    *ui.download_links([("CSV", f"/download/state/{view.state}/areas.csv", None)]),
+                    *ui.download_links(
+                        [
+                            ("CSV", f"/download/state/{view.state}/areas.csv", None),
+                            *image_links(data, view),
+                        ]
+                    ),
                 ],
                 className="downloads",
             ),
         ],
         className="panel",
     )
-
-
-def _occupation(data: Marts, state: str, measure: str, soc: str | None) -> str | None:
-    """The occupation whose location quotient colours the map: the one chosen, else the
-    state's largest; none for the other measures."""
-    if measure != "lq":
-        return None
-    return soc or next((r["soc_code"] for r in data.occupation_rows(state, 1)), None)
 
 
 def draw_where(measure, occupation, state, search):
@@ -209,14 +226,16 @@ def draw_where(measure, occupation, state, search):
         shown = StateView.parse({**parse_query(search), "state": state}, data)
     except BadParameter:
         raise PreventUpdate from None
-    soc = _occupation(data, state, measure, soc)
-    new_search = replace(shown, where=measure, occupation=soc).search(data)
+    soc = area_views.where_occupation(data, state, measure, soc)
+    view = replace(shown, where=measure, occupation=soc)
+    new_search = view.search(data)
     return (
         area_views.where_figure_json(data, state, measure, soc),
         definition(data, measure),
         measure != "lq",
         soc,
         new_search if new_search != (search or "") else no_update,
+        *[href for _, href, _ in image_links(data, view)],
     )
 
 
@@ -262,6 +281,8 @@ CALLBACKS = (
             Output("where-occupation-control", "hidden"),
             Output("where-occupation", "value"),
             Output("state-url", "search", allow_duplicate=True),
+            Output("where-png", "href"),
+            Output("where-svg", "href"),
         ),
         inputs=(Input("where-measure", "value"), Input("where-occupation", "value")),
         state=(State("state-code", "data"), State("state-url", "search")),
