@@ -12,6 +12,7 @@ import pytest
 from dashboard import citation
 from dashboard.public_url import absolute, public_url
 from etl.config import PROJECT_ROOT
+from tests.dash_requests import router_request
 
 CITED = citation.Citation(
     url="https://aiei.example.org/state/IN",
@@ -72,17 +73,8 @@ def test_every_page_ends_with_its_cite_panel(app, built):
     build = json.loads((built.processed_dir / "manifest.json").read_text())
     client = app.server.test_client()
     for path in ("/", "/state/IN", "/occupation/29-1141", "/methodology"):
-        payload = {
-            "output": "..page.children...page-title.data..",
-            "outputs": [
-                {"id": "page", "property": "children"},
-                {"id": "page-title", "property": "data"},
-            ],
-            "inputs": [{"id": "url", "property": "pathname", "value": path}],
-            "state": [{"id": "url", "property": "search", "value": ""}],
-            "changedPropIds": ["url.pathname"],
-        }
-        children = client.post("/_dash-update-component", json=payload).json["response"]
+        answer = client.post("/_dash-update-component", json=router_request(path))
+        children = answer.json["response"]
         panel = children["page"]["children"][-1]["props"]
         assert panel["id"] == "cite-panel", path
         texts = [c["props"]["children"] for c in panel["children"] if c["type"] == "Pre"]

@@ -16,6 +16,7 @@ from dashboard.figures.style import (
     chart,
     empty_figure,
     hbar,
+    legend_above,
     wrap,
 )
 
@@ -104,13 +105,7 @@ def state_vs_us_bars(
         bargap=0.25,
         bargroupgap=0.05,
         showlegend=True,
-        legend={
-            "orientation": "h",
-            "y": 1.02,
-            "x": 0,
-            "yanchor": "bottom",
-            "traceorder": "reversed",
-        },
+        legend=legend_above(),
         # the legend (two lines on a phone) and the axis sit outside the rows' bands
         height=90 + len(labels) * row_height(labels, 34),
         xaxis=axis(unit, ticksuffix="%", nticks=4),  # upright on a phone
@@ -238,13 +233,7 @@ def usage_vs_jobs_bars(
         barmode="group",
         showlegend=True,
         bargap=0.25,
-        legend={
-            "orientation": "h",
-            "y": 1.02,
-            "x": 0,
-            "yanchor": "bottom",
-            "traceorder": "reversed",
-        },
+        legend=legend_above(),
         height=max(170, 60 + len(labels) * row_height(labels, 30)),
         xaxis=axis(ticksuffix="%"),
         yaxis=axis(),

@@ -78,6 +78,12 @@ def axis(title_text: str | None = None, **kw: object) -> dict:
     return found if title_text is None else {**found, "title": title(title_text)}
 
 
+def legend_above() -> dict:
+    """A horizontal legend over the plot, in the order the bars are drawn top to bottom
+    (grouped horizontal bars list their traces bottom-up)."""
+    return {"orientation": "h", "y": 1.02, "x": 0, "yanchor": "bottom", "traceorder": "reversed"}
+
+
 def hbar(y: list, x: list, colour: object, **trace: object) -> dict:
     """A horizontal bar trace as plotly's JSON: categories `y`, lengths `x`."""
     return {"type": "bar", "y": y, "x": x, "orientation": "h", "marker": {"color": colour}, **trace}
